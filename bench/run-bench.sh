@@ -1,0 +1,355 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# bench/run-bench.sh: time sequential `run` of /bin/true in a busybox rootfs
+# with ocirt, crun and runc, as root and as an unprivileged user, and report
+# each runtime as a ratio to crun. See bench/README.md for the method.
+#
+# Usage: sudo bench/run-bench.sh [--runs N] [--warmup N] [--users root,rootless]
+#                                [--runtimes ocirt,crun,runc] [--user NAME]
+#                                [--rss-runs N] [--no-install] [--keep]
+# Environment: OCIRT_BIN  the ocirt binary (default: ./ocirt at the top of the tree)
+
+set -euo pipefail
+
+PROG=${0##*/}
+SELF=$(readlink -f "$0")
+BENCH_DIR=$(dirname "$SELF")
+TOP=$(dirname "$BENCH_DIR")
+
+say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+# ---------------------------------------------------------------------------
+# Inner mode: runs inside the private mount namespace (as root or as the test
+# user, after su), times every runtime and writes the raw results to OUTDIR.
+# Arguments: MODE WORK OUTDIR STATEBASE RUNS WARMUP RSS_RUNS FLOOR_FLAGS RT=BIN...
+# ---------------------------------------------------------------------------
+inner() {
+        local mode=$1 work=$2 out=$3 statebase=$4 runs=$5 warmup=$6 rss_runs=$7 floor_flags=$8
+        shift 8
+        local bundle="$work/bundle-$mode" rootfs="$work/rootfs"
+        local chroot_bin unshare_bin
+        chroot_bin=$(command -v chroot || echo /usr/sbin/chroot)
+        unshare_bin=$(command -v unshare || echo /usr/bin/unshare)
+
+        # name|command words; the floor first, then every runtime that works.
+        local -a names=() cmds=() undo=()
+        # shellcheck disable=SC2206 # word splitting of the flags is wanted
+        names+=(floor)
+        cmds+=("$unshare_bin $floor_flags $chroot_bin $rootfs /bin/true")
+        undo+=(true)
+
+        local spec rt bin state id cmd rc
+        for spec in "$@"; do
+                rt=${spec%%=*}
+                bin=${spec#*=}
+                state="$statebase/$rt"
+                id="bench-$rt-$mode"
+                if [ ! -x "$bin" ]; then
+                        say "$mode: skipping $rt: $bin is missing or not executable for $(id -un) (build it, set OCIRT_BIN, or check the modes of its directories)"
+                        echo "$rt" >>"$out/$mode-skipped"
+                        continue
+                fi
+                mkdir -p "$state"
+                cmd="$bin --root $state run --bundle $bundle $id"
+                # The first run decides whether this runtime takes part.
+                rc=0
+                $cmd >"$out/$mode-$rt.firstrun.log" 2>&1 </dev/null || rc=$?
+                if [ "$rc" -ne 0 ]; then
+                        say "$mode: skipping $rt: its first run failed with exit status $rc:"
+                        sed 's/^/    /' "$out/$mode-$rt.firstrun.log" | tail -n 5 >&2
+                        "$bin" --root "$state" delete --force "$id" >/dev/null 2>&1 || true
+                        echo "$rt" >>"$out/$mode-skipped"
+                        continue
+                fi
+                names+=("$rt")
+                cmds+=("$cmd")
+                undo+=("$bin --root $state delete --force $id")
+        done
+
+        local i n
+        for i in "${!names[@]}"; do
+                n=${names[$i]}
+                say "$mode: timing $n ($runs runs, $warmup warm-up)"
+                # One hyperfine call per command, so that a runtime failing
+                # half-way loses only its own figures.
+                if ! hyperfine -N --style basic --runs "$runs" --warmup "$warmup" \
+                        --command-name "$n" \
+                        --export-json "$out/$mode-$n.json" --export-csv "$out/$mode-$n.csv" \
+                        "${cmds[$i]}" >"$out/$mode-$n.hyperfine.txt" 2>&1; then
+                        say "$mode: $n failed during the timed runs:"
+                        tail -n 5 "$out/$mode-$n.hyperfine.txt" | sed 's/^/    /' >&2
+                        rm -f "$out/$mode-$n.csv"
+                        echo "$n (failed during the timed runs)" >>"$out/$mode-skipped"
+                        ${undo[$i]} >/dev/null 2>&1 || true
+                        continue
+                fi
+
+                # Peak RSS: GNU time reports the largest RSS among the
+                # process and the children it waited for; median of rss_runs.
+                local k vals=() f="$out/$mode-$n.time-v.txt"
+                : >"$f"
+                for ((k = 0; k < rss_runs; k++)); do
+                        # shellcheck disable=SC2086 # split the command into words
+                        /usr/bin/time -v -o "$out/.time" ${cmds[$i]} >/dev/null 2>&1 </dev/null || true
+                        cat "$out/.time" >>"$f"
+                        vals+=("$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$out/.time")")
+                done
+                printf '%s\n' "${vals[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' \
+                        >"$out/$mode-$n.rss"
+        done
+        rm -f "$out/.time"
+}
+
+if [ "${1:-}" = "--inner" ]; then
+        shift
+        inner "$@"
+        exit 0
+fi
+
+# ---------------------------------------------------------------------------
+# Outer mode
+# ---------------------------------------------------------------------------
+RUNS=100
+WARMUP=5
+RSS_RUNS=5
+USERS=root,rootless
+RUNTIMES=ocirt,crun,runc
+TEST_USER=ocirt-test
+INSTALL=1
+KEEP=0
+
+usage() {
+        sed -n '/^# Usage:/,/^# Environment:/p' "$SELF" | sed 's/^# \{0,1\}//'
+}
+
+while [ $# -gt 0 ]; do
+        case $1 in
+        --runs) RUNS=$2; shift 2 ;;
+        --runs=*) RUNS=${1#*=}; shift ;;
+        --warmup) WARMUP=$2; shift 2 ;;
+        --warmup=*) WARMUP=${1#*=}; shift ;;
+        --rss-runs) RSS_RUNS=$2; shift 2 ;;
+        --rss-runs=*) RSS_RUNS=${1#*=}; shift ;;
+        --users) USERS=$2; shift 2 ;;
+        --users=*) USERS=${1#*=}; shift ;;
+        --runtimes) RUNTIMES=$2; shift 2 ;;
+        --runtimes=*) RUNTIMES=${1#*=}; shift ;;
+        --user) TEST_USER=$2; shift 2 ;;
+        --user=*) TEST_USER=${1#*=}; shift ;;
+        --no-install) INSTALL=0; shift ;;
+        --keep) KEEP=1; shift ;;
+        -h | --help) usage; exit 0 ;;
+        *) usage >&2; die "unknown argument '$1'" ;;
+        esac
+done
+
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs: expected a positive number, got '$RUNS'"
+[[ $RSS_RUNS =~ ^[1-9][0-9]*$ ]] || die "--rss-runs: expected a positive number, got '$RSS_RUNS'"
+[[ $WARMUP =~ ^[0-9]+$ ]] || die "--warmup: expected a number, got '$WARMUP'"
+
+[ "$(id -u)" -eq 0 ] ||
+        die "run me as root (sudo $0): I need a private mount namespace, and su to the test user for the rootless runs"
+
+# --- 1. tools --------------------------------------------------------------
+need_pkgs=()
+need() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ] || need_pkgs+=("$2"); }
+need crun crun
+need runc runc
+need hyperfine hyperfine
+need /usr/bin/time time
+need jq jq
+need unshare util-linux
+dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need_pkgs+=(busybox-static)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+        [ "$INSTALL" -eq 1 ] || die "missing packages: ${need_pkgs[*]} (drop --no-install, or apt-get install them)"
+        say "installing ${need_pkgs[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need_pkgs[@]}" >/dev/null ||
+                die "apt-get install ${need_pkgs[*]} failed"
+fi
+
+OCIRT_BIN=${OCIRT_BIN:-$TOP/ocirt}
+case $OCIRT_BIN in /*) ;; *) OCIRT_BIN=$(readlink -f "$OCIRT_BIN" || echo "$PWD/$OCIRT_BIN") ;; esac
+
+declare -A BIN=([ocirt]=$OCIRT_BIN [crun]=$(command -v crun) [runc]=$(command -v runc))
+IFS=, read -r -a RT_LIST <<<"$RUNTIMES"
+IFS=, read -r -a USER_LIST <<<"$USERS"
+for rt in "${RT_LIST[@]}"; do
+        [ -n "${BIN[$rt]+x}" ] || die "--runtimes: unknown runtime '$rt' (known: ocirt, crun, runc)"
+done
+for u in "${USER_LIST[@]}"; do
+        case $u in root | rootless) ;; *) die "--users: unknown '$u' (known: root, rootless)" ;; esac
+done
+
+# --- 2. the rootless test user (the same set-up as tests/setup-host) --------
+TEST_UID=
+if [[ " ${USER_LIST[*]} " == *" rootless "* ]]; then
+        if ! id "$TEST_USER" >/dev/null 2>&1; then
+                say "creating the test user $TEST_USER"
+                useradd -m -s /bin/sh "$TEST_USER"
+        fi
+        TEST_UID=$(id -u "$TEST_USER")
+        for f in /etc/subuid /etc/subgid; do
+                grep -qE "^($TEST_USER|$TEST_UID):" "$f" 2>/dev/null || echo "$TEST_USER:100000:65536" >>"$f"
+        done
+        install -d -m 0700 -o "$TEST_USER" -g "$(id -g "$TEST_USER")" "/run/user/$TEST_UID"
+fi
+
+# --- 3. work dir, rootfs and bundles --------------------------------------
+WORK=$(mktemp -d /var/tmp/ocirt-bench.XXXXXX)
+chmod 0755 "$WORK"
+ROOT_STATE=/run/ocirt-bench.$$
+cleanup() {
+        if [ "$KEEP" -eq 1 ]; then
+                say "kept $WORK"
+        else
+                rm -rf "$WORK"
+        fi
+        rm -rf "$ROOT_STATE"
+        [ -z "$TEST_UID" ] || rm -rf "/run/user/$TEST_UID/ocirt-bench.$$"
+}
+trap cleanup EXIT
+
+cp "$SELF" "$WORK/run-bench.sh"
+chmod 0755 "$WORK/run-bench.sh"
+
+if [ -x "$TOP/tests/lib/mkrootfs.sh" ] || [ -f "$TOP/tests/lib/mkrootfs.sh" ]; then
+        sh "$TOP/tests/lib/mkrootfs.sh" "$WORK/rootfs" >/dev/null || die "tests/lib/mkrootfs.sh $WORK/rootfs failed"
+else
+        # The same shape as tests/lib/mkrootfs.sh: a static busybox plus one
+        # symlink per applet.
+        mkdir -p "$WORK/rootfs"/{bin,dev,etc,proc,sys,tmp}
+        cp /bin/busybox "$WORK/rootfs/bin/busybox"
+        for a in $("$WORK/rootfs/bin/busybox" --list); do
+                [ -e "$WORK/rootfs/bin/$a" ] || ln -s busybox "$WORK/rootfs/bin/$a"
+        done
+fi
+[ -x "$WORK/rootfs/bin/true" ] || die "the rootfs at $WORK/rootfs has no /bin/true"
+
+# One config per user, shared by every runtime: runc's default (root) and
+# runc's rootless spec generated as the test user (it maps that user's uid).
+edit_config() {
+        jq --arg root "$WORK/rootfs" \
+                '.process.args = ["/bin/true"] | .process.terminal = false | .root.path = $root' \
+                "$1/config.json" >"$1/config.json.new"
+        mv "$1/config.json.new" "$1/config.json"
+}
+mkdir "$WORK/bundle-root"
+(cd "$WORK/bundle-root" && runc spec)
+edit_config "$WORK/bundle-root"
+if [ -n "$TEST_UID" ]; then
+        install -d -m 0755 -o "$TEST_USER" "$WORK/bundle-rootless"
+        su -s /bin/sh "$TEST_USER" -c "cd '$WORK/bundle-rootless' && runc spec --rootless" ||
+                die "runc spec --rootless as $TEST_USER failed"
+        edit_config "$WORK/bundle-rootless"
+        chown "$TEST_USER" "$WORK/bundle-rootless/config.json"
+        chmod 0644 "$WORK/bundle-rootless/config.json"
+fi
+
+# The floor: the same namespaces as the config, entered with unshare(1),
+# then chroot into the rootfs and exec /bin/true.
+floor_flags() {
+        local flags="" t
+        for t in $(jq -r '.linux.namespaces[].type' "$1/config.json"); do
+                case $t in
+                pid) flags+=" --pid --fork" ;;
+                network) flags+=" --net" ;;
+                ipc) flags+=" --ipc" ;;
+                uts) flags+=" --uts" ;;
+                mount) flags+=" --mount" ;;
+                cgroup) flags+=" --cgroup" ;;
+                user) flags+=" --user --map-root-user" ;;
+                esac
+        done
+        echo "${flags# }"
+}
+
+STAMP=$(date +%Y%m%d-%H%M%S)
+RESULTS="$BENCH_DIR/results/$STAMP"
+mkdir -p "$RESULTS"
+
+# Private mount namespace with the cgroup2 mount of a hybrid host removed:
+# crun 1.8 refuses hybrid hosts otherwise; every runtime gets the same.
+PRIV_NS='if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then umount /sys/fs/cgroup/unified || exit 1; fi; exec "$@"'
+
+rt_specs=()
+for rt in "${RT_LIST[@]}"; do
+        rt_specs+=("$rt=${BIN[$rt]}")
+done
+
+for mode in "${USER_LIST[@]}"; do
+        out="$WORK/out-$mode"
+        ff=$(floor_flags "$WORK/bundle-$mode")
+        if [ "$mode" = root ]; then
+                mkdir -p "$out" "$ROOT_STATE"
+                unshare -m --propagation private sh -c "$PRIV_NS" sh \
+                        "$WORK/run-bench.sh" --inner root "$WORK" "$out" "$ROOT_STATE" \
+                        "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "${rt_specs[@]}" ||
+                        say "root: the benchmark failed"
+        else
+                install -d -m 0755 -o "$TEST_USER" "$out"
+                statebase="/run/user/$TEST_UID/ocirt-bench.$$"
+                q=$(printf ' %q' "$WORK/run-bench.sh" --inner rootless "$WORK" "$out" "$statebase" \
+                        "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "${rt_specs[@]}")
+                unshare -m --propagation private sh -c "$PRIV_NS" sh \
+                        su -s /bin/bash "$TEST_USER" -c \
+                        "export XDG_RUNTIME_DIR=/run/user/$TEST_UID HOME=\$(getent passwd $TEST_USER | cut -d: -f6) PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin; cd /; exec$q" ||
+                        say "rootless: the benchmark failed"
+        fi
+        cp -r "$out"/. "$RESULTS/" 2>/dev/null || true
+done
+cp "$WORK/bundle-root/config.json" "$RESULTS/config-root.json"
+[ -z "$TEST_UID" ] || cp "$WORK/bundle-rootless/config.json" "$RESULTS/config-rootless.json"
+
+# --- 4. the table -----------------------------------------------------------
+median_ms() { # MODE NAME -> median in ms, or empty
+        local f="$RESULTS/$1-$2.csv"
+        [ -f "$f" ] || return 0
+        awk -F, 'NR == 2 { printf "%.2f", $4 * 1000 }' "$f"
+}
+rss_kb() { if [ -f "$RESULTS/$1-$2.rss" ]; then cat "$RESULTS/$1-$2.rss"; fi; }
+ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }' || echo "n/a"; }
+above() { [ -n "$1" ] && [ -n "$2" ] && [ -n "$3" ] &&
+        awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { if (b - f > 0) printf "%.2fx", (a - f) / (b - f); else print "n/a" }' || echo "n/a"; }
+or_na() { [ -n "$1" ] && echo "$1" || echo "n/a"; }
+
+{
+        echo "# ocirt benchmark $STAMP"
+        echo
+        echo "Host: $(uname -sr), $(nproc) CPUs; $RUNS timed runs (+$WARMUP warm-up) per runtime, medians."
+        echo "ocirt: $OCIRT_BIN ($("$OCIRT_BIN" --version 2>/dev/null | head -n 1 || echo 'version unknown'))"
+        echo "crun: $(crun --version | head -n 1); runc: $(runc --version | head -n 1)"
+        echo
+        echo "## Time per run (ms, median of $RUNS sequential runs)"
+        echo
+        echo "| user | floor | ocirt | crun | runc | ocirt/crun | runc/crun | ocirt/crun above floor |"
+        echo "|---|---|---|---|---|---|---|---|"
+        for mode in "${USER_LIST[@]}"; do
+                fl=$(median_ms "$mode" floor)
+                o=$(median_ms "$mode" ocirt)
+                c=$(median_ms "$mode" crun)
+                r=$(median_ms "$mode" runc)
+                echo "| $mode | $(or_na "$fl") | $(or_na "$o") | $(or_na "$c") | $(or_na "$r") | $(ratio "$o" "$c") | $(ratio "$r" "$c") | $(above "$o" "$c" "$fl") |"
+        done
+        echo
+        echo "## Peak RSS of one run (kB, median of $RSS_RUNS, GNU time -v)"
+        echo
+        echo "| user | floor | ocirt | crun | runc | ocirt/crun | runc/crun |"
+        echo "|---|---|---|---|---|---|---|"
+        for mode in "${USER_LIST[@]}"; do
+                fl=$(rss_kb "$mode" floor)
+                o=$(rss_kb "$mode" ocirt)
+                c=$(rss_kb "$mode" crun)
+                r=$(rss_kb "$mode" runc)
+                echo "| $mode | $(or_na "$fl") | $(or_na "$o") | $(or_na "$c") | $(or_na "$r") | $(ratio "$o" "$c") | $(ratio "$r" "$c") |"
+        done
+        echo
+        echo "Targets: ocirt/crun time <= 0.50x, ocirt/crun peak RSS <= 0.70x."
+        for mode in "${USER_LIST[@]}"; do
+                [ ! -f "$RESULTS/$mode-skipped" ] || echo "Skipped ($mode): $(tr '\n' ' ' <"$RESULTS/$mode-skipped")(see the messages above)"
+        done
+} | tee "$RESULTS/summary.md"
+
+ln -sfn "$STAMP" "$BENCH_DIR/results/latest"
+say "results in $RESULTS"

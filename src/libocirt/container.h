@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* container.h: what one container creation carries across the runtime (lifecycle.c, process.c) and
+ * the container init (init.c and the modules it calls). Built by lifecycle.c before the clone; the
+ * init reads its copy after the clone (no shared memory, no locking). */
+#pragma once
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "ctx.h"
+#include "spec.h"
+#include "undo.h"
+
+struct container {
+        ocirt_ctx *ctx;
+        const char *id;
+        struct spec *spec;
+        char *bundle;       /* absolute */
+        char *rootfs;       /* absolute */
+        char *config_path;  /* as used for errors */
+        unsigned flags;     /* OCIRT_CREATE_*, OCIRT_RUN_* */
+        bool run_mode;      /* run: exec as soon as set up, no start.sock */
+        int preserve_fds;
+        const char *console_socket;
+
+        bool rootless;      /* the runtime is not root in the initial user namespace */
+        uid_t host_uid;
+        gid_t host_gid;
+
+        /* Namespaces: which are new, which are joined (fds opened by the runtime before clone). */
+        unsigned long clone_flags; /* CLONE_NEW* created at clone time */
+        bool new_ns[SPEC_NS__MAX];
+        int join_fd[SPEC_NS__MAX]; /* -1: not joined */
+        bool slow_path;            /* joins by path: intermediate process + fork */
+
+        /* Effective id mappings (the config's, or the caller's own id added for a rootless user). */
+        struct spec_idmap *uid_map, *gid_map;
+        size_t n_uid_map, n_gid_map;
+        bool maps_self_write; /* single own-id mapping: the child writes its own maps */
+
+        /* fds owned by the runtime; the child closes them or uses them as noted. */
+        int state_dirfd; /* O_PATH|O_DIRECTORY: the child binds start.sock through it */
+        int lock_fd;     /* child: closed first thing (a shared flock would outlive `create`) */
+        int sync_parent, sync_child;
+        int start_listen_fd;    /* create: start.sock, listened on by the init until `start` */
+        sigset_t saved_sigmask; /* restored in the init before exec */
+
+        pid_t init_pid;
+        int pty_master; /* in the runtime, after SYNC_PTY */
+};
+
+/* process.c — Runs in: the runtime. */
+int process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err);
+/* Wait for the init to exec (EOF on the sync socket) or to report an error. */
+int process_wait_exec(struct container *c, ocirt_error **err);
+
+/* init.c — Runs in: the container init; never returns. */
+_noreturn_ void init_main(struct container *c);
+/* Report from the child: sends SYNC_ERROR and _exit()s. */
+_noreturn_ void init_fail(struct container *c, ocirt_error *e);
+void init_log(struct container *c, int level, const char *fmt, ...) _printf_(3, 4);
+
+/* userns.c */
+int userns_plan(struct container *c, ocirt_error **err); /* runtime: decide maps */
+int userns_write_maps(struct container *c, pid_t pid, bool self, ocirt_error **err);
+
+/* ns.c */
+int ns_plan(struct container *c, ocirt_error **err); /* runtime: flags, join fds */
+int ns_join(struct container *c, bool user, ocirt_error **err); /* child */
+unsigned long ns_clone_flag(enum spec_ns_type t);
+
+/* rootfs.c, mount.c, devices.c — Run in: the container init. */
+int rootfs_setup(struct container *c, int *ret_rootfd, ocirt_error **err);
+int rootfs_pivot(struct container *c, int rootfd, ocirt_error **err);
+int rootfs_finalize(struct container *c, ocirt_error **err); /* after pivot: masked/ro paths, ro root */
+int mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t index, ocirt_error **err);
+int devices_setup(struct container *c, int rootfd, ocirt_error **err);
+int devices_bind_console(struct container *c, int rootfd, int pty_slave, ocirt_error **err);
+
+/* pathres.c: resolve inside the rootfs so that no symlink or ".." leads out of it. */
+enum {
+        PATHRES_MKDIR = 1 << 0,   /* create missing directories (all components) */
+        PATHRES_MKFILE = 1 << 1,  /* create the last component as an empty file when missing */
+        PATHRES_NOFOLLOW = 1 << 2 /* do not follow a symlink in the last component */
+};
+int pathres_open(int rootfd, const char *path, unsigned flags, int *ret_fd, ocirt_error **err);
+
+/* terminal.c */
+int terminal_setup_child(struct container *c, int rootfd, ocirt_error **err); /* init: pty, ctty */
+int terminal_send_console(const char *socket_path, int master, ocirt_error **err);
+
+/* caps.c — Runs in: the container init, as the last steps before exec. */
+int caps_apply(struct container *c, ocirt_error **err);
+int caps_keep_for_user_switch(bool on);
+
+/* signals.c */
+void signals_forwardable(sigset_t *ret);
+int signals_block_all(sigset_t *ret_old);
+/* Forward signals (and relay the pty when master >= 0) until pid exits. */
+int signals_wait_child(ocirt_ctx *ctx, pid_t pid, int master, int *ret_status, ocirt_error **err);

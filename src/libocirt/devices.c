@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* devices.c: /dev inside the container: the default devices and symlinks of runtime-linux.md,
+ * linux.devices, and /dev/console for a terminal.
+ *
+ * Root in the initial user namespace mknod()s nodes. In a user namespace mknod is refused, so each
+ * node is an empty file with the host's node bind-mounted on it; the host node is checked by fd to
+ * be the expected device before it is attached (the CVE-2025-31133 class). Every path goes through
+ * pathres.c, so a /dev symlink in the image cannot redirect anything to the host (CVE-2026-41579). */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "container.h"
+#include "log.h"
+#include "syscalls.h"
+#include "util.h"
+
+struct dev {
+        const char *path;
+        char type;
+        unsigned major, minor;
+        mode_t mode;
+        bool has_owner;
+        uid_t uid;
+        gid_t gid;
+        const char *where; /* NULL for a default device */
+};
+
+static const struct dev default_devs[] = {
+        { "/dev/null", 'c', 1, 3, 0666, false, 0, 0, NULL },    { "/dev/zero", 'c', 1, 5, 0666, false, 0, 0, NULL },
+        { "/dev/full", 'c', 1, 7, 0666, false, 0, 0, NULL },    { "/dev/random", 'c', 1, 8, 0666, false, 0, 0, NULL },
+        { "/dev/urandom", 'c', 1, 9, 0666, false, 0, 0, NULL }, { "/dev/tty", 'c', 5, 0, 0666, false, 0, 0, NULL },
+};
+
+static mode_t
+type_bits(char t)
+{
+        switch (t) {
+        case 'b':
+                return S_IFBLK;
+        case 'p':
+                return S_IFIFO;
+        default:
+                return S_IFCHR;
+        }
+}
+
+static bool
+can_mknod(struct container *c)
+{
+        return !c->new_ns[SPEC_NS_USER] && c->join_fd[SPEC_NS_USER] < 0 && geteuid() == 0;
+}
+
+static int
+split_parent(int rootfd, const char *path, int *ret_dirfd, const char **ret_name, ocirt_error **err)
+{
+        _cleanup_free_ char *dir = xstrdup(path);
+        char *slash = strrchr(dir, '/');
+
+        if (!slash || !slash[1])
+                return ocirt_fail(err, EINVAL, "device path '%s'", path);
+        *ret_name = path + (slash - dir) + 1;
+        *slash = '\0';
+        return pathres_open(rootfd, *dir ? dir : "/", PATHRES_MKDIR, ret_dirfd, err);
+}
+
+static int
+check_existing(int dirfd, const char *name, const struct dev *d, ocirt_error **err)
+{
+        struct stat st;
+
+        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return ocirt_fail(err, errno, "stat '%s'", d->path);
+        if ((st.st_mode & S_IFMT) != type_bits(d->type) ||
+            (d->type != 'p' && st.st_rdev != makedev(d->major, d->minor))) {
+                /* A bind-mounted host node shows as the device too, so only a real mismatch lands here. */
+                if (S_ISREG(st.st_mode) && st.st_size == 0)
+                        return 1; /* our own placeholder from an earlier bind: fine */
+                return ocirt_fail_at(err, EEXIST, d->where ? d->where : d->path,
+                                     "remove the file from the image or fix .linux.devices",
+                                     "'%s' exists and is not the %s device %u:%u", d->path,
+                                     d->type == 'b' ? "block" : "char", d->major, d->minor);
+        }
+        return 0;
+}
+
+static int
+create_dev(struct container *c, int rootfd, const struct dev *d, ocirt_error **err)
+{
+        _cleanup_close_ int dirfd = -1, filefd = -1, mfd = -1;
+        const char *name = NULL;
+        struct stat st;
+        int r;
+
+        r = split_parent(rootfd, d->path, &dirfd, &name, err);
+        if (r < 0)
+                return r;
+
+        if (can_mknod(c)) {
+                if (mknodat(dirfd, name, type_bits(d->type) | (d->mode & 07777), makedev(d->major, d->minor)) < 0) {
+                        if (errno != EEXIST)
+                                return ocirt_fail_at(err, errno, d->where, NULL, "mknod '%s'", d->path);
+                        return check_existing(dirfd, name, d, err) < 0 ? -EEXIST : 0;
+                }
+                if (d->has_owner && fchownat(dirfd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+                        return ocirt_fail_at(err, errno, d->where, NULL, "chown '%s'", d->path);
+                return 0;
+        }
+
+        /* Bind the host's node. Check it by fd before attaching. */
+        mfd = sys_open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+        if (mfd < 0)
+                return ocirt_fail_at(err, errno, d->where, "a rootless container can only bind devices that exist on the host",
+                                     "bind the host's '%s'", d->path);
+        if (fstat(mfd, &st) < 0)
+                return ocirt_fail(err, errno, "stat the host's '%s'", d->path);
+        if ((st.st_mode & S_IFMT) != type_bits(d->type) || (d->type != 'p' && st.st_rdev != makedev(d->major, d->minor)))
+                return ocirt_fail_at(err, ENODEV, d->where, NULL, "the host's '%s' is not the device %u:%u", d->path,
+                                     d->major, d->minor);
+        filefd = openat(dirfd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
+        if (filefd < 0) {
+                if (errno != EEXIST)
+                        return ocirt_fail(err, errno, "create '%s'", d->path);
+                r = check_existing(dirfd, name, d, err);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        return 0; /* already the right device */
+        }
+        if (filefd >= 0)
+                close(filefd);
+        filefd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (filefd < 0)
+                return ocirt_fail(err, errno, "open '%s'", d->path);
+        if (sys_move_mount(mfd, "", filefd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return ocirt_fail_at(err, errno, d->where, NULL, "bind the host's '%s'", d->path);
+        return 0;
+}
+
+static bool
+config_has_dev(const struct spec_linux *l, const char *path)
+{
+        for (size_t i = 0; l && i < l->n_devices; i++)
+                if (streq(l->devices[i].path, path))
+                        return true;
+        return false;
+}
+
+/* Runs in: the container init, after the mounts, before the pivot. */
+int
+devices_setup(struct container *c, int rootfd, ocirt_error **err)
+{
+        const struct spec_linux *l = c->spec->linux_;
+        static const char *const links[][2] = {
+                { "/proc/self/fd", "fd" },     { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
+                { "/proc/self/fd/2", "stderr" }, { "pts/ptmx", "ptmx" },
+        };
+        _cleanup_close_ int devfd = -1;
+        int r;
+
+        /* mknod and the created files must get exactly the configured modes. */
+        umask(0);
+        for (size_t i = 0; i < ELEMENTSOF(default_devs); i++) {
+                if (config_has_dev(l, default_devs[i].path))
+                        continue;
+                r = create_dev(c, rootfd, &default_devs[i], err);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; l && i < l->n_devices; i++) {
+                const struct spec_device *sd = &l->devices[i];
+                _cleanup_free_ char *where = xasprintf("%s: .linux.devices[%zu]", c->config_path, i);
+                struct dev d = {
+                        .path = sd->path,
+                        .type = sd->type == 'u' ? 'c' : sd->type,
+                        .major = (unsigned) sd->major,
+                        .minor = (unsigned) sd->minor,
+                        .mode = sd->has_file_mode ? sd->file_mode : 0666,
+                        .has_owner = sd->has_uid || sd->has_gid,
+                        .uid = sd->has_uid ? sd->uid : 0,
+                        .gid = sd->has_gid ? sd->gid : 0,
+                        .where = where,
+                };
+                r = create_dev(c, rootfd, &d, err);
+                if (r < 0)
+                        return r;
+        }
+
+        r = pathres_open(rootfd, "/dev", PATHRES_MKDIR, &devfd, err);
+        if (r < 0)
+                return r;
+        /* O_PATH fds cannot be used as a *at() base for symlinkat; reopen as a directory. */
+        {
+                int d = openat(devfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (d < 0)
+                        return ocirt_fail(err, errno, "open /dev");
+                close(devfd);
+                devfd = d;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(links); i++) {
+                if (symlinkat(links[i][0], devfd, links[i][1]) == 0 || errno != EEXIST)
+                        continue;
+                if (streq(links[i][1], "ptmx")) {
+                        /* An image's /dev/ptmx node would bypass the container's devpts instance. */
+                        struct stat st;
+                        if (fstatat(devfd, "pts/ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                            unlinkat(devfd, "ptmx", 0) == 0)
+                                (void) symlinkat(links[i][0], devfd, links[i][1]);
+                }
+        }
+        return 0;
+}
+
+/* Runs in: the container init. /dev/console becomes the pty slave, bound from the fd the init
+ * already holds, never from a /dev/pts/N path the image could redirect (CVE-2025-52565). */
+int
+devices_bind_console(struct container *c, int rootfd, int pty_slave, ocirt_error **err)
+{
+        _cleanup_close_ int dst = -1, mfd = -1;
+        int r;
+
+        r = pathres_open(rootfd, "/dev/console", PATHRES_MKFILE | PATHRES_NOFOLLOW, &dst, err);
+        if (r < 0)
+                return r;
+        mfd = sys_open_tree(pty_slave, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        if (mfd < 0)
+                return ocirt_fail(err, errno, "bind the pty on /dev/console");
+        if (sys_move_mount(mfd, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return ocirt_fail(err, errno, "bind the pty on /dev/console");
+        (void) c;
+        return 0;
+}

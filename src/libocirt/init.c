@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* init.c: the container init, from clone() up to execve(). Everything here runs in the child; it
+ * reports failures to the runtime over the sync socket (SYNC_ERROR) and _exit()s, so the runtime
+ * prints each error once, with its context. The order of the steps is the security model: ids
+ * mapped -> non-dumpable -> mounts through fds -> pivot -> masked/ro paths -> cwd -> rlimits ->
+ * user and capabilities -> no_new_privs -> wait for start -> close every fd -> exec. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "container.h"
+#include "log.h"
+#include "sync.h"
+#include "util.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* Runs in: the container init (or the intermediate process). */
+_noreturn_ void
+init_fail(struct container *c, ocirt_error *e)
+{
+        struct sync_msg m = { .type = SYNC_ERROR, .errnum = e ? e->errnum : EIO };
+
+        (void) snprintf(m.text, sizeof m.text, "%s\x1f%s\x1f%s", e ? strempty(e->where) : "",
+                        e ? strempty(e->hint) : "", e ? e->msg : "unknown error");
+        (void) send(c->sync_child, &m, sizeof m, MSG_NOSIGNAL);
+        _exit(127);
+}
+
+/* Runs in: the container init. */
+void
+init_log(struct container *c, int level, const char *fmt, ...)
+{
+        struct sync_msg m = { .type = SYNC_LOG, .level = level };
+        va_list ap;
+
+        va_start(ap, fmt);
+        (void) vsnprintf(m.text, sizeof m.text, fmt, ap);
+        va_end(ap);
+        (void) send(c->sync_child, &m, sizeof m, MSG_NOSIGNAL);
+}
+
+#define CHECK(expr)                                                                                                    \
+        do {                                                                                                           \
+                if ((expr) < 0)                                                                                        \
+                        init_fail(c, e);                                                                               \
+        } while (0)
+
+static int
+map_ids(struct container *c, ocirt_error **err)
+{
+        int r;
+
+        if (!c->new_ns[SPEC_NS_USER])
+                return 0;
+        if (c->maps_self_write) {
+                r = userns_write_maps(c, 0, /* self= */ true, err);
+                if (r < 0)
+                        return r;
+        } else {
+                r = sync_send(c->sync_child, SYNC_USERNS, 0, -1, err);
+                if (r < 0)
+                        return r;
+                r = sync_expect(c->sync_child, SYNC_MAPS_DONE, NULL, NULL, NULL, NULL, err);
+                if (r < 0)
+                        return r;
+        }
+        /* Become the namespace's root: a no-op when our own id is mapped to 0, needed when root maps
+         * another host range (our host uid 0 is then unmapped). */
+        if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
+                return ocirt_fail(err, errno, "setresgid(0) in the user namespace");
+        if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
+                return ocirt_fail(err, errno, "setresuid(0) in the user namespace");
+        return 0;
+}
+
+/* Slow path (joins by path): join, unshare, map, and fork the real init into the pid namespace.
+ * Returns in the process that goes on as the init. */
+static void
+slow_path(struct container *c)
+{
+        ocirt_error *e = NULL;
+        bool pid_change = c->new_ns[SPEC_NS_PID] || c->join_fd[SPEC_NS_PID] >= 0;
+        pid_t p;
+
+        CHECK(ns_join(c, /* user= */ true, &e));
+        if (c->clone_flags && unshare((int) c->clone_flags) < 0) {
+                ocirt_fail(&e, errno, "unshare namespaces");
+                init_fail(c, e);
+        }
+        CHECK(map_ids(c, &e));
+        if (!pid_change) {
+                CHECK(sync_send(c->sync_child, SYNC_PID, getpid(), -1, &e));
+                return;
+        }
+        /* CLONE_PARENT: the init becomes the runtime's child, so `run` can wait for it. */
+        p = (pid_t) syscall(SYS_clone, CLONE_PARENT, NULL, NULL, NULL, 0);
+        if (p < 0) {
+                ocirt_fail(&e, errno, "fork the init into the pid namespace");
+                init_fail(c, e);
+        }
+        if (p > 0) {
+                CHECK(sync_send(c->sync_child, SYNC_PID, p, -1, &e));
+                _exit(0);
+        }
+}
+
+static int
+set_time_offsets(struct container *c, ocirt_error **err)
+{
+        const struct spec_linux *l = c->spec->linux_;
+        char buf[256];
+        size_t len = 0;
+        int r;
+
+        if (unshare(CLONE_NEWTIME) < 0)
+                return ocirt_fail(err, errno, "create the time namespace");
+        for (size_t i = 0; l && i < l->n_time_offsets; i++)
+                len += snprintf(buf + len, sizeof buf - len, "%s %lld %u\n", l->time_offsets[i].clock,
+                                (long long) l->time_offsets[i].secs, l->time_offsets[i].nanosecs);
+        if (len == 0)
+                return 0;
+        r = write_file_at(AT_FDCWD, "/proc/self/timens_offsets", buf, len);
+        if (r < 0)
+                return ocirt_fail_at(err, -r, c->config_path, NULL, "write .linux.timeOffsets");
+        return 0;
+}
+
+static const char *
+env_get(char **env, const char *name)
+{
+        size_t n = strlen(name);
+
+        for (size_t i = 0; env && env[i]; i++)
+                if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
+                        return env[i] + n + 1;
+        return NULL;
+}
+
+static bool
+is_executable(const char *p)
+{
+        struct stat st;
+
+        return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
+}
+
+/* execvp()'s lookup, done before waiting for `start` so that create reports a missing executable,
+ * with the words runc uses (podman classifies errors by them). */
+static int
+find_executable(struct container *c, char **env, char **ret, ocirt_error **err)
+{
+        const char *name = c->spec->process->args[0];
+        _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", c->config_path);
+        _cleanup_free_ char *path = NULL;
+
+        if (strchr(name, '/')) {
+                struct stat st;
+
+                if (stat(name, &st) < 0)
+                        return ocirt_fail_at(err, errno, where, NULL, "exec: '%s'", name);
+                if (S_ISDIR(st.st_mode))
+                        return ocirt_fail_at(err, EACCES, where, NULL, "exec: '%s' is a directory", name);
+                *ret = xstrdup(name);
+                return 0;
+        }
+        path = xstrdup(env_get(env, "PATH") ?: DEFAULT_PATH);
+        for (char *save = NULL, *d = strtok_r(path, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+                _cleanup_free_ char *cand = xasprintf("%s/%s", *d ? d : ".", name);
+                if (is_executable(cand)) {
+                        *ret = TAKE_PTR(cand);
+                        return 0;
+                }
+        }
+        return ocirt_fail_at(err, ENOENT, where, "check process.args and the PATH in process.env",
+                             "exec: '%s': executable file not found in $PATH", name);
+}
+
+static int
+enter_cwd(struct container *c, ocirt_error **err)
+{
+        const char *cwd = c->spec->process->cwd;
+
+        if (chdir(cwd) == 0)
+                return 0;
+        if (errno != ENOENT)
+                return ocirt_fail_at(err, errno, c->config_path, NULL, "chdir to .process.cwd '%s'", cwd);
+        /* We are inside the pivoted root: a plain mkdir -p cannot reach the host. */
+        if (mkdir_p(cwd, 0755) < 0 || chdir(cwd) < 0)
+                return ocirt_fail_at(err, errno, c->config_path, NULL, "create .process.cwd '%s'", cwd);
+        return 0;
+}
+
+static int
+apply_rlimits(struct container *c, ocirt_error **err)
+{
+        const struct spec_process *p = c->spec->process;
+
+        for (size_t i = 0; i < p->n_rlimits; i++) {
+                struct rlimit rl = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };
+
+                if (setrlimit(p->rlimits[i].resource, &rl) < 0) {
+                        _cleanup_free_ char *where = xasprintf("%s: .process.rlimits[%zu]", c->config_path, i);
+                        return ocirt_fail_at(err, errno, where,
+                                             errno == EPERM ? "raising a hard limit needs CAP_SYS_RESOURCE, which this runtime lacks" : NULL,
+                                             "set %s to %llu/%llu", p->rlimits[i].type,
+                                             (unsigned long long) rl.rlim_cur, (unsigned long long) rl.rlim_max);
+                }
+        }
+        return 0;
+}
+
+static char **
+build_env(struct container *c)
+{
+        char **env = strv_copy(c->spec->process->env);
+
+        if (!env_get(env, "PATH"))
+                strv_push(&env, "PATH=" DEFAULT_PATH);
+        return env;
+}
+
+/* Block until `ocirt start` connects; from then on errors and logs go to it. */
+static int
+wait_for_start(struct container *c, ocirt_error **err)
+{
+        struct sync_msg m;
+        int conn, r;
+
+        do
+                conn = accept4(c->start_listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        while (conn < 0 && errno == EINTR);
+        if (conn < 0)
+                return ocirt_fail(err, errno, "wait for start");
+        close(c->start_listen_fd);
+        c->start_listen_fd = -1;
+        close(c->sync_child);
+        c->sync_child = conn;
+        r = sync_recv(conn, &m, NULL, err);
+        if (r < 0)
+                return r;
+        if (m.type != SYNC_START)
+                return ocirt_fail(err, EIO, "sync: expected start, got %u", m.type);
+        return 0;
+}
+
+static void
+reset_signals(const sigset_t *mask)
+{
+        struct sigaction sa = { .sa_handler = SIG_DFL };
+
+        for (int s = 1; s < NSIG; s++)
+                (void) sigaction(s, &sa, NULL);
+        (void) sigprocmask(SIG_SETMASK, mask, NULL);
+}
+
+/* Runs in: the container init. Never returns. */
+_noreturn_ void
+init_main(struct container *c)
+{
+        const struct spec_process *p = c->spec->process;
+        ocirt_error *e = NULL;
+        _cleanup_free_ char *exe = NULL;
+        _cleanup_strv_ char **env = NULL;
+        int rootfd = -1, keep[2];
+
+        /* A copy of the flock'ed fd would keep the container locked after `create` exits. */
+        close(c->lock_fd);
+        close(c->sync_parent);
+
+        if (c->slow_path)
+                slow_path(c);
+        else {
+                CHECK(map_ids(c, &e));
+                CHECK(ns_join(c, /* user= */ false, &e));
+        }
+
+        /* Nothing in the container may ptrace this process or open its /proc files until exec
+         * (CVE-2016-9962). */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+                ocirt_fail(&e, errno, "PR_SET_DUMPABLE");
+                init_fail(c, e);
+        }
+
+        if (c->new_ns[SPEC_NS_TIME])
+                CHECK(set_time_offsets(c, &e));
+
+        CHECK(rootfs_setup(c, &rootfd, &e));
+        if (p->terminal)
+                CHECK(terminal_setup_child(c, rootfd, &e));
+        if (c->spec->hostname && sethostname(c->spec->hostname, strlen(c->spec->hostname)) < 0) {
+                ocirt_fail_at(&e, errno, c->config_path, NULL, "set .hostname '%s'", c->spec->hostname);
+                init_fail(c, e);
+        }
+        if (c->spec->domainname && setdomainname(c->spec->domainname, strlen(c->spec->domainname)) < 0) {
+                ocirt_fail_at(&e, errno, c->config_path, NULL, "set .domainname '%s'", c->spec->domainname);
+                init_fail(c, e);
+        }
+        CHECK(rootfs_pivot(c, rootfd, &e));
+        close(rootfd);
+        CHECK(rootfs_finalize(c, &e));
+
+        CHECK(enter_cwd(c, &e));
+        env = build_env(c);
+        CHECK(find_executable(c, env, &exe, &e));
+
+        if (p->has_oom_score_adj) {
+                char buf[16];
+                int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
+                int r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t) n);
+                if (r < 0) {
+                        ocirt_fail_at(&e, -r, c->config_path, NULL, "set .process.oomScoreAdj to %d", p->oom_score_adj);
+                        init_fail(c, e);
+                }
+        }
+        CHECK(apply_rlimits(c, &e));
+        CHECK(caps_apply(c, &e));
+        if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+                ocirt_fail(&e, errno, "set no_new_privs");
+                init_fail(c, e);
+        }
+        umask(p->user.has_umask ? (mode_t) p->user.umask : 022);
+
+        CHECK(sync_send(c->sync_child, SYNC_CREATED, 0, -1, &e));
+        if (!c->run_mode)
+                CHECK(wait_for_start(c, &e));
+
+        /* Only stdio and the preserved fds reach the program (CVE-2024-21626). The sync socket stays
+         * open (close-on-exec) so the runtime sees exec succeed as EOF. */
+        keep[0] = c->sync_child;
+        keep[1] = -1;
+        close_fds_from(3 + c->preserve_fds, keep, 1);
+        for (int fd = 3; fd < 3 + c->preserve_fds; fd++)
+                (void) fd_set_cloexec(fd, false);
+
+        reset_signals(&c->saved_sigmask);
+        execve(exe, p->args, env);
+        {
+                _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", c->config_path);
+                ocirt_fail_at(&e, errno, where, NULL, "exec '%s'", exe);
+        }
+        init_fail(c, e);
+}

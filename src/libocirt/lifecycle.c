@@ -1,0 +1,595 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lifecycle.c: create / start / run / kill / delete / state / list, each a short list of steps that
+ * call into the modules. A failed create leaves nothing behind through the undo list: the state dir
+ * and the init are the only things it creates on the host (mounts live in the init's namespace). */
+#include "config.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include "container.h"
+#include "log.h"
+#include "state.h"
+#include "sync.h"
+#include "syscalls.h"
+#include "util.h"
+
+_public_ const char *
+ocirt_version(void)
+{
+        return OCIRT_VERSION;
+}
+
+_public_ const char *
+ocirt_spec_version(void)
+{
+        return "1.3.0";
+}
+
+_public_ int
+ocirt_id_validate(const char *id, ocirt_error **err)
+{
+        static const char hint[] = "use letters, digits and _+-. (not first: .), at most 1024 characters";
+        size_t n = id ? strlen(id) : 0;
+
+        if (n == 0)
+                return ocirt_fail_at(err, EINVAL, "ID", hint, "empty container id");
+        if (n > 1024)
+                return ocirt_fail_at(err, EINVAL, "ID", hint, "container id is longer than 1024 characters");
+        for (size_t i = 0; i < n; i++) {
+                char ch = id[i];
+                bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                          ch == '_' || ch == '+' || ch == '-' || (ch == '.' && i > 0);
+                if (!ok)
+                        return ocirt_fail_at(err, EINVAL, "ID", hint, "invalid container id '%s'", id);
+        }
+        return 0;
+}
+
+_public_ int
+ocirt_spec_generate(ocirt_ctx *ctx, unsigned flags, char **ret_json, ocirt_error **err)
+{
+        *ret_json = spec_default_json(flags & OCIRT_SPEC_ROOTLESS, geteuid(), getegid());
+        return 0;
+}
+
+static void
+container_done(struct container *c)
+{
+        const struct spec_linux *l = c->spec ? c->spec->linux_ : NULL;
+
+        if (c->uid_map && (!l || c->uid_map != l->uid_mappings))
+                free(c->uid_map);
+        if (c->gid_map && (!l || c->gid_map != l->gid_mappings))
+                free(c->gid_map);
+        for (int t = 0; t < SPEC_NS__MAX; t++)
+                if (c->join_fd[t] >= 0)
+                        close(c->join_fd[t]);
+        if (c->sync_parent >= 0)
+                close(c->sync_parent);
+        if (c->start_listen_fd >= 0)
+                close(c->start_listen_fd);
+        if (c->pty_master >= 0)
+                close(c->pty_master);
+        if (c->lock_fd >= 0)
+                close(c->lock_fd);
+        spec_free(c->spec);
+        free(c->bundle);
+        free(c->rootfs);
+        free(c->config_path);
+}
+
+/* Step 1: everything that can be checked before the host is touched. */
+static int
+container_prepare(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o, bool run_mode,
+                  struct container *c, ocirt_error **err)
+{
+        _cleanup_free_ char *cfg = NULL, *buf = NULL, *rootfs = NULL;
+        const struct spec_process *p;
+        size_t len;
+        int r;
+
+        *c = (struct container){ .ctx = ctx, .id = id, .sync_parent = -1, .sync_child = -1, .start_listen_fd = -1,
+                                 .lock_fd = -1, .pty_master = -1, .state_dirfd = -1 };
+        for (int t = 0; t < SPEC_NS__MAX; t++)
+                c->join_fd[t] = -1;
+        c->flags = o->flags;
+        c->run_mode = run_mode;
+        c->preserve_fds = o->preserve_fds;
+        c->console_socket = o->console_socket;
+        c->rootless = ctx_is_rootless(ctx);
+        c->host_uid = geteuid();
+        c->host_gid = getegid();
+
+        r = ocirt_id_validate(id, err);
+        if (r < 0)
+                return r;
+        c->bundle = realpath(o->bundle ? o->bundle : ".", NULL);
+        if (!c->bundle)
+                return ocirt_fail_at(err, errno, "--bundle", "give the directory that holds config.json",
+                                     "bundle '%s'", o->bundle ? o->bundle : ".");
+
+        /* Errors name the config as the user knows it. */
+        if (o->config_path) {
+                cfg = xstrdup(o->config_path);
+                c->config_path = xstrdup(o->config_path);
+        } else {
+                cfg = xasprintf("%s/config.json", c->bundle);
+                c->config_path = o->bundle && !streq(o->bundle, ".") ? xasprintf("%s/config.json", o->bundle)
+                                                                     : xstrdup("config.json");
+        }
+        r = read_file_at(AT_FDCWD, cfg, &buf, &len);
+        if (r < 0)
+                return ocirt_fail_at(err, -r, c->config_path,
+                                     r == -ENOENT ? "create one with 'ocirt spec' (or --rootless)" : NULL,
+                                     "cannot read the config");
+        r = spec_parse(buf, len, c->config_path, &c->spec, err);
+        if (r < 0)
+                return r;
+
+        p = c->spec->process;
+        if (!p || p->n_args == 0)
+                return ocirt_fail_at(err, EINVAL, c->config_path, "add .process.args, e.g. [\"sh\"]",
+                                     "no process to run: .process.args is missing or empty");
+        if (!c->spec->root || !c->spec->root->path)
+                return ocirt_fail_at(err, EINVAL, c->config_path, "add .root.path, e.g. \"rootfs\"",
+                                     ".root.path is missing");
+        if (p->terminal && !o->console_socket && !(run_mode && !(o->flags & OCIRT_RUN_DETACH)))
+                return ocirt_fail_at(err, EINVAL, "--console-socket",
+                                     "pass --console-socket, or set process.terminal to false",
+                                     "a detached container with process.terminal needs a console socket");
+
+        rootfs = c->spec->root->path[0] == '/' ? xstrdup(c->spec->root->path)
+                                               : xasprintf("%s/%s", c->bundle, c->spec->root->path);
+        c->rootfs = realpath(rootfs, NULL);
+        if (!c->rootfs)
+                return ocirt_fail_at(err, errno, c->config_path, "point .root.path at the container's root directory",
+                                     ".root.path '%s'", rootfs);
+
+        r = ns_plan(c, err);
+        if (r < 0)
+                return r;
+        return userns_plan(c, err);
+}
+
+static int
+start_socket_path(int dirfd, struct sockaddr_un *sa)
+{
+        /* Through the fd: ROOT/ID may be longer than sun_path allows. */
+        *sa = (struct sockaddr_un){ .sun_family = AF_UNIX };
+        return snprintf(sa->sun_path, sizeof sa->sun_path, "/proc/self/fd/%d/%s", dirfd, STATE_START_SOCK);
+}
+
+static int
+listen_start_socket(struct container *c, ocirt_error **err)
+{
+        struct sockaddr_un sa;
+        int s;
+
+        start_socket_path(c->lock_fd, &sa);
+        s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        if (s < 0)
+                return ocirt_fail(err, errno, "socket");
+        if (bind(s, (struct sockaddr *) &sa, sizeof sa) < 0 || listen(s, 1) < 0) {
+                int e = errno;
+                close(s);
+                return ocirt_fail(err, e, "listen on %s", STATE_START_SOCK);
+        }
+        c->start_listen_fd = s;
+        return 0;
+}
+
+static int
+write_pid_file(const char *path, pid_t pid, ocirt_error **err)
+{
+        _cleanup_free_ char *dir = xstrdup(path), *data = xasprintf("%d", (int) pid);
+        _cleanup_close_ int dfd = -1;
+        char *slash = strrchr(dir, '/');
+        const char *name = slash ? slash + 1 : path;
+        int r;
+
+        if (slash)
+                *slash = '\0';
+        dfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return ocirt_fail_at(err, errno, "--pid-file", NULL, "open the directory of '%s'", path);
+        r = write_file_atomic_at(dfd, name, data, strlen(data), 0644);
+        if (r < 0)
+                return ocirt_fail_at(err, -r, "--pid-file", NULL, "write '%s'", path);
+        return 0;
+}
+
+static int
+record_state(struct container *c, ocirt_error **err)
+{
+        struct state st = {
+                .oci_version = c->spec->oci_version,
+                .id = (char *) c->id,
+                .pid = c->init_pid,
+                .bundle = c->bundle,
+                .rootfs = c->rootfs,
+                .owner = geteuid(),
+                .own_pidns = c->new_ns[SPEC_NS_PID],
+                .annotations = c->spec->annotations,
+                .n_annotations = c->spec->n_annotations,
+        };
+        _cleanup_free_ char *created = rfc3339_now();
+        int r;
+
+        st.created = created;
+        r = proc_pid_start_time(c->init_pid, &st.start_time, NULL);
+        if (r < 0)
+                return ocirt_fail(err, -r, "read the start time of the init");
+        return state_write(c->lock_fd, &st, err);
+}
+
+/* Steps 2-4: state dir, init, state.json. The undo list owns everything until commit. */
+static int
+container_create(struct container *c, const ocirt_create_options *o, struct undo *undo, ocirt_error **err)
+{
+        int r;
+
+        r = state_dir_create(c->ctx, c->id, &c->lock_fd, undo, err);
+        if (r < 0)
+                return r;
+        if (!c->run_mode) {
+                r = listen_start_socket(c, err);
+                if (r < 0)
+                        return r;
+        }
+        r = process_spawn_init(c, undo, err);
+        if (r < 0)
+                return r;
+        r = record_state(c, err);
+        if (r < 0)
+                return r;
+        if (o->pid_file && !c->run_mode) {
+                r = write_pid_file(o->pid_file, c->init_pid, err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+_public_ int
+ocirt_container_create(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o, ocirt_error **err)
+{
+        _cleanup_undo_ struct undo undo = { .ctx = ctx };
+        struct container c;
+        int r;
+
+        r = container_prepare(ctx, id, o, /* run_mode= */ false, &c, err);
+        if (r >= 0)
+                r = container_create(&c, o, &undo, err);
+        if (r >= 0)
+                undo_commit(&undo);
+        else
+                ocirt_wrap(err, "create '%s'", id);
+        undo_rollback(&undo);
+        container_done(&c);
+        return r;
+}
+
+static int
+remove_state_quietly(ocirt_ctx *ctx, const char *id)
+{
+        _cleanup_error_ ocirt_error *e = NULL;
+        return state_dir_remove(ctx, id, &e);
+}
+
+_public_ int
+ocirt_container_run(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o, int *ret_status, ocirt_error **err)
+{
+        _cleanup_undo_ struct undo undo = { .ctx = ctx };
+        bool detach = o->flags & OCIRT_RUN_DETACH;
+        struct container c;
+        sigset_t old;
+        int r, status = 0;
+
+        r = container_prepare(ctx, id, o, /* run_mode= */ true, &c, err);
+        if (r < 0)
+                goto out;
+        /* Block signals before the clone so that none sent while the container starts is lost: they are
+         * forwarded once it runs. The init restores this mask before exec. */
+        if (!detach)
+                (void) signals_block_all(&old);
+        else
+                sigprocmask(SIG_SETMASK, NULL, &old);
+        c.saved_sigmask = old;
+
+        r = container_create(&c, o, &undo, err);
+        if (r < 0)
+                goto out;
+        r = process_wait_exec(&c, err);
+        if (r < 0)
+                goto out;
+        if (o->pid_file) {
+                r = write_pid_file(o->pid_file, c.init_pid, err);
+                if (r < 0)
+                        goto out;
+        }
+        undo_commit(&undo);
+        /* Other commands (state, kill) must not wait behind a running container. */
+        close(c.lock_fd);
+        c.lock_fd = -1;
+        if (detach)
+                goto out;
+
+        r = signals_wait_child(ctx, c.init_pid, c.pty_master, &status, err);
+        if (r >= 0 && !(o->flags & OCIRT_RUN_KEEP))
+                (void) remove_state_quietly(ctx, id);
+out:
+        if (!detach)
+                sigprocmask(SIG_SETMASK, &old, NULL);
+        if (r < 0)
+                ocirt_wrap(err, "run '%s'", id);
+        undo_rollback(&undo);
+        container_done(&c);
+        if (r >= 0 && ret_status)
+                *ret_status = status;
+        return r;
+}
+
+static void
+log_sink(void *userdata, int level, const char *text)
+{
+        ocirt_log(userdata, level, 0, "%s", text);
+}
+
+static int
+load(ocirt_ctx *ctx, const char *id, int *ret_dirfd, struct state *st, enum state_status *status, ocirt_error **err)
+{
+        int r;
+
+        r = ocirt_id_validate(id, err);
+        if (r < 0)
+                return r;
+        r = state_dir_open(ctx, id, ret_dirfd, err);
+        if (r < 0)
+                return r;
+        r = state_read(*ret_dirfd, id, st, err);
+        if (r == -ENOENT) {
+                *st = (struct state){ .id = xstrdup(id) };
+                *status = STATUS_CREATING;
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        *status = state_status(*ret_dirfd, st);
+        return 0;
+}
+
+_public_ int
+ocirt_container_start(ocirt_ctx *ctx, const char *id, ocirt_error **err)
+{
+        _cleanup_close_ int dirfd = -1, s = -1;
+        struct state st = { 0 };
+        enum state_status status;
+        struct sockaddr_un sa;
+        int r;
+
+        r = load(ctx, id, &dirfd, &st, &status, err);
+        if (r < 0)
+                goto out;
+        if (status != STATUS_CREATED) {
+                r = ocirt_fail_at(err, EINVAL, id, status == STATUS_STOPPED ? "create it again" : NULL,
+                                  "cannot start a container that is %s", state_status_name(status));
+                goto out;
+        }
+        start_socket_path(dirfd, &sa);
+        s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        if (s < 0 || connect(s, (struct sockaddr *) &sa, sizeof sa) < 0) {
+                r = ocirt_fail(err, errno, "connect to the container init");
+                goto out;
+        }
+        r = sync_send(s, SYNC_START, 0, -1, err);
+        if (r < 0)
+                goto out;
+        /* From here on the status reads `running`. */
+        (void) unlinkat(dirfd, STATE_START_SOCK, 0);
+        r = sync_wait_exec(s, log_sink, ctx, err);
+out:
+        if (r < 0)
+                ocirt_wrap(err, "start '%s'", id);
+        state_done(&st);
+        return r;
+}
+
+/* Signal a process only if it is still the one recorded (pidfd + start time: no pid-reuse race). */
+static int
+signal_init(const struct state *st, int sig, ocirt_error **err)
+{
+        _cleanup_close_ int pidfd = sys_pidfd_open(st->pid, 0);
+        unsigned long long start;
+
+        if (pidfd < 0) {
+                if (errno == ESRCH)
+                        return ocirt_fail(err, ESRCH, "the container process is gone");
+                /* COMPAT(kernel < 5.3): no pidfd; the start-time check below still applies. */
+        }
+        if (proc_pid_start_time(st->pid, &start, NULL) < 0 || start != st->start_time)
+                return ocirt_fail(err, ESRCH, "the container process is gone");
+        if (pidfd >= 0 ? sys_pidfd_send_signal(pidfd, sig) < 0 : kill(st->pid, sig) < 0)
+                return ocirt_fail(err, errno, "send signal %d to %d", sig, (int) st->pid);
+        return 0;
+}
+
+/* Without a cgroup (a later issue), "all processes" are those in the container's pid namespace. */
+static void
+signal_all_in_pidns(const struct state *st, int sig)
+{
+        _cleanup_closedir_ DIR *d = opendir("/proc");
+        char path[64];
+        struct stat ns, o;
+        struct dirent *de;
+
+        snprintf(path, sizeof path, "/proc/%d/ns/pid", (int) st->pid);
+        if (!d || stat(path, &ns) < 0)
+                return;
+        while ((de = readdir(d))) {
+                int pid = atoi(de->d_name);
+                if (pid <= 0 || pid == st->pid)
+                        continue;
+                snprintf(path, sizeof path, "/proc/%d/ns/pid", pid);
+                if (stat(path, &o) == 0 && o.st_ino == ns.st_ino && o.st_dev == ns.st_dev)
+                        (void) kill(pid, sig);
+        }
+}
+
+_public_ int
+ocirt_container_kill(ocirt_ctx *ctx, const char *id, int sig, unsigned flags, ocirt_error **err)
+{
+        _cleanup_close_ int dirfd = -1;
+        struct state st = { 0 };
+        enum state_status status;
+        int r;
+
+        r = load(ctx, id, &dirfd, &st, &status, err);
+        if (r >= 0 && status != STATUS_CREATED && status != STATUS_RUNNING)
+                r = ocirt_fail_at(err, EINVAL, id, NULL, "cannot kill a container that is %s",
+                                  state_status_name(status));
+        if (r >= 0 && (flags & OCIRT_KILL_ALL) && st.own_pidns)
+                signal_all_in_pidns(&st, sig);
+        if (r >= 0)
+                r = signal_init(&st, sig, err);
+        if (r < 0)
+                ocirt_wrap(err, "kill '%s'", id);
+        state_done(&st);
+        return r;
+}
+
+static void
+wait_gone(const struct state *st)
+{
+        _cleanup_close_ int pidfd = sys_pidfd_open(st->pid, 0);
+        unsigned long long start;
+
+        if (pidfd >= 0) {
+                struct pollfd p = { .fd = pidfd, .events = POLLIN };
+                (void) poll(&p, 1, 10000);
+                return;
+        }
+        for (int i = 0; i < 1000 && proc_pid_start_time(st->pid, &start, NULL) == 0 && start == st->start_time; i++)
+                usleep(10000);
+}
+
+_public_ int
+ocirt_container_delete(ocirt_ctx *ctx, const char *id, unsigned flags, ocirt_error **err)
+{
+        _cleanup_close_ int dirfd = -1;
+        struct state st = { 0 };
+        enum state_status status;
+        int r;
+
+        r = load(ctx, id, &dirfd, &st, &status, err);
+        if (r < 0)
+                goto out;
+        if (status != STATUS_STOPPED) {
+                if (!(flags & OCIRT_DELETE_FORCE)) {
+                        r = ocirt_fail_at(err, EINVAL, id, "stop it first, or use 'ocirt delete --force'",
+                                          "cannot delete a container that is %s", state_status_name(status));
+                        goto out;
+                }
+                if (status != STATUS_CREATING) {
+                        if (st.own_pidns)
+                                signal_all_in_pidns(&st, SIGKILL);
+                        (void) signal_init(&st, SIGKILL, NULL);
+                        wait_gone(&st);
+                }
+        }
+        r = state_dir_remove(ctx, id, err);
+out:
+        if (r < 0)
+                ocirt_wrap(err, "delete '%s'", id);
+        state_done(&st);
+        return r;
+}
+
+_public_ int
+ocirt_container_state(ocirt_ctx *ctx, const char *id, char **ret_json, ocirt_error **err)
+{
+        _cleanup_close_ int dirfd = -1;
+        struct state st = { 0 };
+        enum state_status status;
+        int r;
+
+        r = load(ctx, id, &dirfd, &st, &status, err);
+        if (r >= 0) {
+                if (!st.oci_version) {
+                        st.oci_version = xstrdup(ocirt_spec_version());
+                        st.bundle = xstrdup("");
+                        st.rootfs = xstrdup("");
+                        st.created = xstrdup("");
+                }
+                *ret_json = state_to_json(&st, status, /* pretty= */ true);
+        } else {
+                ocirt_wrap(err, "state '%s'", id);
+        }
+        state_done(&st);
+        return r;
+}
+
+_public_ int
+ocirt_container_list(ocirt_ctx *ctx, ocirt_state_info **ret_list, size_t *ret_n, ocirt_error **err)
+{
+        _cleanup_closedir_ DIR *d = NULL;
+        ocirt_state_info *list = NULL;
+        const char *root;
+        struct dirent *de;
+        size_t n = 0;
+        int r;
+
+        r = ctx_state_root(ctx, &root, err);
+        if (r < 0)
+                return r;
+        d = opendir(root);
+        if (!d)
+                return ocirt_fail(err, errno, "list '%s'", root);
+        while ((de = readdir(d))) {
+                _cleanup_close_ int fd = -1;
+                struct state st = { 0 };
+                enum state_status status = STATUS_CREATING;
+
+                if (de->d_name[0] == '.' || ocirt_id_validate(de->d_name, NULL) < 0)
+                        continue;
+                fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        continue;
+                /* No lock: state.json is replaced atomically, and list must not wait behind a create. */
+                if (state_read(fd, de->d_name, &st, NULL) == 0)
+                        status = state_status(fd, &st);
+                list = xrealloc(list, (n + 1) * sizeof *list);
+                list[n] = (ocirt_state_info){
+                        .id = xstrdup(de->d_name),
+                        .status = xstrdup(state_status_name(status)),
+                        .pid = status == STATUS_STOPPED ? 0 : st.pid,
+                        .bundle = xstrdup(strempty(st.bundle)),
+                        .rootfs = xstrdup(strempty(st.rootfs)),
+                        .created = xstrdup(strempty(st.created)),
+                        .owner = st.id ? state_owner_name(st.owner) : xstrdup(""),
+                };
+                n++;
+                state_done(&st);
+        }
+        *ret_list = list;
+        *ret_n = n;
+        return 0;
+}
+
+_public_ void
+ocirt_state_info_free(ocirt_state_info *list, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                free(list[i].id);
+                free(list[i].status);
+                free(list[i].bundle);
+                free(list[i].rootfs);
+                free(list[i].created);
+                free(list[i].owner);
+        }
+        free(list);
+}

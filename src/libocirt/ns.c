@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ns.c: which namespaces a container creates and which it joins, and joining them.
+ *
+ * The fast path creates every new namespace with the one clone() of the init (the kernel creates the
+ * user namespace first and makes it own the others). Joining by path needs an order the clone cannot
+ * give (join first, then create; a pid namespace applies to children only), so it takes the slow
+ * path in process.c: an intermediate process joins, unshares, and forks the init. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/stat.h>
+
+#include "container.h"
+#include "log.h"
+#include "util.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+unsigned long
+ns_clone_flag(enum spec_ns_type t)
+{
+        static const unsigned long f[SPEC_NS__MAX] = {
+                [SPEC_NS_PID] = CLONE_NEWPID,       [SPEC_NS_NETWORK] = CLONE_NEWNET,
+                [SPEC_NS_MOUNT] = CLONE_NEWNS,      [SPEC_NS_IPC] = CLONE_NEWIPC,
+                [SPEC_NS_UTS] = CLONE_NEWUTS,       [SPEC_NS_USER] = CLONE_NEWUSER,
+                [SPEC_NS_CGROUP] = CLONE_NEWCGROUP, [SPEC_NS_TIME] = CLONE_NEWTIME,
+        };
+        return f[t];
+}
+
+int
+ns_plan(struct container *c, ocirt_error **err)
+{
+        const struct spec_linux *l = c->spec->linux_;
+        bool any_join = false;
+
+        for (int t = 0; t < SPEC_NS__MAX; t++)
+                c->join_fd[t] = -1;
+
+        for (size_t i = 0; l && i < l->n_namespaces; i++) {
+                const struct spec_namespace *n = &l->namespaces[i];
+
+                if (!n->path) {
+                        c->new_ns[n->type] = true;
+                        continue;
+                }
+                c->join_fd[n->type] = open(n->path, O_RDONLY | O_CLOEXEC);
+                if (c->join_fd[n->type] < 0) {
+                        _cleanup_free_ char *where = xasprintf("%s: .linux.namespaces[%zu].path", c->config_path, i);
+                        return ocirt_fail_at(err, errno, where, "give the path of an existing namespace, e.g. /proc/PID/ns/net",
+                                             "cannot open %s namespace '%s'", spec_ns_name(n->type), n->path);
+                }
+                any_join = true;
+        }
+
+        /* A normal user without a user namespace in the config still gets a container: add one that
+         * maps the caller to 0, as crun does (runc refuses; users and tools expect crun's way). */
+        if (c->rootless && !c->new_ns[SPEC_NS_USER] && c->join_fd[SPEC_NS_USER] < 0) {
+                log_debug(c->ctx, "no user namespace in the config: adding one that maps uid %u to 0",
+                          (unsigned) c->host_uid);
+                c->new_ns[SPEC_NS_USER] = true;
+        }
+
+        /* Time namespaces are entered at execve() after the offsets are written: unshared by the init,
+         * never cloned. */
+        c->clone_flags = 0;
+        for (int t = 0; t < SPEC_NS__MAX; t++)
+                if (c->new_ns[t] && t != SPEC_NS_TIME)
+                        c->clone_flags |= ns_clone_flag(t);
+
+        c->slow_path = c->join_fd[SPEC_NS_USER] >= 0 || c->join_fd[SPEC_NS_PID] >= 0 ||
+                       (c->new_ns[SPEC_NS_USER] && any_join);
+        return 0;
+}
+
+/* Runs in: the intermediate process (slow path) or the init (fast path, user == false).
+ * Join the user namespace first when `user`, then the others. */
+int
+ns_join(struct container *c, bool user, ocirt_error **err)
+{
+        if (user && c->join_fd[SPEC_NS_USER] >= 0) {
+                if (setns(c->join_fd[SPEC_NS_USER], CLONE_NEWUSER) < 0)
+                        return ocirt_fail(err, errno, "join user namespace");
+                close(c->join_fd[SPEC_NS_USER]);
+                c->join_fd[SPEC_NS_USER] = -1;
+        }
+        for (int t = 0; t < SPEC_NS__MAX; t++) {
+                if (t == SPEC_NS_USER || c->join_fd[t] < 0)
+                        continue;
+                if (setns(c->join_fd[t], ns_clone_flag(t)) < 0) {
+                        int e = errno;
+                        if (e == EINVAL)
+                                return ocirt_fail(err, e, "join %s namespace: the path is not a %s namespace",
+                                                  spec_ns_name(t), spec_ns_name(t));
+                        return ocirt_fail(err, e, "join %s namespace", spec_ns_name(t));
+                }
+                close(c->join_fd[t]);
+                c->join_fd[t] = -1;
+        }
+        return 0;
+}

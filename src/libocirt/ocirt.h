@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ocirt.h: the public API of libocirt, a rootless-first OCI runtime library.
+ *
+ * Conventions: every fallible call returns int, >= 0 on success and -errno on failure, and then
+ * sets *err to an error object the caller frees with ocirt_error_free(). No jansson or libcap
+ * type appears here; configs and states cross this boundary as JSON text. */
+#ifndef OCIRT_H
+#define OCIRT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OCIRT_PUBLIC __attribute__((visibility("default")))
+
+typedef struct ocirt_ctx ocirt_ctx;
+typedef struct ocirt_error ocirt_error;
+
+/* ---- errors ---- */
+OCIRT_PUBLIC int ocirt_error_errno(const ocirt_error *e);          /* positive errno */
+OCIRT_PUBLIC const char *ocirt_error_message(const ocirt_error *e); /* "outer: inner: innermost" */
+OCIRT_PUBLIC const char *ocirt_error_where(const ocirt_error *e);   /* NULL, "config.json: .a.b", "--flag" */
+OCIRT_PUBLIC const char *ocirt_error_hint(const ocirt_error *e);    /* NULL or what would be right */
+OCIRT_PUBLIC ocirt_error *ocirt_error_free(ocirt_error *e);         /* NULL-safe, returns NULL */
+/* For callers that report their own errors the same way (the CLI's flag errors): sets *err when it
+ * is NULL and returns -errnum. where and hint may be NULL. */
+OCIRT_PUBLIC int ocirt_error_new(ocirt_error **err, int errnum, const char *where, const char *hint,
+                                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- context ---- */
+enum ocirt_log_level {
+        OCIRT_LOG_ERROR = 0,
+        OCIRT_LOG_WARNING = 1,
+        OCIRT_LOG_INFO = 2,
+        OCIRT_LOG_DEBUG = 3,
+};
+/* errnum is 0 or the errno that goes with the message. */
+typedef void (*ocirt_log_fn)(void *userdata, int level, int errnum, const char *msg);
+
+enum ocirt_cgroup_manager {
+        OCIRT_CGROUP_AUTO = 0,
+        OCIRT_CGROUP_CGROUPFS,
+        OCIRT_CGROUP_SYSTEMD,
+        OCIRT_CGROUP_DISABLED,
+};
+
+OCIRT_PUBLIC int ocirt_ctx_new(ocirt_ctx **ret, ocirt_error **err);
+OCIRT_PUBLIC ocirt_ctx *ocirt_ctx_free(ocirt_ctx *ctx);
+/* State root; default $XDG_RUNTIME_DIR/ocirt for a user, /run/ocirt for root. */
+OCIRT_PUBLIC int ocirt_ctx_set_root(ocirt_ctx *ctx, const char *root, ocirt_error **err);
+OCIRT_PUBLIC const char *ocirt_ctx_get_root(ocirt_ctx *ctx);
+/* Messages up to max_level reach fn. Without a sink the library is silent. */
+OCIRT_PUBLIC void ocirt_ctx_set_log(ocirt_ctx *ctx, ocirt_log_fn fn, void *userdata, int max_level);
+OCIRT_PUBLIC void ocirt_ctx_set_cgroup_manager(ocirt_ctx *ctx, enum ocirt_cgroup_manager m);
+/* -1 auto (default: rootless when euid != 0), 0 false, 1 true. */
+OCIRT_PUBLIC void ocirt_ctx_set_rootless(ocirt_ctx *ctx, int rootless);
+
+/* ---- spec ---- */
+enum {
+        OCIRT_SPEC_ROOTLESS = 1 << 0,
+};
+/* A default config.json as text (caller frees). */
+OCIRT_PUBLIC int ocirt_spec_generate(ocirt_ctx *ctx, unsigned flags, char **ret_json, ocirt_error **err);
+/* Parse and validate a config file without running anything (for tools and tests). */
+OCIRT_PUBLIC int ocirt_spec_check_file(ocirt_ctx *ctx, const char *path, ocirt_error **err);
+
+/* ---- lifecycle ---- */
+enum {
+        OCIRT_CREATE_NO_PIVOT = 1 << 0,
+        OCIRT_CREATE_NO_NEW_KEYRING = 1 << 1,
+        OCIRT_RUN_DETACH = 1 << 2, /* run: return once the process started */
+        OCIRT_RUN_KEEP = 1 << 3,   /* run: keep the state after the container exits */
+};
+
+typedef struct ocirt_create_options {
+        const char *bundle;         /* NULL: the current directory */
+        const char *config_path;    /* NULL: BUNDLE/config.json; relative paths are relative to the cwd */
+        const char *pid_file;       /* NULL or where to write the init's pid */
+        const char *console_socket; /* NULL or an AF_UNIX socket that receives the pty master */
+        int preserve_fds;           /* pass fds 3 .. 3+N-1 to the container */
+        unsigned flags;             /* OCIRT_CREATE_*, OCIRT_RUN_* */
+} ocirt_create_options;
+
+OCIRT_PUBLIC int ocirt_container_create(ocirt_ctx *ctx, const char *id, const ocirt_create_options *opts,
+                                        ocirt_error **err);
+OCIRT_PUBLIC int ocirt_container_start(ocirt_ctx *ctx, const char *id, ocirt_error **err);
+/* create + start + (unless OCIRT_RUN_DETACH) wait: *ret_status is the exit status of the container
+ * process as a shell reports it (128+N when killed by signal N). In the foreground, signals sent to
+ * the caller are forwarded to the container, and a terminal is relayed when process.terminal is set
+ * and no console socket is given. */
+OCIRT_PUBLIC int ocirt_container_run(ocirt_ctx *ctx, const char *id, const ocirt_create_options *opts,
+                                     int *ret_status, ocirt_error **err);
+
+enum {
+        OCIRT_KILL_ALL = 1 << 0,
+};
+OCIRT_PUBLIC int ocirt_container_kill(ocirt_ctx *ctx, const char *id, int signo, unsigned flags, ocirt_error **err);
+
+enum {
+        OCIRT_DELETE_FORCE = 1 << 0,
+};
+OCIRT_PUBLIC int ocirt_container_delete(ocirt_ctx *ctx, const char *id, unsigned flags, ocirt_error **err);
+
+/* The state of one container as JSON text (OCI state plus rootfs, created, owner). */
+OCIRT_PUBLIC int ocirt_container_state(ocirt_ctx *ctx, const char *id, char **ret_json, ocirt_error **err);
+
+typedef struct ocirt_state_info {
+        char *id;
+        char *status;  /* creating, created, running, stopped */
+        pid_t pid;     /* 0 when stopped */
+        char *bundle;
+        char *rootfs;
+        char *created; /* RFC 3339 */
+        char *owner;   /* user name (or uid) of the owner */
+} ocirt_state_info;
+
+OCIRT_PUBLIC int ocirt_container_list(ocirt_ctx *ctx, ocirt_state_info **ret_list, size_t *ret_n, ocirt_error **err);
+OCIRT_PUBLIC void ocirt_state_info_free(ocirt_state_info *list, size_t n);
+
+/* Container ids as runc accepts them: [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*, at most 1024 bytes. */
+OCIRT_PUBLIC int ocirt_id_validate(const char *id, ocirt_error **err);
+
+/* ---- misc ---- */
+OCIRT_PUBLIC const char *ocirt_version(void);      /* "0.1.0" */
+OCIRT_PUBLIC const char *ocirt_spec_version(void); /* the OCI runtime spec version: "1.3.0" */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

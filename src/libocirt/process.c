@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* process.c: the runtime's side of starting the container init: one clone() with every new
+ * namespace (or the slow path for joins, see ns.c), then the parent side of the sync protocol until
+ * the init reports that it is set up. */
+#include "config.h"
+
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "container.h"
+#include "log.h"
+#include "sync.h"
+#include "util.h"
+
+struct kill_data {
+        pid_t pid;
+};
+
+static int
+undo_kill(void *data, ocirt_error **err)
+{
+        struct kill_data *k = data;
+
+        if (k->pid > 0) {
+                (void) kill(k->pid, SIGKILL);
+                (void) waitpid(k->pid, NULL, 0);
+        }
+        return 0;
+}
+
+static void
+child_log(void *userdata, int level, const char *text)
+{
+        ocirt_log(userdata, level, 0, "%s", text);
+}
+
+static int
+clone_error(struct container *c, int e, ocirt_error **err)
+{
+        if (c->new_ns[SPEC_NS_USER] && (e == EPERM || e == ENOSPC || e == EUSERS))
+                return ocirt_fail_at(err, e, NULL,
+                                     "this host does not let you create user namespaces: check that `unshare -Ur id` works; "
+                                     "on Ubuntu set kernel.apparmor_restrict_unprivileged_userns=0, elsewhere "
+                                     "user.max_user_namespaces > 0 and kernel.unprivileged_userns_clone=1",
+                                     "create the container's namespaces (clone)");
+        return ocirt_fail(err, e, "create the container's namespaces (clone)");
+}
+
+/* Runs in: the runtime. */
+int
+process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        struct kill_data *kd;
+        int sp[2], r;
+        pid_t pid;
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+                return ocirt_fail(err, errno, "socketpair");
+        c->sync_parent = sp[0];
+        c->sync_child = sp[1];
+
+        /* A raw clone with no stack behaves like fork() with namespace flags: the child runs on a copy
+         * of this stack and needs nothing from the parent afterwards. */
+        pid = (pid_t) syscall(SYS_clone, (c->slow_path ? 0 : c->clone_flags) | SIGCHLD, NULL, NULL, NULL, 0);
+        if (pid < 0) {
+                int e = errno;
+                close(sp[0]);
+                close(sp[1]);
+                return clone_error(c, e, err);
+        }
+        if (pid == 0)
+                init_main(c);
+
+        close(sp[1]);
+        c->sync_child = -1;
+        if (c->start_listen_fd >= 0) {
+                close(c->start_listen_fd);
+                c->start_listen_fd = -1;
+        }
+        kd = xmalloc(sizeof *kd);
+        kd->pid = pid;
+        undo_push(undo, "kill the container init", undo_kill, kd);
+        c->init_pid = pid;
+
+        for (;;) {
+                struct sync_msg m;
+                int fd = -1;
+
+                r = sync_recv(c->sync_parent, &m, &fd, err);
+                if (r < 0)
+                        return r;
+                switch (m.type) {
+                case SYNC_LOG:
+                        child_log(c->ctx, m.level, m.text);
+                        break;
+                case SYNC_ERROR:
+                        return ocirt_error_from_child(err, m.errnum > 0 ? m.errnum : EIO, m.text);
+                case SYNC_USERNS:
+                        r = userns_write_maps(c, pid, /* self= */ false, err);
+                        if (r < 0)
+                                return ocirt_wrap(err, "user namespace");
+                        r = sync_send(c->sync_parent, SYNC_MAPS_DONE, 0, -1, err);
+                        if (r < 0)
+                                return r;
+                        break;
+                case SYNC_PID:
+                        if (m.pid != pid) {
+                                /* Slow path: the intermediate process exits; the init is its sibling. */
+                                (void) waitpid(pid, NULL, 0);
+                                c->init_pid = kd->pid = m.pid;
+                        }
+                        break;
+                case SYNC_PTY:
+                        if (fd < 0)
+                                return ocirt_fail(err, EIO, "sync: pty message without an fd");
+                        if (c->console_socket) {
+                                r = terminal_send_console(c->console_socket, fd, err);
+                                close(fd);
+                                if (r < 0)
+                                        return r;
+                        } else {
+                                c->pty_master = fd;
+                        }
+                        break;
+                case SYNC_CREATED:
+                        return 0;
+                default:
+                        if (fd >= 0)
+                                close(fd);
+                        return ocirt_fail(err, EIO, "sync: unexpected message %u", m.type);
+                }
+        }
+}
+
+/* Runs in: the runtime (run). */
+int
+process_wait_exec(struct container *c, ocirt_error **err)
+{
+        return sync_wait_exec(c->sync_parent, child_log, c->ctx, err);
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* terminal.c: process.terminal. The init opens a pty in the container's own devpts instance, makes
+ * the slave its controlling terminal and stdio, binds it on /dev/console, and sends the master to the
+ * runtime, which passes it on to --console-socket (conmon, containerd) or relays it (foreground run,
+ * see signals.c). */
+#include "config.h"
+
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+
+#include "container.h"
+#include "sync.h"
+#include "syscalls.h"
+#include "util.h"
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+
+/* Runs in: the container init, after /dev/pts is mounted, before the pivot. */
+int
+terminal_setup_child(struct container *c, int rootfd, ocirt_error **err)
+{
+        const struct spec_process *p = c->spec->process;
+        _cleanup_close_ int master = -1, slave = -1;
+        int unlock = 0, r;
+
+        master = sys_openat2(rootfd, "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC,
+                             RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+        if (master < 0)
+                return ocirt_fail_at(err, errno, c->config_path, "mount a devpts on /dev/pts (see 'ocirt spec')",
+                                     "process.terminal: open /dev/pts/ptmx");
+        if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+                return ocirt_fail(err, errno, "unlock the pty");
+        /* The slave straight from the master: no /dev/pts/N path lookup to redirect. */
+        slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (slave < 0)
+                return ocirt_fail(err, errno, "open the pty slave");
+        if (p->has_console_size) {
+                struct winsize ws = { .ws_row = (unsigned short) p->console_height,
+                                      .ws_col = (unsigned short) p->console_width };
+                (void) ioctl(master, TIOCSWINSZ, &ws);
+        }
+        r = devices_bind_console(c, rootfd, slave, err);
+        if (r < 0)
+                return r;
+        r = sync_send(c->sync_child, SYNC_PTY, 0, master, err);
+        if (r < 0)
+                return r;
+        if (setsid() < 0)
+                return ocirt_fail(err, errno, "setsid");
+        if (ioctl(slave, TIOCSCTTY, 0) < 0)
+                return ocirt_fail(err, errno, "make the pty the controlling terminal");
+        for (int fd = 0; fd < 3; fd++)
+                if (dup3(slave, fd, 0) < 0)
+                        return ocirt_fail(err, errno, "pty on fd %d", fd);
+        return 0;
+}
+
+/* Runs in: the runtime. Exactly what conmon and containerd read: one fd in SCM_RIGHTS and a
+ * non-empty payload. */
+int
+terminal_send_console(const char *socket_path, int master, ocirt_error **err)
+{
+        _cleanup_close_ int s = -1;
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        static char name[] = "/dev/ptmx";
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } u;
+        struct iovec iov = { .iov_base = name, .iov_len = sizeof name - 1 };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+        struct cmsghdr *cm;
+
+        if (strlen(socket_path) >= sizeof sa.sun_path)
+                return ocirt_fail_at(err, ENAMETOOLONG, "--console-socket", "use a shorter path",
+                                     "socket path '%s' is too long", socket_path);
+        strcpy(sa.sun_path, socket_path);
+        s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (s < 0)
+                return ocirt_fail(err, errno, "console socket");
+        if (connect(s, (struct sockaddr *) &sa, sizeof sa) < 0)
+                return ocirt_fail_at(err, errno, "--console-socket", NULL, "connect to '%s'", socket_path);
+        memset(&u, 0, sizeof u);
+        cm = CMSG_FIRSTHDR(&mh);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &master, sizeof(int));
+        if (sendmsg(s, &mh, MSG_NOSIGNAL) < 0)
+                return ocirt_fail_at(err, errno, "--console-socket", NULL, "send the pty to '%s'", socket_path);
+        return 0;
+}

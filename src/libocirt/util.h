@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* util.h: small leaf helpers (strings, string vectors, fds, files). No ocirt types. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "macro.h"
+
+/* util-str.c */
+size_t strv_length(char *const *v);
+char **strv_copy(char *const *v);
+/* Append a copy of s; *v may be NULL. */
+void strv_push(char ***v, const char *s);
+bool strv_contains(char *const *v, const char *s);
+bool startswith(const char *s, const char *prefix);
+/* Parse an unsigned decimal that must fit in max; -EINVAL / -ERANGE. */
+int parse_uint64(const char *s, uint64_t max, uint64_t *ret);
+int parse_int(const char *s, int *ret);
+
+/* util-fd.c */
+/* Write all of buf; -errno. */
+int write_all(int fd, const void *buf, size_t len);
+/* Read a whole (small) file into a NUL-terminated buffer. */
+int read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len);
+/* Write a small string to an existing file (for /proc and /sys knobs); -errno. */
+int write_file_at(int dirfd, const char *path, const char *s, size_t len);
+/* Atomically replace dirfd/name with data (temp file + rename). */
+int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
+/* Close every fd >= from except those in keep[] (sorted not required). */
+int close_fds_from(int from, const int *keep, size_t n_keep);
+/* Mark every fd >= from close-on-exec. */
+int cloexec_fds_from(int from);
+int fd_set_cloexec(int fd, bool on);
+int fd_set_nonblock(int fd, bool on);
+
+/* util-fs.c */
+int mkdir_p(const char *path, mode_t mode);
+/* Remove a directory tree without crossing mount points or following symlinks. */
+int rm_rf_at(int dirfd, const char *name);

@@ -57,6 +57,15 @@ ocirt_spec_generate(ocirt_ctx *ctx, unsigned flags, char **ret_json, ocirt_error
         return 0;
 }
 
+/* Context for the top of the chain. An error that already names its file and JSON path (or flag)
+ * is complete as it is: "config.json: .linux.namespaces[3]: duplicate namespace type 'pid'". */
+static void
+wrap_op(ocirt_error **err, const char *op, const char *id)
+{
+        if (err && *err && !ocirt_error_where(*err))
+                ocirt_wrap(err, "%s '%s'", op, id);
+}
+
 static void
 container_done(struct container *c)
 {
@@ -268,7 +277,7 @@ ocirt_container_create(ocirt_ctx *ctx, const char *id, const ocirt_create_option
         if (r >= 0)
                 undo_commit(&undo);
         else
-                ocirt_wrap(err, "create '%s'", id);
+                wrap_op(err, "create", id);
         undo_rollback(&undo);
         container_done(&c);
         return r;
@@ -326,7 +335,7 @@ out:
         if (!detach)
                 sigprocmask(SIG_SETMASK, &old, NULL);
         if (r < 0)
-                ocirt_wrap(err, "run '%s'", id);
+                wrap_op(err, "run", id);
         undo_rollback(&undo);
         container_done(&c);
         if (r >= 0 && ret_status)
@@ -394,7 +403,7 @@ ocirt_container_start(ocirt_ctx *ctx, const char *id, ocirt_error **err)
         r = sync_wait_exec(s, log_sink, ctx, err);
 out:
         if (r < 0)
-                ocirt_wrap(err, "start '%s'", id);
+                wrap_op(err, "start", id);
         state_done(&st);
         return r;
 }
@@ -457,7 +466,7 @@ ocirt_container_kill(ocirt_ctx *ctx, const char *id, int sig, unsigned flags, oc
         if (r >= 0)
                 r = signal_init(&st, sig, err);
         if (r < 0)
-                ocirt_wrap(err, "kill '%s'", id);
+                wrap_op(err, "kill", id);
         state_done(&st);
         return r;
 }
@@ -504,7 +513,7 @@ ocirt_container_delete(ocirt_ctx *ctx, const char *id, unsigned flags, ocirt_err
         r = state_dir_remove(ctx, id, err);
 out:
         if (r < 0)
-                ocirt_wrap(err, "delete '%s'", id);
+                wrap_op(err, "delete", id);
         state_done(&st);
         return r;
 }
@@ -527,7 +536,7 @@ ocirt_container_state(ocirt_ctx *ctx, const char *id, char **ret_json, ocirt_err
                 }
                 *ret_json = state_to_json(&st, status, /* pretty= */ true);
         } else {
-                ocirt_wrap(err, "state '%s'", id);
+                wrap_op(err, "state", id);
         }
         state_done(&st);
         return r;

@@ -47,9 +47,17 @@ int cmd_state(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 int cmd_list(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 int cmd_kill(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 int cmd_delete(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
+int cmd_exec(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
+int cmd_features(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
+int cmd_update(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
+int cmd_pause(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
+int cmd_resume(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
+int cmd_ps(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
+int cmd_events(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
+int cmd_check(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 
 extern const struct cli_help cmd_spec_help, cmd_create_help, cmd_start_help, cmd_run_help, cmd_state_help,
-        cmd_list_help, cmd_kill_help, cmd_delete_help;
+        cmd_list_help, cmd_kill_help, cmd_delete_help, cmd_exec_help, cmd_features_help, cmd_update_help, cmd_pause_help, cmd_resume_help, cmd_ps_help, cmd_events_help, cmd_check_help;
 
 
 /* ---- option parsing (cli-util.c) ---- */

@@ -26,6 +26,15 @@ static const struct command {
         { cmd_spec, &cmd_spec_help },   { cmd_create, &cmd_create_help }, { cmd_start, &cmd_start_help },
         { cmd_run, &cmd_run_help },     { cmd_state, &cmd_state_help },   { cmd_list, &cmd_list_help },
         { cmd_kill, &cmd_kill_help },   { cmd_delete, &cmd_delete_help },
+        { cmd_exec, &cmd_exec_help },
+        { cmd_features, &cmd_features_help },
+        { cmd_update, &cmd_update_help },
+        { cmd_pause, &cmd_pause_help },
+        { cmd_resume, &cmd_resume_help },
+        { cmd_ps, &cmd_ps_help },
+        { cmd_events, &cmd_events_help },
+        { cmd_check, &cmd_check_help },
+
 };
 
 /* Where messages go: stderr always (up to max_level), and the --log file when given. */

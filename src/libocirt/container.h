@@ -10,6 +10,7 @@
 
 #include "ctx.h"
 #include "spec.h"
+#include "sync.h"
 #include "undo.h"
 
 struct container {
@@ -48,12 +49,30 @@ struct container {
 
         pid_t init_pid;
         int pty_master; /* in the runtime, after SYNC_PTY */
+
+        /* Optional sync points; a subsystem that needs one sets the flag in its *_prepare(). Both cost
+         * a round trip, so the plain start path has neither. */
+        bool wait_early; /* init stops after its namespaces exist: cgroup, net devices, slirp4netns */
+        bool wait_hooks; /* init stops after the mounts, before the pivot: prestart/createRuntime/... */
+
+        /* Facts a subsystem needs again at start/kill/delete, kept in state.json ("ocirt" object). */
+        struct spec_kv *extra;
+        size_t n_extra;
+
+        /* Subsystem private data, one pointer each (owner: the named file). */
+        void *seccomp;   /* seccomp.c */
+        void *cgroup;    /* cgroup.c */
+        void *helpers;   /* helpers/ */
+        void *hooks;     /* hooks.c */
 };
+
+/* Keep key=value in state.json for later commands (replaces an existing key). */
+void container_set_extra(struct container *c, const char *key, const char *value);
 
 /* process.c — Runs in: the runtime. */
 int process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err);
 /* Wait for the init to exec (EOF on the sync socket) or to report an error. */
-int process_wait_exec(struct container *c, ocirt_error **err);
+int process_wait_exec(struct container *c, sync_msg_fn on_msg, void *userdata, ocirt_error **err);
 
 /* init.c — Runs in: the container init; never returns. */
 _noreturn_ void init_main(struct container *c);
@@ -93,6 +112,48 @@ int terminal_send_console(const char *socket_path, int master, ocirt_error **err
 /* caps.c — Runs in: the container init, as the last steps before exec. */
 int caps_apply(struct container *c, ocirt_error **err);
 int caps_keep_for_user_switch(bool on);
+
+/* ---- Subsystems plugged into the lifecycle. Each lives in its own file(s), owned by its issue.
+ * Runtime-side calls happen in lifecycle.c / process.c in this order:
+ *   *_prepare (before the clone) -> clone -> [SYNC_EARLY: *_early] -> [SYNC_HOOK: hooks_create]
+ *   -> SYNC_CREATED -> state written -> (start) -> *_poststart ; delete: *_teardown. */
+struct state;
+
+/* seccomp.c (issue 3). Runs in: the container init. */
+int seccomp_prepare(struct container *c, ocirt_error **err);                  /* before caps are dropped */
+int seccomp_load(struct container *c, int *ret_notify_fd, ocirt_error **err); /* last step before execve */
+/* Runs in: the runtime (create/run or start): pass a notify fd on to listenerPath. */
+int seccomp_forward_listener(ocirt_ctx *ctx, const char *state_json, const char *msg_text, int fd,
+                             ocirt_error **err); /* msg_text: what the init put in SYNC_SECCOMP_FD */
+
+/* procattr.c (issue 3): the remaining process/linux fields. */
+int procattr_prepare(struct container *c, ocirt_error **err);      /* runtime, before clone: checks */
+int procattr_early(struct container *c, ocirt_error **err);        /* runtime, SYNC_EARLY: netDevices */
+int procattr_after_pivot(struct container *c, ocirt_error **err);  /* init: sysctl, before masked/ro paths */
+int procattr_before_caps(struct container *c, ocirt_error **err);  /* init: scheduler, ioprio, mempolicy, ... */
+int procattr_before_exec(struct container *c, ocirt_error **err);  /* init: LSM exec labels, after caps */
+
+/* cgroup.c (issue 6). */
+int cgroup_prepare(struct container *c, struct undo *undo, ocirt_error **err); /* runtime, before clone */
+int cgroup_early(struct container *c, struct undo *undo, ocirt_error **err);   /* runtime, SYNC_EARLY */
+int cgroup_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err);
+/* 1: handled (all processes signalled through the cgroup), 0: not possible, caller falls back. */
+int cgroup_kill_all(ocirt_ctx *ctx, const struct state *st, int sig);
+bool cgroup_is_paused(ocirt_ctx *ctx, const struct state *st);
+
+/* hooks.c (issue 7). */
+int hooks_prepare(struct container *c, ocirt_error **err);                     /* runtime: sets wait_hooks */
+int hooks_create(struct container *c, ocirt_error **err);                      /* runtime, SYNC_HOOK */
+int hooks_start_container(struct container *c, ocirt_error **err);             /* init, after start */
+int hooks_poststart(ocirt_ctx *ctx, int state_dirfd, const struct state *st, ocirt_error **err);
+int hooks_poststop(ocirt_ctx *ctx, int state_dirfd, const struct state *st, ocirt_error **err);
+
+/* helpers/ (issue 5): newuidmap, slirp4netns, fuse-overlayfs. */
+int helpers_prepare(struct container *c, const ocirt_create_options *o, struct undo *undo, ocirt_error **err);
+int helpers_early(struct container *c, struct undo *undo, ocirt_error **err);
+int helpers_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err);
+/* Runtime side of a wide mapping for a rootless user (userns.c calls it). */
+int uidmap_write_helpers(struct container *c, pid_t pid, ocirt_error **err);
 
 /* signals.c */
 void signals_forwardable(sigset_t *ret);

@@ -286,6 +286,11 @@ init_main(struct container *c)
                 CHECK(ns_join(c, /* user= */ false, &e));
         }
 
+        if (c->wait_early) {
+                CHECK(sync_send(c->sync_child, SYNC_EARLY, 0, -1, &e));
+                CHECK(sync_expect(c->sync_child, SYNC_EARLY_DONE, NULL, NULL, NULL, NULL, &e));
+        }
+
         /* Nothing in the container may ptrace this process or open its /proc files until exec
          * (CVE-2016-9962). */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
@@ -307,8 +312,13 @@ init_main(struct container *c)
                 ocirt_fail_at(&e, errno, c->config_path, NULL, "set .domainname '%s'", c->spec->domainname);
                 init_fail(c, e);
         }
+        if (c->wait_hooks) {
+                CHECK(sync_send(c->sync_child, SYNC_HOOK, 0, -1, &e));
+                CHECK(sync_expect(c->sync_child, SYNC_HOOK_DONE, NULL, NULL, NULL, NULL, &e));
+        }
         CHECK(rootfs_pivot(c, rootfd, &e));
         close(rootfd);
+        CHECK(procattr_after_pivot(c, &e));
         CHECK(rootfs_finalize(c, &e));
 
         CHECK(enter_cwd(c, &e));
@@ -324,8 +334,11 @@ init_main(struct container *c)
                         init_fail(c, e);
                 }
         }
+        CHECK(seccomp_prepare(c, &e));
+        CHECK(procattr_before_caps(c, &e));
         CHECK(apply_rlimits(c, &e));
         CHECK(caps_apply(c, &e));
+        CHECK(procattr_before_exec(c, &e));
         if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
                 ocirt_fail(&e, errno, "set no_new_privs");
                 init_fail(c, e);
@@ -335,6 +348,7 @@ init_main(struct container *c)
         CHECK(sync_send(c->sync_child, SYNC_CREATED, 0, -1, &e));
         if (!c->run_mode)
                 CHECK(wait_for_start(c, &e));
+        CHECK(hooks_start_container(c, &e));
 
         /* Only stdio and the preserved fds reach the program (CVE-2024-21626). The sync socket stays
          * open (close-on-exec) so the runtime sees exec succeed as EOF. */
@@ -345,6 +359,15 @@ init_main(struct container *c)
                 (void) fd_set_cloexec(fd, false);
 
         reset_signals(&c->saved_sigmask);
+        {
+                /* As late as possible, so the runtime's own last syscalls need no rule. */
+                int nfd = -1;
+                CHECK(seccomp_load(c, &nfd, &e));
+                if (nfd >= 0) {
+                        CHECK(sync_send(c->sync_child, SYNC_SECCOMP_FD, 0, nfd, &e));
+                        close(nfd);
+                }
+        }
         execve(exe, p->args, env);
         {
                 _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", c->config_path);

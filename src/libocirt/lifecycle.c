@@ -57,6 +57,21 @@ ocirt_spec_generate(ocirt_ctx *ctx, unsigned flags, char **ret_json, ocirt_error
         return 0;
 }
 
+void
+container_set_extra(struct container *c, const char *key, const char *value)
+{
+        for (size_t i = 0; i < c->n_extra; i++)
+                if (streq(c->extra[i].key, key)) {
+                        free(c->extra[i].value);
+                        c->extra[i].value = xstrdup(value);
+                        return;
+                }
+        c->extra = xrealloc(c->extra, (c->n_extra + 1) * sizeof *c->extra);
+        c->extra[c->n_extra].key = xstrdup(key);
+        c->extra[c->n_extra].value = xstrdup(value);
+        c->n_extra++;
+}
+
 /* Context for the top of the chain. An error that already names its file and JSON path (or flag)
  * is complete as it is: "config.json: .linux.namespaces[3]: duplicate namespace type 'pid'". */
 static void
@@ -86,6 +101,11 @@ container_done(struct container *c)
                 close(c->pty_master);
         if (c->lock_fd >= 0)
                 close(c->lock_fd);
+        for (size_t i = 0; i < c->n_extra; i++) {
+                free(c->extra[i].key);
+                free(c->extra[i].value);
+        }
+        free(c->extra);
         spec_free(c->spec);
         free(c->bundle);
         free(c->rootfs);
@@ -162,7 +182,13 @@ container_prepare(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o,
         r = ns_plan(c, err);
         if (r < 0)
                 return r;
-        return userns_plan(c, err);
+        r = userns_plan(c, err);
+        if (r < 0)
+                return r;
+        r = procattr_prepare(c, err);
+        if (r < 0)
+                return r;
+        return hooks_prepare(c, err);
 }
 
 static int
@@ -225,6 +251,8 @@ record_state(struct container *c, ocirt_error **err)
                 .own_pidns = c->new_ns[SPEC_NS_PID],
                 .annotations = c->spec->annotations,
                 .n_annotations = c->spec->n_annotations,
+                .extra = c->extra,
+                .n_extra = c->n_extra,
         };
         _cleanup_free_ char *created = rfc3339_now();
         int r;
@@ -243,6 +271,12 @@ container_create(struct container *c, const ocirt_create_options *o, struct undo
         int r;
 
         r = state_dir_create(c->ctx, c->id, &c->lock_fd, undo, err);
+        if (r < 0)
+                return r;
+        r = helpers_prepare(c, o, undo, err);
+        if (r < 0)
+                return r;
+        r = cgroup_prepare(c, undo, err);
         if (r < 0)
                 return r;
         if (!c->run_mode) {
@@ -283,6 +317,49 @@ ocirt_container_create(ocirt_ctx *ctx, const char *id, const ocirt_create_option
         return r;
 }
 
+struct exec_wait {
+        ocirt_ctx *ctx;
+        int dirfd;
+        const char *id;
+};
+
+/* Messages the init may send while the runtime waits for its exec (seccomp notify fd). */
+static int
+on_exec_msg(void *userdata, const struct sync_msg *m, int fd, ocirt_error **err)
+{
+        struct exec_wait *w = userdata;
+        _cleanup_free_ char *json = NULL;
+        struct state st = { 0 };
+        int r;
+
+        if (m->type != SYNC_SECCOMP_FD) {
+                if (fd >= 0)
+                        close(fd);
+                return ocirt_fail(err, EIO, "sync: unexpected message %u while waiting for exec", m->type);
+        }
+        r = state_read(w->dirfd, w->id, &st, err);
+        if (r < 0) {
+                close(fd);
+                return r == -ENOENT ? ocirt_fail(err, ENOENT, "state of '%s' is missing", w->id) : r;
+        }
+        json = state_to_json(&st, STATUS_CREATING, /* pretty= */ false);
+        state_done(&st);
+        return seccomp_forward_listener(w->ctx, json, m->text, fd, err);
+}
+
+static int
+poststart(ocirt_ctx *ctx, int dirfd, const char *id, ocirt_error **err)
+{
+        struct state st = { 0 };
+        int r;
+
+        r = state_read(dirfd, id, &st, err);
+        if (r >= 0)
+                r = hooks_poststart(ctx, dirfd, &st, err);
+        state_done(&st);
+        return r;
+}
+
 static int
 remove_state_quietly(ocirt_ctx *ctx, const char *id)
 {
@@ -313,7 +390,13 @@ ocirt_container_run(ocirt_ctx *ctx, const char *id, const ocirt_create_options *
         r = container_create(&c, o, &undo, err);
         if (r < 0)
                 goto out;
-        r = process_wait_exec(&c, err);
+        {
+                struct exec_wait w = { .ctx = ctx, .dirfd = c.lock_fd, .id = id };
+                r = process_wait_exec(&c, on_exec_msg, &w, err);
+        }
+        if (r < 0)
+                goto out;
+        r = poststart(ctx, c.lock_fd, id, err);
         if (r < 0)
                 goto out;
         if (o->pid_file) {
@@ -369,6 +452,8 @@ load(ocirt_ctx *ctx, const char *id, int *ret_dirfd, struct state *st, enum stat
         if (r < 0)
                 return r;
         *status = state_status(*ret_dirfd, st);
+        if (*status == STATUS_RUNNING && cgroup_is_paused(ctx, st))
+                *status = STATUS_PAUSED;
         return 0;
 }
 
@@ -400,7 +485,12 @@ ocirt_container_start(ocirt_ctx *ctx, const char *id, ocirt_error **err)
                 goto out;
         /* From here on the status reads `running`. */
         (void) unlinkat(dirfd, STATE_START_SOCK, 0);
-        r = sync_wait_exec(s, log_sink, ctx, err);
+        {
+                struct exec_wait w = { .ctx = ctx, .dirfd = dirfd, .id = id };
+                r = sync_wait_exec(s, log_sink, on_exec_msg, &w, err);
+        }
+        if (r >= 0)
+                r = hooks_poststart(ctx, dirfd, &st, err);
 out:
         if (r < 0)
                 wrap_op(err, "start", id);
@@ -458,10 +548,10 @@ ocirt_container_kill(ocirt_ctx *ctx, const char *id, int sig, unsigned flags, oc
         int r;
 
         r = load(ctx, id, &dirfd, &st, &status, err);
-        if (r >= 0 && status != STATUS_CREATED && status != STATUS_RUNNING)
+        if (r >= 0 && status != STATUS_CREATED && status != STATUS_RUNNING && status != STATUS_PAUSED)
                 r = ocirt_fail_at(err, EINVAL, id, NULL, "cannot kill a container that is %s",
                                   state_status_name(status));
-        if (r >= 0 && (flags & OCIRT_KILL_ALL) && st.own_pidns)
+        if (r >= 0 && (flags & OCIRT_KILL_ALL) && cgroup_kill_all(ctx, &st, sig) <= 0 && st.own_pidns)
                 signal_all_in_pidns(&st, sig);
         if (r >= 0)
                 r = signal_init(&st, sig, err);
@@ -486,6 +576,25 @@ wait_gone(const struct state *st)
                 usleep(10000);
 }
 
+/* What the subsystems made on the host goes before the state dir: cgroup, helpers (slirp4netns,
+ * overlay mounts). poststop hooks only warn, as the spec says. */
+static int
+teardown(ocirt_ctx *ctx, int dirfd, const struct state *st, ocirt_error **err)
+{
+        _cleanup_error_ ocirt_error *hook_err = NULL;
+        int r;
+
+        r = cgroup_teardown(ctx, st, err);
+        if (r < 0)
+                return r;
+        r = helpers_teardown(ctx, st, err);
+        if (r < 0)
+                return r;
+        if (hooks_poststop(ctx, dirfd, st, &hook_err) < 0)
+                log_warning(ctx, "poststop hook: %s, ignoring", ocirt_error_message(hook_err));
+        return 0;
+}
+
 _public_ int
 ocirt_container_delete(ocirt_ctx *ctx, const char *id, unsigned flags, ocirt_error **err)
 {
@@ -504,12 +613,15 @@ ocirt_container_delete(ocirt_ctx *ctx, const char *id, unsigned flags, ocirt_err
                         goto out;
                 }
                 if (status != STATUS_CREATING) {
-                        if (st.own_pidns)
+                        if (cgroup_kill_all(ctx, &st, SIGKILL) <= 0 && st.own_pidns)
                                 signal_all_in_pidns(&st, SIGKILL);
                         (void) signal_init(&st, SIGKILL, NULL);
                         wait_gone(&st);
                 }
         }
+        r = teardown(ctx, dirfd, &st, err);
+        if (r < 0)
+                goto out;
         r = state_dir_remove(ctx, id, err);
 out:
         if (r < 0)

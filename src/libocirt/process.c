@@ -105,6 +105,27 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
                         if (r < 0)
                                 return r;
                         break;
+                case SYNC_EARLY:
+                        /* Namespaces exist, nothing runs yet: cgroup, network devices, slirp4netns. */
+                        r = cgroup_early(c, undo, err);
+                        if (r >= 0)
+                                r = procattr_early(c, err);
+                        if (r >= 0)
+                                r = helpers_early(c, undo, err);
+                        if (r < 0)
+                                return r;
+                        r = sync_send(c->sync_parent, SYNC_EARLY_DONE, 0, -1, err);
+                        if (r < 0)
+                                return r;
+                        break;
+                case SYNC_HOOK:
+                        r = hooks_create(c, err);
+                        if (r < 0)
+                                return r;
+                        r = sync_send(c->sync_parent, SYNC_HOOK_DONE, 0, -1, err);
+                        if (r < 0)
+                                return r;
+                        break;
                 case SYNC_PID:
                         if (m.pid != pid) {
                                 /* Slow path: the intermediate process exits; the init is its sibling. */
@@ -136,7 +157,7 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
 
 /* Runs in: the runtime (run). */
 int
-process_wait_exec(struct container *c, ocirt_error **err)
+process_wait_exec(struct container *c, sync_msg_fn on_msg, void *userdata, ocirt_error **err)
 {
-        return sync_wait_exec(c->sync_parent, child_log, c->ctx, err);
+        return sync_wait_exec(c->sync_parent, child_log, on_msg, userdata, err);
 }

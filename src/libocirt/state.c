@@ -17,7 +17,7 @@
 const char *
 state_status_name(enum state_status s)
 {
-        static const char *const n[] = { "creating", "created", "running", "stopped" };
+        static const char *const n[] = { "creating", "created", "running", "stopped", "paused" };
         return n[s];
 }
 
@@ -143,13 +143,52 @@ state_dir_remove(ocirt_ctx *ctx, const char *id, ocirt_error **err)
 }
 
 static json_t *
-annotations_json(const struct state *st)
+kv_json(const struct spec_kv *kv, size_t n)
 {
         json_t *a = json_object();
 
-        for (size_t i = 0; i < st->n_annotations; i++)
-                json_object_set_new(a, st->annotations[i].key, json_string(st->annotations[i].value));
+        for (size_t i = 0; i < n; i++)
+                json_object_set_new(a, kv[i].key, json_string(kv[i].value));
         return a;
+}
+
+static size_t
+kv_read(json_t *a, struct spec_kv **ret)
+{
+        const char *k;
+        json_t *v;
+        size_t i = 0;
+
+        *ret = NULL;
+        if (!json_is_object(a) || json_object_size(a) == 0)
+                return 0;
+        *ret = xcalloc(json_object_size(a), sizeof **ret);
+        json_object_foreach(a, k, v)
+        {
+                (*ret)[i].key = xstrdup(k);
+                (*ret)[i].value = xstrdup(strempty(json_string_value(v)));
+                i++;
+        }
+        return i;
+}
+
+static void
+kv_free(struct spec_kv *kv, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                free(kv[i].key);
+                free(kv[i].value);
+        }
+        free(kv);
+}
+
+const char *
+state_get_extra(const struct state *st, const char *key)
+{
+        for (size_t i = 0; i < st->n_extra; i++)
+                if (streq(st->extra[i].key, key))
+                        return st->extra[i].value;
+        return NULL;
 }
 
 int
@@ -164,7 +203,8 @@ state_write(int dirfd, const struct state *st, ocirt_error **err)
 
         if (!o)
                 return ocirt_fail(err, EINVAL, "state: cannot encode");
-        json_object_set_new(o, "annotations", annotations_json(st));
+        json_object_set_new(o, "annotations", kv_json(st->annotations, st->n_annotations));
+        json_object_set_new(o, "ocirt", kv_json(st->extra, st->n_extra));
         s = json_dumps(o, JSON_COMPACT);
         json_decref(o);
         r = write_file_atomic_at(dirfd, "state.json", s, strlen(s), 0600);
@@ -211,20 +251,8 @@ state_read(int dirfd, const char *id, struct state *ret, ocirt_error **err)
         ret->owner = (uid_t) json_integer_value(json_object_get(o, "owner"));
         ret->own_pidns = json_is_true(json_object_get(o, "ownPidns"));
         a = json_object_get(o, "annotations");
-        if (json_is_object(a) && json_object_size(a) > 0) {
-                const char *k;
-                json_t *v;
-                size_t i = 0;
-
-                ret->annotations = xcalloc(json_object_size(a), sizeof *ret->annotations);
-                json_object_foreach(a, k, v)
-                {
-                        ret->annotations[i].key = xstrdup(k);
-                        ret->annotations[i].value = xstrdup(strempty(json_string_value(v)));
-                        i++;
-                }
-                ret->n_annotations = i;
-        }
+        ret->n_annotations = kv_read(a, &ret->annotations);
+        ret->n_extra = kv_read(json_object_get(o, "ocirt"), &ret->extra);
         json_decref(o);
         return 0;
 }
@@ -237,11 +265,8 @@ state_done(struct state *st)
         free(st->bundle);
         free(st->rootfs);
         free(st->created);
-        for (size_t i = 0; i < st->n_annotations; i++) {
-                free(st->annotations[i].key);
-                free(st->annotations[i].value);
-        }
-        free(st->annotations);
+        kv_free(st->annotations, st->n_annotations);
+        kv_free(st->extra, st->n_extra);
         *st = (struct state){ 0 };
 }
 
@@ -318,7 +343,7 @@ state_to_json(const struct state *st, enum state_status status, bool pretty)
         char *s;
 
         if (st->n_annotations > 0)
-                json_object_set_new(o, "annotations", annotations_json(st));
+                json_object_set_new(o, "annotations", kv_json(st->annotations, st->n_annotations));
         s = json_dumps(o, pretty ? JSON_INDENT(2) | JSON_PRESERVE_ORDER : JSON_COMPACT | JSON_PRESERVE_ORDER);
         json_decref(o);
         return s;

@@ -26,13 +26,19 @@ struct state {
         bool own_pidns; /* the container has its own pid namespace: killing pid 1 ends it all */
         struct spec_kv *annotations;
         size_t n_annotations;
+        struct spec_kv *extra; /* subsystem facts (container_set_extra), the "ocirt" object */
+        size_t n_extra;
 };
+
+/* NULL when the key is not there. */
+const char *state_get_extra(const struct state *st, const char *key);
 
 enum state_status {
         STATUS_CREATING,
         STATUS_CREATED,
         STATUS_RUNNING,
         STATUS_STOPPED,
+        STATUS_PAUSED,
 };
 const char *state_status_name(enum state_status s);
 

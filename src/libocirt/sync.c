@@ -114,14 +114,14 @@ sync_expect(int sock, uint32_t type, struct sync_msg *ret, int *ret_fd, sync_log
 }
 
 int
-sync_wait_exec(int sock, sync_log_fn log_fn, void *userdata, ocirt_error **err)
+sync_wait_exec(int sock, sync_log_fn log_fn, sync_msg_fn on_msg, void *userdata, ocirt_error **err)
 {
         struct sync_msg m;
         ocirt_error *e = NULL;
-        int r;
+        int r, fd = -1;
 
         for (;;) {
-                r = sync_recv(sock, &m, NULL, &e);
+                r = sync_recv(sock, &m, &fd, &e);
                 if (r == -EPIPE) {
                         /* EOF: the close-on-exec end went away in a successful execve(). */
                         ocirt_error_free(e);
@@ -136,8 +136,20 @@ sync_wait_exec(int sock, sync_log_fn log_fn, void *userdata, ocirt_error **err)
                                 log_fn(userdata, m.level, m.text);
                         continue;
                 }
-                if (m.type == SYNC_ERROR)
+                if (m.type == SYNC_ERROR) {
+                        if (fd >= 0)
+                                close(fd);
                         return ocirt_error_from_child(err, m.errnum > 0 ? m.errnum : EIO, m.text);
+                }
+                if (on_msg) {
+                        r = on_msg(userdata, &m, fd, err);
+                        fd = -1;
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (fd >= 0)
+                        close(fd);
                 return ocirt_fail(err, EIO, "sync: unexpected message %u while waiting for exec", m.type);
         }
 }

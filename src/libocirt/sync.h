@@ -18,8 +18,12 @@ enum sync_type {
         SYNC_PTY,         /* child -> parent: fd = the pty master */
         SYNC_CREATED,     /* child -> parent: set up done, waiting for start */
         SYNC_START,       /* parent -> child: exec now (run without exec.fifo) */
-        SYNC_HOOK,        /* child -> parent: run the createContainer-stage hooks now (later issue) */
+        SYNC_HOOK,        /* child -> parent: mounts done, before pivot: run prestart/createRuntime/createContainer */
         SYNC_HOOK_DONE,   /* parent -> child */
+        SYNC_EARLY,       /* child -> parent: namespaces exist: cgroup, network devices, slirp4netns now */
+        SYNC_EARLY_DONE,  /* parent -> child */
+        SYNC_SECCOMP_FD,  /* child -> parent: fd = the seccomp notify listener (issue 3) */
+        SYNC__EXT = 64,   /* first value free for a subsystem's own messages */
 };
 
 struct sync_msg {
@@ -41,5 +45,7 @@ typedef void (*sync_log_fn)(void *userdata, int level, const char *text);
 int sync_expect(int sock, uint32_t type, struct sync_msg *ret, int *ret_fd, sync_log_fn log_fn, void *userdata,
                 ocirt_error **err);
 
-/* Wait until the peer closes its end at execve() (success) or sends SYNC_ERROR (failure). */
-int sync_wait_exec(int sock, sync_log_fn log_fn, void *userdata, ocirt_error **err);
+/* Wait until the peer closes its end at execve() (success) or sends SYNC_ERROR (failure). Any other
+ * message goes to on_msg (which owns fd; NULL: such a message is a protocol error). */
+typedef int (*sync_msg_fn)(void *userdata, const struct sync_msg *m, int fd, ocirt_error **err);
+int sync_wait_exec(int sock, sync_log_fn log_fn, sync_msg_fn on_msg, void *userdata, ocirt_error **err);

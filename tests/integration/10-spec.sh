@@ -5,14 +5,15 @@
 # clear errors for an unknown command or flag.
 source "$OCIRT_TESTS/lib/common.sh"
 # --- shared prelude of tests/integration (kept inline: every script stands alone) ---
-# r ARGS...: ocirt --root STATE_ROOT ARGS under a time limit, for commands that leave no container
+# r ARGS...: ocirt --root STATE_ROOT ARGS under a time limit (10 s, then KILL: a foreground run
+# forwards the TERM of timeout(1) to its container), for commands that leave no container
 # process holding stdout; sets OUT, ERR and RC. rf FILE ARGS...: the same with stdout in FILE and
 # stderr in FILE.err (create, run --detach: the container keeps its stdio open).
 r() {
         local e
         e=$(mktemp)
         RC=0
-        OUT=$(timeout -k 5 30 "$OCIRT_BIN" --root "$STATE_ROOT" "$@" 2>"$e" </dev/null) || RC=$?
+        OUT=$(timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" "$@" 2>"$e" </dev/null) || RC=$?
         ERR=$(cat "$e")
         rm -f "$e"
 }
@@ -20,7 +21,7 @@ rf() {
         local o=$1
         shift
         RC=0
-        timeout -k 5 30 "$OCIRT_BIN" --root "$STATE_ROOT" "$@" >"$o" 2>"$o.err" </dev/null || RC=$?
+        timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" "$@" >"$o" 2>"$o.err" </dev/null || RC=$?
         OUT=$(cat "$o")
         ERR=$(cat "$o.err")
 }
@@ -31,7 +32,7 @@ alive() {
 # status_of ID: the container's status from `state`, or "none".
 status_of() {
         local s
-        s=$(timeout -k 5 30 "$OCIRT_BIN" --root "$STATE_ROOT" state "$1" 2>/dev/null </dev/null) || { echo none; return; }
+        s=$(timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" state "$1" 2>/dev/null </dev/null) || { echo none; return; }
         jq -r '.status // "none"' <<<"$s" 2>/dev/null || echo none
 }
 # wait_status ID STATUS [TENTHS]: poll until the container has STATUS (default 5 s).
@@ -47,7 +48,7 @@ wait_status() {
 rm_ctr() {
         local id
         for id in "$@"; do
-                timeout -k 5 30 "$OCIRT_BIN" --root "$STATE_ROOT" delete --force "$id" >/dev/null 2>&1 </dev/null || true
+                timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" delete --force "$id" >/dev/null 2>&1 </dev/null || true
         done
 }
 # field KEY TEXT: the value of the first KEY=value word in TEXT (the probe's output format).
@@ -80,7 +81,7 @@ mkdir "$work/plain" "$work/rootless"
 
 # --- ocirt spec ---
 RC=0
-(cd "$work/plain" && timeout 30 "$OCIRT_BIN" spec) >"$work/out" 2>"$work/err" || RC=$?
+(cd "$work/plain" && timeout -k 2 10 "$OCIRT_BIN" spec) >"$work/out" 2>"$work/err" || RC=$?
 check_eq "spec: exit status 0" 0 "$RC"
 check "spec: writes config.json" test -s "$work/plain/config.json"
 check_valid "spec: config.json validates against config-schema.json" config-schema.json "$work/plain/config.json"
@@ -93,14 +94,14 @@ check_eq "spec: a mount namespace" 1 "$(jq '[.linux.namespaces[] | select(.type 
 # Never overwrite a config someone wrote.
 sum=$(md5sum <"$c")
 RC=0
-(cd "$work/plain" && timeout 30 "$OCIRT_BIN" spec) >"$work/out" 2>"$work/err" || RC=$?
+(cd "$work/plain" && timeout -k 2 10 "$OCIRT_BIN" spec) >"$work/out" 2>"$work/err" || RC=$?
 if [ "$RC" -ne 0 ]; then ok "spec: refuses to overwrite an existing config.json"; else fail "spec: refuses to overwrite an existing config.json" "exit 0"; fi
 check_contains "spec: the refusal names config.json" config.json "$(cat "$work/err")"
 check_eq "spec: the existing config.json is unchanged" "$sum" "$(md5sum <"$c")"
 
 # --- ocirt spec --rootless ---
 RC=0
-(cd "$work/rootless" && timeout 30 "$OCIRT_BIN" spec --rootless) >"$work/out" 2>"$work/err" || RC=$?
+(cd "$work/rootless" && timeout -k 2 10 "$OCIRT_BIN" spec --rootless) >"$work/out" 2>"$work/err" || RC=$?
 check_eq "spec --rootless: exit status 0" 0 "$RC"
 c="$work/rootless/config.json"
 check_valid "spec --rootless: config.json validates against config-schema.json" config-schema.json "$c"
@@ -114,7 +115,7 @@ check_eq "spec --rootless: gidMappings map the caller's group to 0" "0 $(id -g) 
 check_eq "spec --rootless: /sys is a read-only rbind" "rbind ro" \
         "$(jq -r '[.mounts[] | select(.destination == "/sys")][0].options // [] | "\(if index("rbind") then "rbind" else "-" end) \(if index("ro") then "ro" else "-" end)"' "$c" 2>/dev/null)"
 RC=0
-(cd "$work/rootless" && timeout 30 "$OCIRT_BIN" spec --rootless) >"$work/out" 2>"$work/err" || RC=$?
+(cd "$work/rootless" && timeout -k 2 10 "$OCIRT_BIN" spec --rootless) >"$work/out" 2>"$work/err" || RC=$?
 if [ "$RC" -ne 0 ]; then ok "spec --rootless: refuses to overwrite config.json"; else fail "spec --rootless: refuses to overwrite config.json" "exit 0"; fi
 
 # --- --help, --version, unknown command and flag ---

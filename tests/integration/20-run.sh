@@ -5,14 +5,15 @@
 # and the current directory as the default bundle.
 source "$OCIRT_TESTS/lib/common.sh"
 # --- shared prelude of tests/integration (kept inline: every script stands alone) ---
-# r ARGS...: ocirt --root STATE_ROOT ARGS under a time limit, for commands that leave no container
+# r ARGS...: ocirt --root STATE_ROOT ARGS under a time limit (10 s, then KILL: a foreground run
+# forwards the TERM of timeout(1) to its container), for commands that leave no container
 # process holding stdout; sets OUT, ERR and RC. rf FILE ARGS...: the same with stdout in FILE and
 # stderr in FILE.err (create, run --detach: the container keeps its stdio open).
 r() {
         local e
         e=$(mktemp)
         RC=0
-        OUT=$(timeout -k 5 30 "$OCIRT_BIN" --root "$STATE_ROOT" "$@" 2>"$e" </dev/null) || RC=$?
+        OUT=$(timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" "$@" 2>"$e" </dev/null) || RC=$?
         ERR=$(cat "$e")
         rm -f "$e"
 }
@@ -20,7 +21,7 @@ rf() {
         local o=$1
         shift
         RC=0
-        timeout -k 5 30 "$OCIRT_BIN" --root "$STATE_ROOT" "$@" >"$o" 2>"$o.err" </dev/null || RC=$?
+        timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" "$@" >"$o" 2>"$o.err" </dev/null || RC=$?
         OUT=$(cat "$o")
         ERR=$(cat "$o.err")
 }
@@ -31,7 +32,7 @@ alive() {
 # status_of ID: the container's status from `state`, or "none".
 status_of() {
         local s
-        s=$(timeout -k 5 30 "$OCIRT_BIN" --root "$STATE_ROOT" state "$1" 2>/dev/null </dev/null) || { echo none; return; }
+        s=$(timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" state "$1" 2>/dev/null </dev/null) || { echo none; return; }
         jq -r '.status // "none"' <<<"$s" 2>/dev/null || echo none
 }
 # wait_status ID STATUS [TENTHS]: poll until the container has STATUS (default 5 s).
@@ -47,7 +48,7 @@ wait_status() {
 rm_ctr() {
         local id
         for id in "$@"; do
-                timeout -k 5 30 "$OCIRT_BIN" --root "$STATE_ROOT" delete --force "$id" >/dev/null 2>&1 </dev/null || true
+                timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" delete --force "$id" >/dev/null 2>&1 </dev/null || true
         done
 }
 # field KEY TEXT: the value of the first KEY=value word in TEXT (the probe's output format).
@@ -120,7 +121,7 @@ check_eq "run --detach: the container is running" running "$(status_of "$ID-det"
 pid=$(cat "$b/pidfile" 2>/dev/null)
 if [[ "$pid" =~ ^[0-9]+$ ]]; then ok "--pid-file: holds a pid"; else fail "--pid-file: holds a pid" "content: '$pid'"; fi
 check_eq "--pid-file: the pid of the init, as 'state' reports it" "$pid" \
-        "$(timeout 30 "$OCIRT_BIN" --root "$STATE_ROOT" state "$ID-det" 2>/dev/null | jq -r .pid)"
+        "$(timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" state "$ID-det" 2>/dev/null | jq -r .pid)"
 if alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "probe sleep 30"; then
         ok "--pid-file: that process runs the container's args"
 else
@@ -169,17 +170,17 @@ rm_ctr "$ID-cfg"
 # --- relative --bundle, and the current directory as the bundle ---
 args "$b" $P echo relative bundle
 RC=0
-OUT=$(cd "$(dirname "$b")" && timeout 30 "$OCIRT_BIN" --root "$STATE_ROOT" run --keep --bundle "./$(basename "$b")" "$ID-rel" 2>"$b/rel.err" </dev/null) || RC=$?
+OUT=$(cd "$(dirname "$b")" && timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" run --keep --bundle "./$(basename "$b")" "$ID-rel" 2>"$b/rel.err" </dev/null) || RC=$?
 check_eq "run --bundle RELATIVE: exit status 0" 0 "$RC"
 check_eq "run --bundle RELATIVE: output" "relative bundle" "$OUT"
 [ "$RC" -eq 0 ] || diag "stderr: $(cat "$b/rel.err")"
 check_eq "run --bundle RELATIVE: state.bundle is the absolute path" "$(readlink -f "$b")" \
-        "$(timeout 30 "$OCIRT_BIN" --root "$STATE_ROOT" state "$ID-rel" 2>/dev/null | jq -r .bundle)"
+        "$(timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" state "$ID-rel" 2>/dev/null | jq -r .bundle)"
 rm_ctr "$ID-rel"
 
 args "$b" $P echo cwd bundle
 RC=0
-OUT=$(cd "$b" && timeout 30 "$OCIRT_BIN" --root "$STATE_ROOT" run "$ID-cwd" 2>"$b/cwd.err" </dev/null) || RC=$?
+OUT=$(cd "$b" && timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" run "$ID-cwd" 2>"$b/cwd.err" </dev/null) || RC=$?
 check_eq "run without --bundle: the current directory is the bundle" "cwd bundle" "$OUT"
 [ "$RC" -eq 0 ] || diag "exit $RC, stderr: $(cat "$b/cwd.err")"
 rm_ctr "$ID-cwd"

@@ -5,14 +5,15 @@
 # no mount, no process.
 source "$OCIRT_TESTS/lib/common.sh"
 # --- shared prelude of tests/integration (kept inline: every script stands alone) ---
-# r ARGS...: ocirt --root STATE_ROOT ARGS under a time limit, for commands that leave no container
+# r ARGS...: ocirt --root STATE_ROOT ARGS under a time limit (10 s, then KILL: a foreground run
+# forwards the TERM of timeout(1) to its container), for commands that leave no container
 # process holding stdout; sets OUT, ERR and RC. rf FILE ARGS...: the same with stdout in FILE and
 # stderr in FILE.err (create, run --detach: the container keeps its stdio open).
 r() {
         local e
         e=$(mktemp)
         RC=0
-        OUT=$(timeout -k 5 30 "$OCIRT_BIN" --root "$STATE_ROOT" "$@" 2>"$e" </dev/null) || RC=$?
+        OUT=$(timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" "$@" 2>"$e" </dev/null) || RC=$?
         ERR=$(cat "$e")
         rm -f "$e"
 }
@@ -20,7 +21,7 @@ rf() {
         local o=$1
         shift
         RC=0
-        timeout -k 5 30 "$OCIRT_BIN" --root "$STATE_ROOT" "$@" >"$o" 2>"$o.err" </dev/null || RC=$?
+        timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" "$@" >"$o" 2>"$o.err" </dev/null || RC=$?
         OUT=$(cat "$o")
         ERR=$(cat "$o.err")
 }
@@ -31,7 +32,7 @@ alive() {
 # status_of ID: the container's status from `state`, or "none".
 status_of() {
         local s
-        s=$(timeout -k 5 30 "$OCIRT_BIN" --root "$STATE_ROOT" state "$1" 2>/dev/null </dev/null) || { echo none; return; }
+        s=$(timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" state "$1" 2>/dev/null </dev/null) || { echo none; return; }
         jq -r '.status // "none"' <<<"$s" 2>/dev/null || echo none
 }
 # wait_status ID STATUS [TENTHS]: poll until the container has STATUS (default 5 s).
@@ -47,7 +48,7 @@ wait_status() {
 rm_ctr() {
         local id
         for id in "$@"; do
-                timeout -k 5 30 "$OCIRT_BIN" --root "$STATE_ROOT" delete --force "$id" >/dev/null 2>&1 </dev/null || true
+                timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" delete --force "$id" >/dev/null 2>&1 </dev/null || true
         done
 }
 # field KEY TEXT: the value of the first KEY=value word in TEXT (the probe's output format).

@@ -122,6 +122,8 @@ struct state;
 /* seccomp.c (issue 3). Runs in: the container init. */
 int seccomp_prepare(struct container *c, ocirt_error **err);                  /* before caps are dropped */
 int seccomp_load(struct container *c, int *ret_notify_fd, ocirt_error **err); /* last step before execve */
+/* exec: load the container's filter (from its config) in the exec'd process. Runs in: that process. */
+int seccomp_load_spec(const struct spec *s, int *ret_notify_fd, ocirt_error **err);
 /* Runs in: the runtime (create/run or start): pass a notify fd on to listenerPath. */
 int seccomp_forward_listener(ocirt_ctx *ctx, const char *state_json, const char *msg_text, int fd,
                              ocirt_error **err); /* msg_text: what the init put in SYNC_SECCOMP_FD */
@@ -140,6 +142,8 @@ int cgroup_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err);
 /* 1: handled (all processes signalled through the cgroup), 0: not possible, caller falls back. */
 int cgroup_kill_all(ocirt_ctx *ctx, const struct state *st, int sig);
 bool cgroup_is_paused(ocirt_ctx *ctx, const struct state *st);
+/* exec: put pid into the container's cgroup (sub: --cgroup sub-path or NULL). */
+int cgroup_join(ocirt_ctx *ctx, const struct state *st, pid_t pid, const char *sub, ocirt_error **err);
 
 /* hooks.c (issue 7). */
 int hooks_prepare(struct container *c, ocirt_error **err);                     /* runtime: sets wait_hooks */

@@ -26,3 +26,10 @@ seccomp_forward_listener(ocirt_ctx *ctx, const char *state_json, const char *msg
         close(fd);
         return 0;
 }
+
+int
+seccomp_load_spec(const struct spec *s, int *ret_notify_fd, ocirt_error **err)
+{
+        *ret_notify_fd = -1;
+        return 0;
+}

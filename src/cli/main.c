@@ -358,6 +358,9 @@ run_command(struct cli_log *log, int argc, char **argv, ocirt_error **err)
         if (r < 0)
                 return r;
         ocirt_ctx_set_log(ctx, log_sink, log, log->max_level);
+        /* The library may re-execute ocirt from a sealed copy when a container could reach its binary
+         * (CVE-2019-5736, see exe.c). */
+        ocirt_ctx_set_self_reexec(ctx, argv);
         if (arg_root)
                 r = ocirt_ctx_set_root(ctx, arg_root, err);
         if (r >= 0) {

@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "ctx.h"
@@ -64,7 +65,17 @@ struct container {
         void *cgroup;    /* cgroup.c */
         void *helpers;   /* helpers/ */
         void *hooks;     /* hooks.c */
+
+        /* issue 3 (caps.c, seccomp.c): with noNewPrivileges false, loading the seccomp filter needs
+         * CAP_SYS_ADMIN; caps.c keeps it until seccomp_load(), which then sets these final sets
+         * (effective, permitted, inheritable). */
+        bool caps_after_seccomp;
+        uint64_t caps_final[3];
+        void *procattr; /* procattr.c (issue 3): what procattr_prepare() computed for the init */
 };
+
+/* seccomp.c (issue 3): a filter is pending and no_new_privs will not be set (caps.c asks). */
+bool seccomp_needs_sys_admin(struct container *c);
 
 /* Keep key=value in state.json for later commands (replaces an existing key). */
 void container_set_extra(struct container *c, const char *key, const char *value);
@@ -158,6 +169,9 @@ int helpers_early(struct container *c, struct undo *undo, ocirt_error **err);
 int helpers_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err);
 /* Runtime side of a wide mapping for a rootless user (userns.c calls it). */
 int uidmap_write_helpers(struct container *c, pid_t pid, ocirt_error **err);
+
+/* exe.c: CVE-2019-5736. Runs in: the runtime, before anything is created; may re-execute. */
+int exe_protect(struct container *c, ocirt_error **err);
 
 /* signals.c */
 void signals_forwardable(sigset_t *ret);

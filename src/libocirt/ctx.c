@@ -66,6 +66,12 @@ ocirt_ctx_set_cgroup_manager(ocirt_ctx *ctx, enum ocirt_cgroup_manager m)
 }
 
 _public_ void
+ocirt_ctx_set_self_reexec(ocirt_ctx *ctx, char **argv)
+{
+        ctx->reexec_argv = argv;
+}
+
+_public_ void
 ocirt_ctx_set_rootless(ocirt_ctx *ctx, int rootless)
 {
         ctx->rootless = rootless < 0 ? -1 : !!rootless;

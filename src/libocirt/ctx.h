@@ -14,6 +14,7 @@ struct ocirt_ctx {
         int log_max;
         enum ocirt_cgroup_manager cgroup_manager;
         int rootless; /* -1 auto, 0, 1 */
+        char **reexec_argv; /* set by ocirt_ctx_set_self_reexec(): exe.c may re-execute the program */
 };
 
 /* The state root: --root, else $XDG_RUNTIME_DIR/ocirt for a user (checked to be owned by the

@@ -188,7 +188,10 @@ container_prepare(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o,
         r = procattr_prepare(c, err);
         if (r < 0)
                 return r;
-        return hooks_prepare(c, err);
+        r = hooks_prepare(c, err);
+        if (r < 0)
+                return r;
+        return exe_protect(c, err);
 }
 
 static int

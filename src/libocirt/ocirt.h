@@ -55,6 +55,11 @@ OCIRT_PUBLIC const char *ocirt_ctx_get_root(ocirt_ctx *ctx);
 /* Messages up to max_level reach fn. Without a sink the library is silent. */
 OCIRT_PUBLIC void ocirt_ctx_set_log(ocirt_ctx *ctx, ocirt_log_fn fn, void *userdata, int max_level);
 OCIRT_PUBLIC void ocirt_ctx_set_cgroup_manager(ocirt_ctx *ctx, enum ocirt_cgroup_manager m);
+/* Allow libocirt to re-execute the calling program (argv as given to main, kept alive by the caller)
+ * from a sealed in-memory copy before it starts a container whose root could otherwise write the
+ * program's binary through /proc/self/exe (CVE-2019-5736). The CLI does this; without it such a
+ * container gets a warning. */
+OCIRT_PUBLIC void ocirt_ctx_set_self_reexec(ocirt_ctx *ctx, char **argv);
 /* -1 auto (default: rootless when euid != 0), 0 false, 1 true. */
 OCIRT_PUBLIC void ocirt_ctx_set_rootless(ocirt_ctx *ctx, int rootless);
 
@@ -122,6 +127,40 @@ OCIRT_PUBLIC void ocirt_state_info_free(ocirt_state_info *list, size_t n);
 
 /* Container ids as runc accepts them: [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*, at most 1024 bytes. */
 OCIRT_PUBLIC int ocirt_id_validate(const char *id, ocirt_error **err);
+
+/* ---- exec, features (issue 7) ---- */
+enum {
+        OCIRT_EXEC_DETACH = 1 << 0, /* return once the process runs (its pid is in pid_file) */
+};
+
+/* A new process in a running (or created) container. Without process_path, the container's own
+ * process (from BUNDLE/config.json) is the base and the fields below change it; with process_path,
+ * that file (a process.json, as conmon and containerd write it) replaces it whole. */
+typedef struct ocirt_exec_options {
+        const char *process_path;      /* NULL or a process.json */
+        char *const *args;             /* NULL-terminated; required without process_path */
+        char *const *env;              /* KEY=VALUE to add or replace */
+        const char *cwd;               /* NULL: the process's cwd */
+        const char *user;              /* NULL or "UID[:GID]", decimal only */
+        char *const *additional_gids;  /* NULL-terminated decimal gids */
+        char *const *caps;             /* capabilities to add ("CAP_NET_ADMIN") */
+        int tty;                       /* -1: as the process says; 0 or 1 */
+        int no_new_privs;              /* -1: as the process says; 1: set it */
+        const char *process_label;     /* SELinux label */
+        const char *apparmor;          /* AppArmor profile */
+        const char *cgroup;            /* NULL or the sub-cgroup to join ("--cgroup") */
+        const char *console_socket;    /* NULL or where the pty master goes */
+        const char *pid_file;          /* written only once the process runs */
+        int preserve_fds;              /* pass fds 3 .. 3+N-1 */
+        unsigned flags;                /* OCIRT_EXEC_* */
+} ocirt_exec_options;
+
+/* In the foreground, signals are forwarded, a terminal is relayed (tty without console socket) and
+ * *ret_status is the exit status as a shell reports it (128+N for signal N). */
+OCIRT_PUBLIC int ocirt_container_exec(ocirt_ctx *ctx, const char *id, const ocirt_exec_options *opts,
+                                      int *ret_status, ocirt_error **err);
+/* The OCI features document (features-schema.json) as JSON text; the caller frees it. */
+OCIRT_PUBLIC int ocirt_features_json(ocirt_ctx *ctx, char **ret_json, ocirt_error **err);
 
 /* ---- misc ---- */
 OCIRT_PUBLIC const char *ocirt_version(void);      /* "0.1.0" */

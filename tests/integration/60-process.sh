@@ -16,6 +16,7 @@ r() {
         ERR=$(cat "$e")
         rm -f "$e"
 }
+# shellcheck disable=SC2034 # OUT and ERR are for the caller
 rf() {
         local o=$1
         shift

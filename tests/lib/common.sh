@@ -42,8 +42,6 @@ export OCIRT_BIN OCIRT_ROOTFS OCIRT_TESTS OCIRT_SCHEMA_DIR OCIRT_EXAMPLE OCIRT_A
 _t_n=0
 _t_failed=0
 _t_planned=0
-# The TAP stream, saved so helpers running inside $(...) can still report.
-exec {_t_out}>&1
 
 _t_dir=$(mktemp -d "${TMPDIR:-/tmp}/ocirt-test.XXXXXX") || {
         echo "Bail out! mktemp failed"
@@ -258,7 +256,6 @@ _t_fallback_spec() {
         }'
 }
 
-_t_spec_warned=0
 new_bundle() {
         local b template="$_t_dir/.spec-template.json"
         local -a spec_args=()
@@ -271,7 +268,8 @@ new_bundle() {
                         jq -e '.process and .root and .linux' "$b/config.json" >/dev/null 2>&1; then
                         cp "$b/config.json" "$template"
                 else
-                        echo "# ocirt spec${spec_args[*]:+ ${spec_args[*]}} gave no usable config.json; using the built-in equivalent" >&$_t_out
+                        # stderr: new_bundle runs inside $(...), and stdout is the bundle path.
+                        echo "note: 'ocirt spec${spec_args[*]:+ ${spec_args[*]}}' gave no usable config.json; using the built-in equivalent" >&2
                         _t_fallback_spec "$(is_root && echo false || echo true)" >"$template" || return 1
                 fi
         fi

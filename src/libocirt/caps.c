@@ -18,6 +18,14 @@
 #include "log.h"
 #include "util.h"
 
+/* cap_to_name() memory belongs to libcap: cap_free(), never free(). */
+static void
+cap_namep(char **p)
+{
+        if (*p)
+                cap_free(*p);
+}
+
 struct capsets {
         uint64_t bounding, effective, inheritable, permitted, ambient;
 };
@@ -74,7 +82,7 @@ warn_missing(struct container *c, uint64_t wanted, uint64_t have, const char *se
         for (int i = 0; miss && i < 64; i++) {
                 if (!(miss & (1ULL << i)))
                         continue;
-                _cleanup_free_ char *n = cap_to_name(i);
+                _cleanup_(cap_namep) char *n = cap_to_name(i);
                 init_log(c, OCIRT_LOG_WARNING, "cannot grant %s in the %s set (the runtime does not hold it), ignoring",
                          n ? n : "?", set);
         }
@@ -174,7 +182,7 @@ caps_apply(struct container *c, ocirt_error **err)
                 if (!(want.ambient & (1ULL << i)))
                         continue;
                 if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0) {
-                        _cleanup_free_ char *n = cap_to_name(i);
+                        _cleanup_(cap_namep) char *n = cap_to_name(i);
                         init_log(c, OCIRT_LOG_WARNING,
                                  "cannot raise %s in the ambient set (it must be permitted and inheritable), ignoring",
                                  n ? n : "?");

@@ -8,23 +8,17 @@
  * CAP_SYS_RESOURCE) is a warning, as the spec says, never a failure. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/capability.h>
+#include <sys/stat.h>
 
 #include "container.h"
 #include "log.h"
 #include "util.h"
-
-/* cap_to_name() memory belongs to libcap: cap_free(), never free(). */
-static void
-cap_namep(char **p)
-{
-        if (*p)
-                cap_free(*p);
-}
 
 struct capsets {
         uint64_t bounding, effective, inheritable, permitted, ambient;
@@ -74,6 +68,23 @@ capget_now(uint64_t *eff, uint64_t *perm)
         return 0;
 }
 
+/* "CAP_KILL" (libcap's cap_to_name() gives lowercase, the config uses uppercase). A copy owned by
+ * the caller: cap_to_name() memory belongs to libcap (cap_free(), never free()). */
+static char *
+cap_name(int i)
+{
+        char *n = cap_to_name(i), *r;
+
+        if (!n)
+                return xasprintf("capability %d", i);
+        for (char *q = n; *q; q++)
+                if (*q >= 'a' && *q <= 'z')
+                        *q = (char) (*q - 'a' + 'A');
+        r = xstrdup(n);
+        cap_free(n);
+        return r;
+}
+
 static void
 warn_missing(struct container *c, uint64_t wanted, uint64_t have, const char *set)
 {
@@ -82,9 +93,9 @@ warn_missing(struct container *c, uint64_t wanted, uint64_t have, const char *se
         for (int i = 0; miss && i < 64; i++) {
                 if (!(miss & (1ULL << i)))
                         continue;
-                _cleanup_(cap_namep) char *n = cap_to_name(i);
-                init_log(c, OCIRT_LOG_WARNING, "cannot grant %s in the %s set (the runtime does not hold it), ignoring",
-                         n ? n : "?", set);
+                _cleanup_free_ char *n = cap_name(i);
+                init_log(c, OCIRT_LOG_WARNING, "cannot grant %s in the %s set (the runtime does not hold it, or the other sets do not allow it), ignoring",
+                         n, set);
         }
 }
 
@@ -94,13 +105,103 @@ caps_keep_for_user_switch(bool on)
         return prctl(PR_SET_KEEPCAPS, on ? 1 : 0, 0, 0, 0) < 0 ? -errno : 0;
 }
 
+/* Read a small regular file of the container (after the pivot): no fifo or device can block or
+ * feed the init. NULL when missing or odd. */
+static char *
+read_container_file(const char *path)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        struct stat st;
+        char *buf;
+        ssize_t n;
+
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
+                return NULL;
+        buf = xmalloc((size_t) st.st_size + 1);
+        n = read(fd, buf, (size_t) st.st_size);
+        if (n < 0) {
+                free(buf);
+                return NULL;
+        }
+        buf[n] = '\0';
+        return buf;
+}
+
+/* Field `idx` (0-based) of a ':'-separated line, as a pointer and a length. */
+static bool
+colon_field(const char *line, int idx, const char **ret, size_t *ret_len)
+{
+        for (int i = 0; i < idx; i++) {
+                line = strchr(line, ':');
+                if (!line)
+                        return false;
+                line++;
+        }
+        *ret = line;
+        *ret_len = strcspn(line, ":\n");
+        return true;
+}
+
+/* The supplementary groups of `uid` in the container's /etc/passwd and /etc/group, as runc and
+ * docker give them when the config lists none. Missing files or entries: no groups. */
+static size_t
+groups_of_user(uid_t uid, gid_t *gids, size_t max)
+{
+        _cleanup_free_ char *passwd = read_container_file("/etc/passwd"), *group = NULL;
+        _cleanup_free_ char *name = NULL;
+        size_t n = 0;
+
+        for (char *l = passwd; l && *l && !name; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+                const char *f;
+                size_t len;
+                char num[16];
+
+                if (!colon_field(l, 2, &f, &len) || len == 0 || len >= sizeof num)
+                        continue;
+                memcpy(num, f, len);
+                num[len] = '\0';
+                if (strtoul(num, NULL, 10) == uid && colon_field(l, 0, &f, &len) && len > 0)
+                        name = xstrndup(f, len);
+        }
+        if (!name)
+                return 0;
+        group = read_container_file("/etc/group");
+        for (char *l = group; l && *l && n < max; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+                const char *f, *members;
+                size_t len, mlen, nl = strlen(name);
+                char num[16];
+
+                if (!colon_field(l, 2, &f, &len) || len == 0 || len >= sizeof num ||
+                    !colon_field(l, 3, &members, &mlen))
+                        continue;
+                memcpy(num, f, len);
+                num[len] = '\0';
+                for (const char *m = members; m < members + mlen;) {
+                        size_t k = strcspn(m, ",:\n");
+                        if (k == nl && strncmp(m, name, nl) == 0) {
+                                gids[n++] = (gid_t) strtoul(num, NULL, 10);
+                                break;
+                        }
+                        m += k + 1;
+                }
+        }
+        return n;
+}
+
 static int
 switch_user(struct container *c, ocirt_error **err)
 {
         const struct spec_user *u = &c->spec->process->user;
         _cleanup_free_ char *where = NULL;
 
-        if (u->n_additional_gids > 0) {
+        if (u->n_additional_gids == 0 && !c->maps_self_write) {
+                gid_t gids[256];
+                size_t n = groups_of_user(u->uid, gids, ELEMENTSOF(gids));
+
+                /* Silently skipped when the user namespace denies setgroups: the config asked for none. */
+                if (setgroups(n, gids) < 0 && errno != EPERM)
+                        return ocirt_fail(err, errno, "set the groups of uid %u from /etc/group", u->uid);
+        } else if (u->n_additional_gids > 0) {
                 if (setgroups(u->n_additional_gids, (gid_t *) u->additional_gids) < 0) {
                         if (errno == EPERM && c->maps_self_write)
                                 init_log(c, OCIRT_LOG_WARNING,
@@ -109,8 +210,6 @@ switch_user(struct container *c, ocirt_error **err)
                                 return ocirt_fail_at(err, errno, where = xasprintf("%s: .process.user.additionalGids", c->config_path),
                                                      "every gid must be mapped in the user namespace", "setgroups");
                 }
-        } else if (!c->maps_self_write && setgroups(0, NULL) < 0 && errno != EPERM) {
-                return ocirt_fail(err, errno, "clear supplementary groups");
         }
         if (setresgid(u->gid, u->gid, u->gid) < 0)
                 return ocirt_fail_at(err, errno == EINVAL ? EINVAL : errno,
@@ -124,18 +223,60 @@ switch_user(struct container *c, ocirt_error **err)
         return 0;
 }
 
+static int
+capset_now(uint64_t eff, uint64_t perm, uint64_t inh)
+{
+        struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+        struct __user_cap_data_struct d[2] = {
+                { (uint32_t) eff, (uint32_t) perm, (uint32_t) inh },
+                { (uint32_t) (eff >> 32), (uint32_t) (perm >> 32), (uint32_t) (inh >> 32) },
+        };
+
+        return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
+}
+
+#define SYS_ADMIN_BIT (1ULL << CAP_SYS_ADMIN)
+
+/* CAP_SYS_ADMIN to keep until seccomp_load(), which then sets the final sets recorded here. */
+static uint64_t
+keep_for_seccomp(struct container *c, uint64_t eff, uint64_t perm, uint64_t inh, uint64_t have_perm)
+{
+        if (!seccomp_needs_sys_admin(c) || (eff & SYS_ADMIN_BIT) || !(have_perm & SYS_ADMIN_BIT))
+                return 0;
+        c->caps_after_seccomp = true;
+        c->caps_final[0] = eff;
+        c->caps_final[1] = perm;
+        c->caps_final[2] = inh;
+        return SYS_ADMIN_BIT;
+}
+
 /* Runs in: the container init (changes credentials). */
 int
 caps_apply(struct container *c, ocirt_error **err)
 {
         const struct spec_capabilities *sc = c->spec->process->capabilities;
         struct capsets want = { 0 };
-        uint64_t eff = 0, perm = 0;
+        uint64_t eff = 0, perm = 0, bnd = 0, keep, asked_ambient;
         int last, r;
 
         if (!sc) {
-                /* No capabilities object: credentials change, capabilities as the kernel leaves them. */
-                return switch_user(c, err);
+                /* No capabilities object: credentials change, capabilities as the kernel leaves them
+                 * (none for a non-root uid), unless a seccomp filter still needs CAP_SYS_ADMIN. */
+                if (c->spec->process->user.uid == 0 || !seccomp_needs_sys_admin(c))
+                        return switch_user(c, err);
+                r = capget_now(&eff, &perm);
+                if (r < 0)
+                        return ocirt_fail(err, -r, "capget");
+                r = caps_keep_for_user_switch(true);
+                if (r < 0)
+                        return ocirt_fail(err, -r, "PR_SET_KEEPCAPS");
+                r = switch_user(c, err);
+                if (r < 0)
+                        return r;
+                (void) caps_keep_for_user_switch(false);
+                keep = keep_for_seccomp(c, 0, 0, 0, perm);
+                r = capset_now(keep, keep, 0);
+                return r < 0 ? ocirt_fail(err, -r, "capset") : 0;
         }
         last = last_cap();
         want.bounding = parse_set(c, sc->bounding, "bounding", last);
@@ -149,11 +290,14 @@ caps_apply(struct container *c, ocirt_error **err)
                 return ocirt_fail(err, -r, "capget");
 
         for (int i = 0; i <= last; i++) {
+                if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) > 0)
+                        bnd |= 1ULL << i;
                 if (want.bounding & (1ULL << i))
                         continue;
                 if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL)
                         return ocirt_fail(err, errno, "drop capability %d from the bounding set", i);
         }
+        warn_missing(c, want.bounding, bnd, "bounding");
 
         r = caps_keep_for_user_switch(true);
         if (r < 0)
@@ -167,25 +311,24 @@ caps_apply(struct container *c, ocirt_error **err)
         warn_missing(c, want.effective, perm, "effective");
         want.permitted &= perm;
         want.effective &= want.permitted;
-        want.inheritable &= perm | want.inheritable; /* inheritable may hold what the bounding set allows */
-        {
-                struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-                struct __user_cap_data_struct d[2] = {
-                        { (uint32_t) want.effective, (uint32_t) want.permitted, (uint32_t) want.inheritable },
-                        { (uint32_t) (want.effective >> 32), (uint32_t) (want.permitted >> 32),
-                          (uint32_t) (want.inheritable >> 32) },
-                };
-                if (syscall(SYS_capset, &h, d) < 0)
-                        return ocirt_fail(err, errno, "capset");
-        }
+        /* Inheritable is empty unless the config lists caps (CVE-2022-29162); capset() accepts only
+         * what the bounding set still holds. */
+        warn_missing(c, want.inheritable, want.bounding & bnd, "inheritable");
+        want.inheritable &= want.bounding & bnd;
+        asked_ambient = want.ambient;
+        want.ambient &= want.permitted & want.inheritable;
+        warn_missing(c, asked_ambient, want.ambient, "ambient");
+
+        keep = keep_for_seccomp(c, want.effective, want.permitted, want.inheritable, perm);
+        r = capset_now(want.effective | keep, want.permitted | keep, want.inheritable);
+        if (r < 0)
+                return ocirt_fail(err, -r, "capset");
         for (int i = 0; i <= last; i++) {
                 if (!(want.ambient & (1ULL << i)))
                         continue;
                 if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0) {
-                        _cleanup_(cap_namep) char *n = cap_to_name(i);
-                        init_log(c, OCIRT_LOG_WARNING,
-                                 "cannot raise %s in the ambient set (it must be permitted and inheritable), ignoring",
-                                 n ? n : "?");
+                        _cleanup_free_ char *n = cap_name(i);
+                        init_log(c, OCIRT_LOG_WARNING, "cannot raise %s in the ambient set, ignoring", n);
                 }
         }
         return 0;

@@ -13,6 +13,7 @@
 
 #include "container.h"
 #include "log.h"
+#include "mount.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -90,6 +91,7 @@ create_dev(struct container *c, int rootfd, const struct dev *d, ocirt_error **e
 {
         _cleanup_close_ int dirfd = -1, filefd = -1, mfd = -1;
         const char *name = NULL;
+        bool is_tree = false;
         struct stat st;
         int r;
 
@@ -97,19 +99,34 @@ create_dev(struct container *c, int rootfd, const struct dev *d, ocirt_error **e
         if (r < 0)
                 return r;
 
+        /* EPERM: uid 0 of a user namespace that is not the host's (rootless podman runs its runtime in
+         * one) may not create device nodes: bind the host's, as a rootless runtime does. */
         if (can_mknod(c)) {
-                if (mknodat(dirfd, name, type_bits(d->type) | (d->mode & 07777), makedev(d->major, d->minor)) < 0) {
-                        if (errno != EEXIST)
-                                return ocirt_fail_at(err, errno, d->where, NULL, "mknod '%s'", d->path);
+                int e = mknodat(dirfd, name, type_bits(d->type) | (d->mode & 07777), makedev(d->major, d->minor)) < 0
+                                ? errno : 0;
+
+                if (e == EEXIST)
                         return check_existing(dirfd, name, d, err) < 0 ? -EEXIST : 0;
+                if (e != 0 && e != EPERM)
+                        return ocirt_fail_at(err, e, d->where, NULL, "mknod '%s'", d->path);
+                if (e == 0) {
+                        if (d->has_owner && fchownat(dirfd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+                                return ocirt_fail_at(err, errno, d->where, NULL, "chown '%s'", d->path);
+                        return 0;
                 }
-                if (d->has_owner && fchownat(dirfd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
-                        return ocirt_fail_at(err, errno, d->where, NULL, "chown '%s'", d->path);
-                return 0;
         }
 
-        /* Bind the host's node. Check it by fd before attaching. */
-        mfd = sys_open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+        /* Bind the host's node. Check it by fd before attaching: the node itself, never a symlink. The
+         * clone is made at once (one syscall); with mount(2) only an O_PATH fd is needed. */
+        if (!mount_use_legacy()) {
+                mfd = sys_open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+                if (mfd < 0 && (errno == ENOSYS || errno == EPERM))
+                        mfd = open(d->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                else
+                        is_tree = mfd >= 0;
+        } else {
+                mfd = open(d->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        }
         if (mfd < 0)
                 return ocirt_fail_at(err, errno, d->where, "a rootless container can only bind devices that exist on the host",
                                      "bind the host's '%s'", d->path);
@@ -133,8 +150,12 @@ create_dev(struct container *c, int rootfd, const struct dev *d, ocirt_error **e
         filefd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (filefd < 0)
                 return ocirt_fail(err, errno, "open '%s'", d->path);
-        if (sys_move_mount(mfd, "", filefd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-                return ocirt_fail_at(err, errno, d->where, NULL, "bind the host's '%s'", d->path);
+        if (is_tree)
+                r = mount_attach_tree(c, rootfd, d->path, filefd, mfd, d->path, err);
+        else
+                r = mount_bind_fd(c, rootfd, d->path, filefd, mfd, /* rec= */ false, 0, err);
+        if (r < 0)
+                return ocirt_wrap(err, "%s", d->where ? d->where : d->path);
         return 0;
 }
 
@@ -223,11 +244,20 @@ devices_bind_console(struct container *c, int rootfd, int pty_slave, ocirt_error
         r = pathres_open(rootfd, "/dev/console", PATHRES_MKFILE | PATHRES_NOFOLLOW, &dst, err);
         if (r < 0)
                 return r;
-        mfd = sys_open_tree(pty_slave, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-        if (mfd < 0)
-                return ocirt_fail(err, errno, "bind the pty on /dev/console");
-        if (sys_move_mount(mfd, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-                return ocirt_fail(err, errno, "bind the pty on /dev/console");
-        (void) c;
+        {
+                /* An image's /dev/console that is a symlink (to a host path, or to /dev/pts/N of the
+                 * image) must not be mounted through: only a plain file or node is replaced
+                 * (CVE-2026-88264). */
+                struct stat st;
+                if (fstat(dst, &st) < 0)
+                        return ocirt_fail(err, errno, "stat /dev/console");
+                if (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
+                        return ocirt_fail_at(err, EEXIST, "/dev/console", "remove /dev/console from the image",
+                                             "/dev/console in the container is a %s", S_ISLNK(st.st_mode) ? "symlink" : "directory");
+        }
+        r = mount_bind_fd(c, rootfd, "/dev/console", dst, pty_slave, /* rec= */ false, 0, err);
+        if (r < 0)
+                return ocirt_wrap(err, "bind the pty on /dev/console");
+        (void) mfd;
         return 0;
 }

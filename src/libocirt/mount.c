@@ -8,11 +8,19 @@
  * locks. The rootfs pivot is in rootfs.c; /dev nodes in devices.c. */
 #include "config.h"
 
+#include <dirent.h>
+#include <inttypes.h>
+#include <linux/magic.h>
+#include <sched.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 
 #include "container.h"
 #include "log.h"
+#include "mount.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -20,6 +28,9 @@ enum {
         OPT_BIND = 1 << 0,
         OPT_REC = 1 << 1, /* rbind */
         OPT_REMOUNT = 1 << 2,
+        OPT_IDMAP = 1 << 3,
+        OPT_RIDMAP = 1 << 4,
+        OPT_TMPCOPYUP = 1 << 5,
 };
 
 struct mount_opt {
@@ -73,6 +84,9 @@ static const struct mount_opt mount_opts[] = {
         { "bind", 0, 0, false, 0, OPT_BIND },
         { "rbind", 0, 0, false, 0, OPT_BIND | OPT_REC },
         { "remount", 0, 0, false, 0, OPT_REMOUNT },
+        { "idmap", 0, 0, false, 0, OPT_IDMAP },
+        { "ridmap", 0, 0, false, 0, OPT_RIDMAP },
+        { "tmpcopyup", 0, 0, false, 0, OPT_TMPCOPYUP },
         { "private", 0, 0, false, MS_PRIVATE, 0 },
         { "rprivate", 0, 0, true, MS_PRIVATE, 0 },
         { "shared", 0, 0, false, MS_SHARED, 0 },
@@ -212,6 +226,25 @@ new_fs(const char *type, const char *source, char **data, uint64_t attr, bool dr
         return 0;
 }
 
+/* COMPAT(kernel < 5.2, or a seccomp filter of an outer container that refuses the new mount API with
+ * ENOSYS or EPERM): mount(2) onto "/proc/self/fd/N", the fd pathres.c resolved. 0: not known yet,
+ * 1: the new API works, -1: mount(2) from now on. */
+static int new_api_state;
+
+static bool
+api_refused(int r)
+{
+        return r == -ENOSYS || r == -EPERM;
+}
+
+/* The debug line of a fallback goes to the runtime over the sync socket (the init has no sink of its
+ * own); nothing is sent unless --debug asked for it. */
+#define mnt_debug(c, ...)                                                                                              \
+        do {                                                                                                           \
+                if (ocirt_log_level((c)->ctx) >= OCIRT_LOG_DEBUG)                                                       \
+                        init_log((c), OCIRT_LOG_DEBUG, __VA_ARGS__);                                                   \
+        } while (0)
+
 static int
 bind_tree(const char *source, bool recursive, int *ret_mfd)
 {
@@ -226,11 +259,21 @@ bind_tree(const char *source, bool recursive, int *ret_mfd)
 static int
 apply_attrs(int mfd, const struct mount_plan *p)
 {
-        if ((p->set || p->clr || p->propagation) &&
-            sys_mount_setattr(mfd, "", AT_EMPTY_PATH, p->set, p->clr, p->propagation) < 0)
+        if ((p->set || p->clr) && sys_mount_setattr(mfd, "", AT_EMPTY_PATH, p->set, p->clr, 0) < 0)
                 return -errno;
-        if ((p->rset || p->rclr || p->rpropagation) &&
-            sys_mount_setattr(mfd, "", AT_EMPTY_PATH | AT_RECURSIVE, p->rset, p->rclr, p->rpropagation) < 0)
+        if ((p->rset || p->rclr) && sys_mount_setattr(mfd, "", AT_EMPTY_PATH | AT_RECURSIVE, p->rset, p->rclr, 0) < 0)
+                return -errno;
+        return 0;
+}
+
+/* Propagation is set once the mount is attached: a detached tree lives in an anonymous namespace,
+ * where the kernel gives it no peer group. mfd still names the mount after move_mount. */
+static int
+apply_propagation(int mfd, const struct mount_plan *p)
+{
+        if (p->propagation && sys_mount_setattr(mfd, "", AT_EMPTY_PATH, 0, 0, p->propagation) < 0)
+                return -errno;
+        if (p->rpropagation && sys_mount_setattr(mfd, "", AT_EMPTY_PATH | AT_RECURSIVE, 0, 0, p->rpropagation) < 0)
                 return -errno;
         return 0;
 }
@@ -243,6 +286,601 @@ attach(int mfd, int dstfd)
         return 0;
 }
 
+/* ---- COMPAT: mount(2) through /proc/self/fd ------------------------------------------------------ */
+
+/* "/proc/self/fd/N" for fd, after checking that /proc is a real procfs: a bind over /proc would make
+ * the magic link a plain symlink the image controls (the CVE-2019-19921 class). */
+static int
+fd_path(int fd, char *buf, size_t size)
+{
+        struct statfs sf;
+
+        if (statfs("/proc/self/fd", &sf) < 0)
+                return -errno;
+        if (sf.f_type != PROC_SUPER_MAGIC)
+                return -EXDEV;
+        (void) snprintf(buf, size, "/proc/self/fd/%d", fd);
+        return 0;
+}
+
+static unsigned long
+attr_to_ms(uint64_t a)
+{
+        unsigned long f = 0;
+
+        if (a & MOUNT_ATTR_RDONLY)
+                f |= MS_RDONLY;
+        if (a & MOUNT_ATTR_NOSUID)
+                f |= MS_NOSUID;
+        if (a & MOUNT_ATTR_NODEV)
+                f |= MS_NODEV;
+        if (a & MOUNT_ATTR_NOEXEC)
+                f |= MS_NOEXEC;
+        if (a & MOUNT_ATTR_NODIRATIME)
+                f |= MS_NODIRATIME;
+        if ((a & MOUNT_ATTR__ATIME) == MOUNT_ATTR_NOATIME)
+                f |= MS_NOATIME;
+        else if ((a & MOUNT_ATTR__ATIME) == MOUNT_ATTR_STRICTATIME)
+                f |= MS_STRICTATIME;
+        if (a & MOUNT_ATTR_NOSYMFOLLOW)
+                f |= 256; /* MS_NOSYMFOLLOW, kernel >= 5.10 */
+        return f;
+}
+
+/* The flags a remount must keep: in a user namespace the kernel locks those the outer mount had
+ * (nosuid, nodev, noexec, ro, atime), and a remount that drops one fails with EPERM. */
+static unsigned long
+current_ms(const char *path)
+{
+        struct statvfs sv;
+        unsigned long f = 0;
+
+        if (statvfs(path, &sv) < 0)
+                return 0;
+        if (sv.f_flag & ST_RDONLY)
+                f |= MS_RDONLY;
+        if (sv.f_flag & ST_NOSUID)
+                f |= MS_NOSUID;
+        if (sv.f_flag & ST_NODEV)
+                f |= MS_NODEV;
+        if (sv.f_flag & ST_NOEXEC)
+                f |= MS_NOEXEC;
+        if (sv.f_flag & ST_NOATIME)
+                f |= MS_NOATIME;
+        if (sv.f_flag & ST_NODIRATIME)
+                f |= MS_NODIRATIME;
+        if (sv.f_flag & ST_RELATIME)
+                f |= MS_RELATIME;
+        return f;
+}
+
+static char *
+join_data(char **data, bool drop_gid)
+{
+        char *s = xstrdup("");
+
+        for (size_t i = 0; data && data[i]; i++) {
+                char *n;
+
+                if (drop_gid && startswith(data[i], "gid="))
+                        continue;
+                n = xasprintf("%s%s%s", s, *s ? "," : "", data[i]);
+                free(s);
+                s = n;
+        }
+        return s;
+}
+
+static int
+fd_mnt_id(int fd)
+{
+        char path[64], *text = NULL, *line;
+        int id = -1;
+
+        (void) snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+        if (read_file_at(AT_FDCWD, path, &text, NULL) < 0)
+                return -1;
+        line = strstr(text, "mnt_id:");
+        if (line)
+                id = atoi(line + 7);
+        free(text);
+        return id;
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void
+unescape_octal(char *s)
+{
+        char *w = s;
+
+        for (; *s; s++) {
+                if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+                        *w++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+                        s += 3;
+                } else
+                        *w++ = *s;
+        }
+        *w = '\0';
+}
+
+/* COMPAT(kernel < 5.12): the r* options without mount_setattr(AT_RECURSIVE): remount every mount below
+ * the mount `top` (a mount id) one by one, parents before children, in mountinfo order. The paths
+ * come from mountinfo; the container has not started, so only a shared volume could race them, and
+ * each is a bind remount that can only add the asked flags. */
+static int
+remount_tree(int top, unsigned long set, unsigned long clr)
+{
+        _cleanup_free_ char *text = NULL;
+        int ids[4096], n = 0, r;
+        char *save = NULL;
+
+        r = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &text, NULL);
+        if (r < 0)
+                return r;
+        ids[n++] = top;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                int id, parent;
+                char mp[PATH_MAX];
+                bool below = false;
+
+                if (sscanf(line, "%d %d %*s %*s %4095s", &id, &parent, mp) != 3)
+                        continue;
+                for (int i = 0; i < n; i++)
+                        if (ids[i] == parent && id != top)
+                                below = true;
+                if (!below || n == (int) ELEMENTSOF(ids))
+                        continue;
+                ids[n++] = id;
+                unescape_octal(mp);
+                if (mount(NULL, mp, NULL, MS_REMOUNT | MS_BIND | ((current_ms(mp) & ~clr) | set), NULL) < 0)
+                        return -errno;
+        }
+        return 0;
+}
+
+/* Mount with mount(2) onto dstfd. src: a bind source path (NULL: a new `type` filesystem). After the
+ * mount, the destination is resolved again in the rootfs (the magic link names the directory under
+ * the new mount, not the mount) and must be a different mount than before, so the remount of the
+ * flags cannot land on anything else. Returns -errno with *err unset only when mount(2) refused a
+ * new filesystem, so that the caller can fall back (sysfs, proc); every other failure sets *err. */
+static int
+mount_legacy(struct container *c, int rootfd, const char *dest, int dstfd, const char *src, int srcfd, bool rec,
+             const char *type, const char *source, char **data, uint64_t set, uint64_t clr, uint64_t rset,
+             uint64_t rclr, uint64_t propagation, ocirt_error **err)
+{
+        char target[64], from[64];
+        _cleanup_close_ int newfd = -1;
+        _cleanup_free_ char *d = NULL;
+        unsigned long flags;
+        int r;
+
+        r = fd_path(dstfd, target, sizeof target);
+        if (r < 0)
+                return ocirt_fail(err, -r, "mount on '%s': /proc is not a procfs, cannot mount through an fd", dest);
+        if (srcfd >= 0) {
+                (void) snprintf(from, sizeof from, "/proc/self/fd/%d", srcfd);
+                src = from;
+        }
+        if (src) {
+                if (mount(src, target, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
+                        return ocirt_fail(err, errno, "bind '%s' on '%s' (mount(2))", srcfd >= 0 ? "fd" : src, dest);
+        } else {
+                d = join_data(data, false);
+                flags = attr_to_ms(set);
+                r = mount(source ?: type, target, type, flags, d);
+                if (r < 0 && errno == EINVAL && streq(type, "devpts") && strv_contains(data, "gid=5")) {
+                        free(d);
+                        d = join_data(data, /* drop_gid= */ true);
+                        r = mount(source ?: type, target, type, flags, d);
+                }
+                if (r < 0)
+                        return -errno; /* the caller words it: it may fall back (sysfs, proc) */
+        }
+        r = pathres_open(rootfd, dest, 0, &newfd, err);
+        if (r < 0)
+                return r;
+        if (fd_mnt_id(newfd) == fd_mnt_id(dstfd))
+                return ocirt_fail(err, EBUSY, "mount on '%s': the destination changed while it was mounted", dest);
+        r = fd_path(newfd, target, sizeof target);
+        if (r < 0)
+                return ocirt_fail(err, -r, "mount on '%s': /proc is not a procfs", dest);
+        if (src && (set || clr || rset || rclr)) {
+                flags = (current_ms(target) & ~attr_to_ms(clr | rclr)) | attr_to_ms(set | rset);
+                if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
+                        return ocirt_fail(err, errno, "set the options of the bind on '%s' (mount(2) remount)", dest);
+        }
+        if (rset || rclr) {
+                r = remount_tree(fd_mnt_id(newfd), attr_to_ms(rset), attr_to_ms(rclr));
+                if (r < 0)
+                        return ocirt_fail(err, -r, "set the recursive options below '%s' (mount(2) remount)", dest);
+        }
+        if (propagation && mount(NULL, target, NULL, (unsigned long) propagation | (rec ? MS_REC : 0), NULL) < 0)
+                return ocirt_fail(err, errno, "set the propagation of '%s'", dest);
+        return 0;
+}
+
+bool
+mount_use_legacy(void)
+{
+        return new_api_state < 0;
+}
+
+static void
+note_legacy(struct container *c, int r, const char *what)
+{
+        if (new_api_state >= 0)
+                mnt_debug(c, "%s: %s, using mount(2) through /proc/self/fd from now on", what, strerror(-r));
+        new_api_state = -1;
+}
+
+/* ---- the mounts list ------------------------------------------------------------------------- */
+
+enum kind { KIND_BIND, KIND_FS };
+
+struct job {
+        enum kind kind;
+        const char *src; /* KIND_BIND: absolute path on the host */
+        bool rec;
+        const char *fstype; /* KIND_FS */
+        bool drop_gid;
+};
+
+static int
+build_new_api(const struct job *j, const struct spec_mount *m, char **data, struct mount_plan *p, bool later_ro,
+              int *ret_mfd, char *why, size_t whysize)
+{
+        uint64_t attr = later_ro ? p->set & ~(uint64_t) MOUNT_ATTR_RDONLY : p->set;
+        int r;
+
+        if (j->kind == KIND_BIND)
+                return bind_tree(j->src, j->rec, ret_mfd);
+        r = new_fs(j->fstype, m->source, data, attr, false, ret_mfd, why, whysize);
+        if (r == -EINVAL && streq(j->fstype, "devpts") && strv_contains(data, "gid=5"))
+                r = new_fs(j->fstype, m->source, data, attr, /* drop_gid= */ true, ret_mfd, why, whysize);
+        if (r >= 0) {
+                p->set &= ~attr; /* applied by fsmount; what is left is set after the copy */
+                p->clr = 0;
+        }
+        return r;
+}
+
+/* ---- idmap / ridmap --------------------------------------------------------------------------- */
+
+static void
+format_map(char *buf, size_t size, const struct spec_idmap *m, size_t n)
+{
+        size_t len = 0;
+
+        buf[0] = '\0';
+        for (size_t i = 0; i < n && len < size; i++)
+                len += snprintf(buf + len, size - len, "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", m[i].container_id,
+                                m[i].host_id, m[i].size);
+}
+
+/* A user namespace that holds the mapping, as an fd for MOUNT_ATTR_IDMAP. A short-lived child
+ * unshares it and waits; its pid as the (outer) /proc numbers it comes over a pipe, since the init
+ * may be in a new pid namespace that the outer /proc does not show. */
+static int
+idmap_userns(const struct spec_idmap *u, size_t nu, const struct spec_idmap *g, size_t ng, int *ret_fd)
+{
+        _cleanup_close_ int up = -1, down = -1, nsfd = -1;
+        int p1[2], p2[2], r = 0, status;
+        char buf[4096], path[64];
+        ssize_t n;
+        pid_t pid;
+
+        if (pipe2(p1, O_CLOEXEC) < 0)
+                return -errno;
+        if (pipe2(p2, O_CLOEXEC) < 0) {
+                r = -errno;
+                close(p1[0]);
+                close(p1[1]);
+                return r;
+        }
+        pid = fork();
+        if (pid < 0) {
+                r = -errno;
+                close(p1[0]), close(p1[1]), close(p2[0]), close(p2[1]);
+                return r;
+        }
+        if (pid == 0) {
+                /* Runs in: a helper child of the container init; only _exit()s. */
+                char self[32] = "";
+                ssize_t l = readlink("/proc/self", self, sizeof self - 1);
+                char c = 0;
+
+                close(p1[0]);
+                close(p2[1]);
+                if (l <= 0 || unshare(CLONE_NEWUSER) < 0)
+                        _exit(1);
+                self[l] = '\0';
+                if (write(p1[1], self, strlen(self) + 1) < 0)
+                        _exit(1);
+                (void) read(p2[0], &c, 1); /* until the parent is done (EOF) */
+                _exit(0);
+        }
+        close(p1[1]);
+        close(p2[0]);
+        up = p1[0];
+        down = p2[1];
+        n = read(up, path + 40, 20);
+        if (n <= 0) {
+                r = -EIO;
+                goto out;
+        }
+        path[59] = '\0';
+        {
+                char base[32];
+                (void) snprintf(base, sizeof base, "%s", path + 40);
+                (void) snprintf(path, sizeof path, "/proc/%s/uid_map", base);
+                format_map(buf, sizeof buf, u, nu);
+                r = write_file_at(AT_FDCWD, path, buf, strlen(buf));
+                if (r >= 0) {
+                        (void) snprintf(path, sizeof path, "/proc/%s/gid_map", base);
+                        format_map(buf, sizeof buf, g, ng);
+                        r = write_file_at(AT_FDCWD, path, buf, strlen(buf));
+                }
+                if (r >= 0) {
+                        (void) snprintf(path, sizeof path, "/proc/%s/ns/user", base);
+                        nsfd = open(path, O_RDONLY | O_CLOEXEC);
+                        if (nsfd < 0)
+                                r = -errno;
+                }
+        }
+out:
+        close(down);
+        down = -1;
+        (void) waitpid(pid, &status, 0);
+        if (r < 0)
+                return r;
+        *ret_fd = TAKE_FD(nsfd);
+        return 0;
+}
+
+struct mount_attr_idmap {
+        uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+/* Runs in: the container init, on the detached mount mfd. */
+static int
+apply_idmap(struct container *c, const struct spec_mount *m, size_t index, int mfd, bool recursive, ocirt_error **err)
+{
+        _cleanup_free_ char *where = mount_where(c, index);
+        const struct spec_idmap *u = m->uid_mappings, *g = m->gid_mappings;
+        size_t nu = m->n_uid_mappings, ng = m->n_gid_mappings;
+        _cleanup_close_ int nsfd = -1;
+        struct mount_attr_idmap a = { .attr_set = MOUNT_ATTR_IDMAP };
+        bool in_userns = c->new_ns[SPEC_NS_USER] || c->join_fd[SPEC_NS_USER] >= 0;
+        int r;
+
+        if (!m->has_uid_mappings && !m->has_gid_mappings) {
+                /* The container's own mapping (the spec's MAY); none at all is an error (MUST). */
+                if (!in_userns)
+                        return ocirt_fail_at(err, EINVAL, where, "add uidMappings and gidMappings to the mount, or a user namespace",
+                                             "'%s' needs an id mapping: the mount on '%s' has none and the container no user namespace",
+                                             (m->n_options && strv_contains(m->options, "ridmap")) ? "ridmap" : "idmap",
+                                             m->destination);
+                u = c->uid_map, nu = c->n_uid_map, g = c->gid_map, ng = c->n_gid_map;
+        }
+        if (in_userns)
+                /* MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN over the filesystem's owner, which for the host's
+                 * files is the initial user namespace, where this init has no capability. */
+                return ocirt_fail_at(err, EPERM, where,
+                                     "an idmapped mount in a container with a user namespace must be prepared by the runtime before the clone, which ocirt does not do yet",
+                                     "idmapped mount on '%s' from inside the container's user namespace", m->destination);
+        r = idmap_userns(u, nu, g, ng, &nsfd);
+        if (r < 0)
+                return ocirt_fail_at(err, -r, where, "check the mount's uidMappings and gidMappings",
+                                     "create the user namespace of the idmapped mount on '%s'", m->destination);
+        a.userns_fd = (uint64_t) nsfd;
+        if (syscall(SYS_mount_setattr, mfd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a) < 0) {
+                int e = errno;
+                return ocirt_fail_at(err, e, where,
+                                     e == EINVAL ? "the filesystem may not support idmapped mounts, or a submount needs 'ridmap'" : NULL,
+                                     "idmap the mount on '%s'", m->destination);
+        }
+        return 0;
+}
+
+/* ---- tmpcopyup --------------------------------------------------------------------------------- */
+
+/* Copy the directory tree srcfd into dstfd (a fresh tmpfs): files, directories, symlinks, fifos and,
+ * where the kernel allows, device nodes, with their modes and owners. Never follows a symlink. */
+static int
+copy_tree(int srcfd, int dstfd, unsigned depth)
+{
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd = openat(srcfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (depth > 64)
+                return -ELOOP;
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -errno;
+        }
+        while ((de = readdir(d))) {
+                struct stat st;
+                int r = 0;
+
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        return -errno;
+                if (S_ISDIR(st.st_mode)) {
+                        _cleanup_close_ int s = -1, t = -1;
+
+                        if (mkdirat(dstfd, de->d_name, st.st_mode & 07777) < 0 && errno != EEXIST)
+                                return -errno;
+                        s = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        t = openat(dstfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (s < 0 || t < 0)
+                                return -errno;
+                        r = copy_tree(s, t, depth + 1);
+                        if (r < 0)
+                                return r;
+                } else if (S_ISREG(st.st_mode)) {
+                        _cleanup_close_ int s = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+                        _cleanup_close_ int t = -1;
+                        char buf[65536];
+                        ssize_t n;
+
+                        if (s < 0)
+                                return -errno;
+                        t = openat(dstfd, de->d_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 07777);
+                        if (t < 0)
+                                return -errno;
+                        while ((n = read(s, buf, sizeof buf)) > 0)
+                                if (write_all(t, buf, (size_t) n) < 0)
+                                        return -errno;
+                        if (n < 0)
+                                return -errno;
+                } else if (S_ISLNK(st.st_mode)) {
+                        char target[PATH_MAX];
+                        ssize_t n = readlinkat(dirfd(d), de->d_name, target, sizeof target - 1);
+
+                        if (n < 0)
+                                return -errno;
+                        target[n] = '\0';
+                        if (symlinkat(target, dstfd, de->d_name) < 0)
+                                return -errno;
+                } else if (mknodat(dstfd, de->d_name, st.st_mode, st.st_rdev) < 0) {
+                        continue; /* a device node in a user namespace: not copied */
+                }
+                /* Owners the namespace cannot map (EINVAL) keep the runtime's: nothing better exists. */
+                (void) fchownat(dstfd, de->d_name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
+                if (!S_ISLNK(st.st_mode))
+                        (void) fchmodat(dstfd, de->d_name, st.st_mode & 07777, 0);
+        }
+        return 0;
+}
+
+/* Runs in: the container init. dstfd: the destination before the mount (it still names the
+ * directory under it); tofd: the root of the new tmpfs. */
+static int
+tmpcopyup(struct container *c, const struct spec_mount *m, size_t index, int dstfd, int tofd, ocirt_error **err)
+{
+        _cleanup_free_ char *where = NULL;
+        _cleanup_close_ int to = openat(tofd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        struct stat st;
+        int r;
+
+        if (to < 0 || fstat(dstfd, &st) < 0)
+                return ocirt_fail_at(err, errno, where = mount_where(c, index), NULL, "tmpcopyup on '%s'", m->destination);
+        r = copy_tree(dstfd, to, 0);
+        if (r < 0)
+                return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL,
+                                     "tmpcopyup: copy the contents of '%s' into the tmpfs", m->destination);
+        (void) fchown(to, st.st_uid, st.st_gid);
+        (void) fchmod(to, st.st_mode & 07777);
+        return 0;
+}
+
+/* Make the tree mounted at `path` in the rootfs (and every mount below it) read-only. */
+static int
+tree_readonly(struct container *c, int rootfd, const char *path, ocirt_error **err)
+{
+        const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+        _cleanup_close_ int fd = -1;
+        char target[64];
+        int r;
+
+        r = pathres_open(rootfd, path, 0, &fd, NULL);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return ocirt_fail(err, -r, "open '%s'", path);
+        if (new_api_state >= 0) {
+                if (sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, ro, 0, 0) == 0)
+                        return 0;
+                r = -errno;
+                if (!api_refused(r))
+                        return ocirt_fail(err, -r, "make '%s' read-only", path);
+                note_legacy(c, r, "mount_setattr");
+        }
+        r = fd_path(fd, target, sizeof target);
+        if (r >= 0 && mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | current_ms(target) | attr_to_ms(ro), NULL) < 0)
+                r = -errno;
+        if (r >= 0)
+                r = remount_tree(fd_mnt_id(fd), attr_to_ms(ro), 0);
+        if (r < 0)
+                return ocirt_fail(err, -r, "make '%s' read-only (mount(2) remount)", path);
+        return 0;
+}
+
+/* Bind the outer `host` tree (its submounts and masks included) where the kernel refuses a new
+ * filesystem, with the config's flags made recursive. */
+static int
+fallback_bind(struct container *c, int rootfd, const struct spec_mount *m, size_t index, int dstfd, const char *host,
+              const struct mount_plan *p, uint64_t extra, ocirt_error **err)
+{
+        _cleanup_free_ char *where = NULL;
+        _cleanup_close_ int mfd = -1;
+        struct mount_plan b = { .rset = p->set | p->rset | extra | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+        int r;
+
+        if (new_api_state >= 0) {
+                r = bind_tree(host, /* recursive= */ true, &mfd);
+                if (r >= 0)
+                        r = apply_attrs(mfd, &b);
+                if (r >= 0)
+                        r = attach(mfd, dstfd);
+                if (r >= 0)
+                        return 0;
+                if (!api_refused(r))
+                        return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "bind '%s' on '%s'", host,
+                                             m->destination);
+                note_legacy(c, r, "open_tree");
+        }
+        r = mount_legacy(c, rootfd, m->destination, dstfd, host, -1, /* rec= */ true, NULL, NULL, NULL, 0, 0, b.rset, 0,
+                         0, err);
+        if (r < 0 && !*err)
+                return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "bind '%s' on '%s'", host,
+                                     m->destination);
+        return r;
+}
+
+/* `remount`: change the flags of what an earlier entry mounted at the destination, without a new
+ * mount (mount_setattr on the mount the destination resolves to). */
+static int
+remount(struct container *c, int rootfd, const struct spec_mount *m, size_t index, const struct mount_plan *p,
+        ocirt_error **err)
+{
+        _cleanup_free_ char *where = NULL;
+        _cleanup_close_ int fd = -1;
+        char target[64];
+        int r;
+
+        r = pathres_open(rootfd, m->destination, 0, &fd, err);
+        if (r < 0)
+                return ocirt_wrap(err, "remount %s", m->destination);
+        if (new_api_state >= 0) {
+                r = sys_mount_setattr(fd, "", AT_EMPTY_PATH, p->set, p->clr, p->propagation) < 0 ? -errno : 0;
+                if (r >= 0 && (p->rset || p->rclr || p->rpropagation))
+                        r = sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, p->rset, p->rclr, p->rpropagation) < 0
+                                    ? -errno
+                                    : 0;
+                if (r >= 0)
+                        return 0;
+                if (!api_refused(r))
+                        return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "remount '%s'", m->destination);
+                note_legacy(c, r, "mount_setattr");
+        }
+        r = fd_path(fd, target, sizeof target);
+        if (r >= 0 && mount(NULL, target, NULL,
+                            MS_REMOUNT | MS_BIND | ((current_ms(target) & ~attr_to_ms(p->clr | p->rclr)) | attr_to_ms(p->set | p->rset)),
+                            NULL) < 0)
+                r = -errno;
+        if (r >= 0 && (p->rset || p->rclr))
+                r = remount_tree(fd_mnt_id(fd), attr_to_ms(p->rset), attr_to_ms(p->rclr));
+        if (r < 0)
+                return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "remount '%s' (mount(2))", m->destination);
+        return 0;
+}
+
 /* Runs in: the container init, before pivot_root. */
 int
 mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t index, ocirt_error **err)
@@ -251,14 +889,21 @@ mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t in
         _cleanup_close_ int dstfd = -1, mfd = -1;
         _cleanup_strv_ char **data = NULL;
         struct mount_plan p;
+        struct job j = { 0 };
         const char *type = m->type;
-        bool is_dir = true;
+        bool is_dir = true, cgroup_ro = false, legacy_once = false, copyup, copyup_ro;
         char why[512] = "";
         int r;
 
         plan_options(m, &p);
         data = p.data;
+        /* tmpcopyup fills the new tmpfs before it is attached: it is created writable, and made
+         * read-only (if asked) only after the copy. */
+        copyup = (p.other & OPT_TMPCOPYUP) && type && streq(type, "tmpfs");
+        copyup_ro = copyup && (p.set & MOUNT_ATTR_RDONLY);
 
+        if (p.other & OPT_REMOUNT)
+                return remount(c, rootfd, m, index, &p, err);
         if (p.other & OPT_BIND || (type && streq(type, "bind"))) {
                 struct stat st;
 
@@ -270,63 +915,257 @@ mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t in
                         return ocirt_fail_at(err, errno, where = mount_where(c, index), NULL,
                                              "bind source '%s'", src_abs);
                 is_dir = S_ISDIR(st.st_mode);
-        }
-
-        r = pathres_open(rootfd, m->destination, is_dir ? PATHRES_MKDIR : PATHRES_MKFILE, &dstfd, err);
-        if (r < 0)
-                return ocirt_wrap(err, "mount %s", m->destination);
-
-        if (src_abs) {
-                r = bind_tree(src_abs, p.other & OPT_REC, &mfd);
-                if (r < 0) {
-                        where = mount_where(c, index);
-                        if (r == -EINVAL && !(p.other & OPT_REC))
-                                return ocirt_fail_at(err, -r, where, "use 'rbind': a user namespace cannot bind a tree without its submounts",
-                                                     "bind '%s' on '%s'", src_abs, m->destination);
-                        return ocirt_fail_at(err, -r, where, NULL, "bind '%s' on '%s'", src_abs, m->destination);
-                }
+                j = (struct job){ KIND_BIND, src_abs, p.other & OPT_REC, NULL, false };
         } else if (type && (streq(type, "cgroup") || streq(type, "cgroup2")) && !c->new_ns[SPEC_NS_CGROUP]) {
                 /* Without a cgroup namespace a fresh cgroup mount would show the host's whole tree:
-                 * bind the host's view read-only instead (the cgroups issue refines this). */
-                r = bind_tree("/sys/fs/cgroup", true, &mfd);
-                if (r >= 0)
-                        p.rset |= MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+                 * bind the host's view read-only instead (CVE-2023-25809: never a writable host
+                 * cgroup tree in a container without its own cgroup namespace). */
+                j = (struct job){ KIND_BIND, "/sys/fs/cgroup", true, NULL, false };
+                p.rset |= MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
         } else {
                 const char *fstype = type && *type && !streq(type, "none") ? type : NULL;
-                uint64_t attr = p.set;
 
                 if (!fstype)
                         return ocirt_fail_at(err, EINVAL, where = mount_where(c, index),
                                              "give a 'type' such as tmpfs, or the option 'bind'",
                                              "mount on '%s' has neither a type nor a bind option", m->destination);
-                if (fstype && streq(fstype, "cgroup"))
+                if (streq(fstype, "cgroup"))
                         fstype = "cgroup2"; /* with a cgroup namespace: its own root, v2 view */
-                r = new_fs(fstype, m->source, data, attr, false, &mfd, why, sizeof why);
-                if (r == -EINVAL && streq(fstype, "devpts") && strv_contains(data, "gid=5"))
-                        r = new_fs(fstype, m->source, data, attr, /* drop_gid= */ true, &mfd, why, sizeof why);
-                if (r == -EPERM && streq(fstype, "sysfs")) {
-                        /* A user namespace without its own network namespace may not mount sysfs. */
-                        log_debug(c->ctx, "mount sysfs on '%s': permission denied, binding the host's /sys read-only instead",
-                                  m->destination);
-                        r = bind_tree("/sys", true, &mfd);
+                j = (struct job){ KIND_FS, NULL, false, fstype, false };
+        }
+
+        /* In a user namespace, a bind of /sys (the usual rootless /sys) carries the host's own cgroup
+         * mounts, not a cgroup namespace's view, writable where the host delegated a subtree to this
+         * user. They are made read-only, like the cgroup mount without a cgroup namespace above
+         * (CVE-2023-25809); a config that wants a writable cgroup mounts one of its own over them. */
+        if (j.kind == KIND_BIND && j.rec &&
+            (c->new_ns[SPEC_NS_USER] || c->join_fd[SPEC_NS_USER] >= 0) &&
+            (streq(j.src, "/sys") || streq(j.src, "/sys/fs") || startswith(j.src, "/sys/fs/cgroup")) &&
+            !(p.rset & MOUNT_ATTR_RDONLY)) {
+                mnt_debug(c, "bind '%s' on '%s': making the host's cgroup mounts in it read-only", j.src,
+                          m->destination);
+                if (streq(j.src, "/sys") || streq(j.src, "/sys/fs"))
+                        cgroup_ro = true;
+                else
                         p.rset |= MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
-                } else if (r >= 0) {
-                        p.set = 0; /* already applied by fsmount */
-                        p.clr = 0;
+        }
+
+        /* proc and sysfs on a symlink would let the image move them, so that maskedPaths and the
+         * LSM/sysctl writes meet a fake file (CVE-2019-19921, CVE-2019-16884): their destination must
+         * be a directory, the last component not followed (O_DIRECTORY|O_NOFOLLOW: no extra syscall). */
+        if (j.kind == KIND_FS && (streq(j.fstype, "proc") || streq(j.fstype, "sysfs"))) {
+                r = pathres_open(rootfd, m->destination, PATHRES_MKDIR | PATHRES_NOFOLLOW | PATHRES_DIRECTORY, &dstfd, err);
+                if (r == -ENOTDIR || r == -ELOOP) {
+                        *err = ocirt_error_free(*err);
+                        return ocirt_fail_at(err, ENOTDIR, where = mount_where(c, index),
+                                             "remove the symlink or file from the image",
+                                             "the destination '%s' of a %s mount is not a directory", m->destination,
+                                             j.fstype);
                 }
-                if (r < 0) {
-                        where = mount_where(c, index);
-                        return ocirt_fail_at(err, -r, where, NULL, "mount '%s' on '%s'%s%s", fstype, m->destination,
-                                             why[0] ? ": " : "", why);
+                if (r < 0)
+                        return ocirt_wrap(err, "mount %s", m->destination);
+        } else {
+                r = pathres_open(rootfd, m->destination, is_dir ? PATHRES_MKDIR : PATHRES_MKFILE, &dstfd, err);
+                if (r < 0)
+                        return ocirt_wrap(err, "mount %s", m->destination);
+        }
+
+        if (new_api_state >= 0) {
+                r = build_new_api(&j, m, data, &p, copyup_ro, &mfd, why, sizeof why);
+                if (r == -EPERM && j.kind == KIND_FS) {
+                        /* fsopen's EPERM is usually the kernel's real answer (sysfs in a user namespace
+                         * without a network namespace, proc under a masked outer /proc): try mount(2)
+                         * for this mount only; if that works, it was a seccomp filter, and mount(2) is
+                         * used from then on. */
+                        legacy_once = true;
+                } else if (r == -ENOSYS || (r == -EPERM && j.kind == KIND_BIND)) {
+                        note_legacy(c, r, j.kind == KIND_BIND ? "open_tree" : "fsopen");
+                } else if (r >= 0) {
+                        if (copyup) {
+                                r = tmpcopyup(c, m, index, dstfd, mfd, err);
+                                if (r < 0)
+                                        return r;
+                        }
+                        if (p.other & (OPT_IDMAP | OPT_RIDMAP)) {
+                                r = apply_idmap(c, m, index, mfd, p.other & OPT_RIDMAP, err);
+                                if (r < 0)
+                                        return r;
+                        }
+                        if (cgroup_ro) {
+                                /* On the detached tree, before anyone can see it: one syscall. */
+                                const char *sub = streq(j.src, "/sys") ? "fs/cgroup" : "cgroup";
+                                if (sys_mount_setattr(mfd, sub, AT_RECURSIVE | AT_SYMLINK_NOFOLLOW,
+                                                      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0, 0) == 0 ||
+                                    errno == ENOENT)
+                                        cgroup_ro = false;
+                        }
+                        r = apply_attrs(mfd, &p);
+                        if (api_refused(r)) {
+                                /* EPERM may also be the kernel's answer (a flag the user namespace
+                                 * locked); mount(2) then answers the same, and that is reported. */
+                                note_legacy(c, r, "mount_setattr");
+                        } else if (r < 0) {
+                                return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL,
+                                                     "set the options of the mount on '%s'", m->destination);
+                        } else {
+                                r = attach(mfd, dstfd);
+                                if (api_refused(r))
+                                        note_legacy(c, r, "move_mount");
+                                else if (r < 0)
+                                        return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL,
+                                                             "attach the mount on '%s'", m->destination);
+                                else {
+                                        new_api_state = 1;
+                                        r = apply_propagation(mfd, &p);
+                                        if (r < 0)
+                                                return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL,
+                                                                     "set the propagation of '%s'", m->destination);
+                                        goto attached;
+                                }
+                        }
+                }
+                /* else: a real failure of a new filesystem, handled below like mount(2)'s */
+        }
+        if (new_api_state < 0 || legacy_once) {
+                if (p.other & (OPT_IDMAP | OPT_RIDMAP))
+                        return ocirt_fail_at(err, ENOTSUP, where = mount_where(c, index),
+                                             "idmapped mounts need mount_setattr (kernel 5.12), which is refused here",
+                                             "cannot idmap the mount on '%s'", m->destination);
+                if (j.kind == KIND_FS) {
+                        p.set |= p.rset; /* a new filesystem has no submounts */
+                        p.clr |= p.rclr;
+                        p.rset = p.rclr = 0;
+                }
+                if (p.rpropagation)
+                        j.rec = true;
+                r = mount_legacy(c, rootfd, m->destination, dstfd, j.kind == KIND_BIND ? j.src : NULL, -1, j.rec,
+                                 j.fstype, m->source, data, copyup_ro ? p.set & ~(uint64_t) MOUNT_ATTR_RDONLY : p.set, p.clr,
+                                 p.rset, p.rclr, p.propagation ?: p.rpropagation, err);
+                if (r < 0 && *err)
+                        return ocirt_wrap(err, "%s", where = mount_where(c, index));
+                if (r >= 0 && copyup) {
+                        _cleanup_close_ int tofd = -1;
+                        char target[64];
+
+                        r = pathres_open(rootfd, m->destination, 0, &tofd, err);
+                        if (r < 0)
+                                return r;
+                        r = tmpcopyup(c, m, index, dstfd, tofd, err);
+                        if (r < 0)
+                                return r;
+                        if (copyup_ro && (fd_path(tofd, target, sizeof target) < 0 ||
+                                          mount(NULL, target, NULL, MS_REMOUNT | MS_RDONLY | attr_to_ms(p.set), NULL) < 0))
+                                return ocirt_fail_at(err, errno ?: EIO, where = mount_where(c, index), NULL,
+                                                     "make '%s' read-only after tmpcopyup", m->destination);
+                }
+                if (r >= 0) {
+                        if (legacy_once) {
+                                _cleanup_free_ char *what = xasprintf("fsopen('%s') for '%s'", j.fstype, m->destination);
+                                note_legacy(c, -EPERM, what);
+                        }
+                        goto attached;
                 }
         }
-        r = apply_attrs(mfd, &p);
-        if (r < 0)
-                return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL,
-                                     "set the options of the mount on '%s'", m->destination);
-        r = attach(mfd, dstfd);
-        if (r < 0)
-                return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "attach the mount on '%s'",
-                                     m->destination);
+
+        /* A new filesystem the kernel refused. */
+        if (r == -EPERM && streq(j.fstype, "sysfs")) {
+                /* A user namespace without its own network namespace may not mount sysfs. */
+                mnt_debug(c, "mount sysfs on '%s': permission denied, binding the host's /sys read-only instead",
+                          m->destination);
+                return fallback_bind(c, rootfd, m, index, dstfd, "/sys", &p, MOUNT_ATTR_RDONLY, err);
+        }
+        if (r == -EPERM && streq(j.fstype, "proc")) {
+                /* Nested in a container whose /proc has masked or read-only parts, the kernel refuses a
+                 * fresh proc (mount_too_revealing): the outer /proc, masks and all, is what it allows. */
+                mnt_debug(c, "mount proc on '%s': permission denied (an outer /proc has masked parts?), binding the outer /proc instead",
+                          m->destination);
+                return fallback_bind(c, rootfd, m, index, dstfd, "/proc", &p, 0, err);
+        }
+        where = mount_where(c, index);
+        return ocirt_fail_at(err, -r, where, NULL, "mount '%s' on '%s'%s%s", j.fstype, m->destination,
+                             why[0] ? ": " : "", why);
+
+attached:
+        if (cgroup_ro) {
+                _cleanup_free_ char *sub = xasprintf("%s/%s", m->destination, streq(j.src, "/sys") ? "fs/cgroup" : "cgroup");
+                r = tree_readonly(c, rootfd, sub, err);
+                if (r < 0)
+                        return ocirt_wrap(err, "%s", where = mount_where(c, index));
+        }
         return 0;
+}
+
+/* Runs in: the container init. */
+int
+mount_bind_fd(struct container *c, int rootfd, const char *dest, int dstfd, int srcfd, bool rec, uint64_t set,
+              ocirt_error **err)
+{
+        _cleanup_close_ int mfd = -1;
+        int r;
+
+        if (new_api_state >= 0) {
+                mfd = sys_open_tree(srcfd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
+                r = mfd < 0 ? -errno : 0;
+                if (r >= 0 && set &&
+                    sys_mount_setattr(mfd, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0), set, 0, 0) < 0)
+                        r = -errno;
+                if (r >= 0)
+                        r = attach(mfd, dstfd);
+                if (r >= 0)
+                        return 0;
+                if (!api_refused(r))
+                        return ocirt_fail(err, -r, "bind on '%s'", dest);
+                note_legacy(c, r, "open_tree/mount_setattr/move_mount");
+        }
+        r = mount_legacy(c, rootfd, dest, dstfd, NULL, srcfd, rec, NULL, NULL, NULL, rec ? 0 : set, 0, rec ? set : 0, 0, 0,
+                         err);
+        if (r < 0 && !*err)
+                return ocirt_fail(err, -r, "bind on '%s'", dest);
+        return r;
+}
+
+/* Runs in: the container init. */
+int
+mount_new_fd(struct container *c, int rootfd, const char *dest, int dstfd, const char *type, char **data, uint64_t set,
+             ocirt_error **err)
+{
+        _cleanup_close_ int mfd = -1;
+        char why[256];
+        int r;
+
+        if (new_api_state >= 0) {
+                r = new_fs(type, NULL, data, set, false, &mfd, why, sizeof why);
+                if (r >= 0)
+                        r = attach(mfd, dstfd);
+                if (r >= 0)
+                        return 0;
+                if (r != -ENOSYS && r != -EPERM)
+                        return ocirt_fail(err, -r, "mount '%s' on '%s'", type, dest);
+                note_legacy(c, r, "fsopen/move_mount");
+        }
+        r = mount_legacy(c, rootfd, dest, dstfd, NULL, -1, false, type, NULL, data, set, 0, 0, 0, 0, err);
+        if (r < 0 && !*err)
+                return ocirt_fail(err, -r, "mount '%s' on '%s'", type, dest);
+        return r;
+}
+
+/* Runs in: the container init. */
+int
+mount_attach_tree(struct container *c, int rootfd, const char *dest, int dstfd, int treefd, const char *srcpath,
+                  ocirt_error **err)
+{
+        int r;
+
+        if (new_api_state >= 0) {
+                r = attach(treefd, dstfd);
+                if (r >= 0)
+                        return 0;
+                if (!api_refused(r))
+                        return ocirt_fail(err, -r, "bind on '%s'", dest);
+                note_legacy(c, r, "move_mount");
+        }
+        r = mount_legacy(c, rootfd, dest, dstfd, srcpath, -1, /* rec= */ false, NULL, NULL, NULL, 0, 0, 0, 0, 0, err);
+        if (r < 0 && !*err)
+                return ocirt_fail(err, -r, "bind '%s' on '%s'", srcpath, dest);
+        return r;
 }

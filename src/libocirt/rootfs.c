@@ -9,8 +9,11 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <sys/statvfs.h>
+
 #include "container.h"
 #include "log.h"
+#include "mount.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -46,6 +49,8 @@ rootfs_setup(struct container *c, int *ret_rootfd, ocirt_error **err)
         r = devices_setup(c, rootfd, err);
         if (r < 0)
                 return r;
+        if (pathres_compat() && ocirt_log_level(c->ctx) >= OCIRT_LOG_DEBUG)
+                init_log(c, OCIRT_LOG_DEBUG, "openat2 refused: paths in the rootfs were resolved component by component");
         (void) l;
         *ret_rootfd = TAKE_FD(rootfd);
         return 0;
@@ -66,82 +71,77 @@ rootfs_pivot(struct container *c, int rootfd, ocirt_error **err)
                 if (chroot(".") < 0)
                         return ocirt_fail(err, errno, "chroot (--no-pivot)");
         } else {
-                /* pivot_root(".", ".") stacks the old root on the new one; detach it at once. It is made a
-                 * slave first so the unmount cannot propagate to the host. */
+                /* pivot_root(".", ".") stacks the old root on the new one; detach it at once. The unmount
+                 * cannot propagate to the host: rootfs_setup() made the whole old tree a slave. (A
+                 * MS_SLAVE|MS_REC on "." here would reach the new root's tree instead, since "." is not
+                 * followed into the stacked mount, and undo the mounts' own 'shared'.) */
                 if (sys_pivot_root(".", ".") < 0)
                         return ocirt_fail_at(err, errno, NULL, "on a ramfs root, use --no-pivot", "pivot_root");
-                if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-                        return ocirt_fail(err, errno, "make the old root a slave");
                 if (umount2(".", MNT_DETACH) < 0)
                         return ocirt_fail(err, errno, "detach the old root");
         }
         if (chdir("/") < 0)
                 return ocirt_fail(err, errno, "chdir /");
-        if (l && l->rootfs_propagation && mount(NULL, "/", NULL, MS_REC | l->rootfs_propagation_flag, NULL) < 0)
-                return ocirt_fail_at(err, errno, c->config_path, NULL, "set rootfsPropagation '%s'",
-                                     l->rootfs_propagation);
+        (void) l;
         return 0;
 }
 
+/* Runs in: the container init, after the pivot. A masked directory gets an empty read-only tmpfs, a
+ * masked file the container's /dev/null. */
 static int
-mask_path(struct container *c, int rootfd, const char *path, size_t index, ocirt_error **err)
+mask_path(struct container *c, int rootfd, const char *path, int *nullfd, ocirt_error **err)
 {
-        _cleanup_close_ int fd = -1, mfd = -1;
+        _cleanup_close_ int fd = -1;
         struct stat st;
         int r;
 
         r = pathres_open(rootfd, path, 0, &fd, NULL);
-        if (r == -ENOENT)
+        if (r == -ENOENT || r == -ENOTDIR)
                 return 0;
         if (r < 0)
                 return ocirt_fail(err, -r, "maskedPaths: open '%s'", path);
         if (fstat(fd, &st) < 0)
                 return ocirt_fail(err, errno, "maskedPaths: stat '%s'", path);
         if (S_ISDIR(st.st_mode)) {
-                _cleanup_close_ int fsfd = sys_fsopen("tmpfs", FSOPEN_CLOEXEC);
-                if (fsfd < 0 || sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
-                    sys_fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-                    (mfd = sys_fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-                                                                      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)) < 0)
-                        return ocirt_fail(err, errno, "maskedPaths: mount a tmpfs over '%s'", path);
-        } else {
+                char *data[] = { (char *) "size=0", NULL };
+
+                r = mount_new_fd(c, rootfd, path, fd, "tmpfs", data,
+                                 MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err);
+                return r < 0 ? ocirt_wrap(err, "maskedPaths") : 0;
+        }
+
+        /* The container's /dev/null, opened once without following a symlink and checked by fd: if it
+         * were a symlink to a procfs file, binding it would expose that file read-write
+         * (CVE-2025-31133). Every masked file is then bound from that fd, never from the path. */
+        if (*nullfd < 0) {
                 struct stat ns;
 
-                /* The container's /dev/null, checked by fd: if it were a symlink to a procfs file, binding
-                 * it would expose that file read-write (CVE-2025-31133). */
-                mfd = sys_open_tree(rootfd, "dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
-                if (mfd < 0)
+                *nullfd = openat(rootfd, "dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (*nullfd < 0)
                         return ocirt_fail(err, errno, "maskedPaths: open /dev/null");
-                if (fstat(mfd, &ns) < 0 || !S_ISCHR(ns.st_mode) || ns.st_rdev != makedev(1, 3))
-                        return ocirt_fail(err, EPERM, "maskedPaths: /dev/null in the container is not the null device");
+                if (fstat(*nullfd, &ns) < 0 || !S_ISCHR(ns.st_mode) || ns.st_rdev != makedev(1, 3))
+                        return ocirt_fail_at(err, EPERM, path, "the container's /dev/null must be the null device 1:3",
+                                             "maskedPaths: /dev/null in the container is not the null device");
         }
-        if (sys_move_mount(mfd, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-                return ocirt_fail(err, errno, "maskedPaths: mask '%s'", path);
-        (void) c;
-        (void) index;
-        return 0;
+        r = mount_bind_fd(c, rootfd, path, fd, *nullfd, /* rec= */ false, 0, err);
+        return r < 0 ? ocirt_wrap(err, "maskedPaths") : 0;
 }
 
+/* Runs in: the container init, after the pivot. */
 static int
-readonly_path(int rootfd, const char *path, ocirt_error **err)
+readonly_path(struct container *c, int rootfd, const char *path, ocirt_error **err)
 {
-        _cleanup_close_ int fd = -1, mfd = -1;
+        _cleanup_close_ int fd = -1;
         int r;
 
         r = pathres_open(rootfd, path, 0, &fd, NULL);
-        if (r == -ENOENT)
+        if (r == -ENOENT || r == -ENOTDIR)
                 return 0;
         if (r < 0)
                 return ocirt_fail(err, -r, "readonlyPaths: open '%s'", path);
-        mfd = sys_open_tree(fd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-        if (mfd < 0)
-                return ocirt_fail(err, errno, "readonlyPaths: bind '%s'", path);
-        if (sys_mount_setattr(mfd, "", AT_EMPTY_PATH | AT_RECURSIVE,
-                              MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0, 0) < 0)
-                return ocirt_fail(err, errno, "readonlyPaths: make '%s' read-only", path);
-        if (sys_move_mount(mfd, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-                return ocirt_fail(err, errno, "readonlyPaths: attach '%s'", path);
-        return 0;
+        r = mount_bind_fd(c, rootfd, path, fd, fd, /* rec= */ true,
+                          MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err);
+        return r < 0 ? ocirt_wrap(err, "readonlyPaths") : 0;
 }
 
 /* Runs in: the container init, after the pivot. */
@@ -149,22 +149,43 @@ int
 rootfs_finalize(struct container *c, ocirt_error **err)
 {
         const struct spec_linux *l = c->spec->linux_;
-        _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), nullfd = -1;
         int r;
 
         if (rootfd < 0)
                 return ocirt_fail(err, errno, "open /");
         for (size_t i = 0; l && i < l->n_masked_paths; i++) {
-                r = mask_path(c, rootfd, l->masked_paths[i], i, err);
+                r = mask_path(c, rootfd, l->masked_paths[i], &nullfd, err);
                 if (r < 0)
                         return r;
         }
         for (size_t i = 0; l && i < l->n_readonly_paths; i++) {
-                r = readonly_path(rootfd, l->readonly_paths[i], err);
+                r = readonly_path(c, rootfd, l->readonly_paths[i], err);
                 if (r < 0)
                         return r;
         }
-        if (c->spec->root->readonly && sys_mount_setattr(AT_FDCWD, "/", 0, MOUNT_ATTR_RDONLY, 0, 0) < 0)
-                return ocirt_fail_at(err, errno, c->config_path, NULL, "make the root read-only (.root.readonly)");
+        if (c->spec->root->readonly) {
+                r = sys_mount_setattr(AT_FDCWD, "/", 0, MOUNT_ATTR_RDONLY, 0, 0) < 0 ? -errno : 0;
+                if (r == -ENOSYS || r == -EPERM) {
+                        /* COMPAT(kernel < 5.12): a bind remount keeps the flags the kernel locked. */
+                        struct statvfs sv;
+                        unsigned long keep = 0;
+
+                        if (statvfs("/", &sv) == 0)
+                                keep = (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
+                                       (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) |
+                                       (sv.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
+                                       (sv.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
+                                       (sv.f_flag & ST_RELATIME ? MS_RELATIME : 0);
+                        r = mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL) < 0 ? -errno : 0;
+                }
+                if (r < 0)
+                        return ocirt_fail_at(err, -r, c->config_path, NULL, "make the root read-only (.root.readonly)");
+        }
+        /* The root mount only (runc's reading too): the mounts list set its own propagation per mount,
+         * and 'unbindable' on the whole tree would refuse the binds of the masked paths above. */
+        if (l && l->rootfs_propagation && mount(NULL, "/", NULL, l->rootfs_propagation_flag, NULL) < 0)
+                return ocirt_fail_at(err, errno, c->config_path, NULL, "set .linux.rootfsPropagation '%s'",
+                                     l->rootfs_propagation);
         return 0;
 }

@@ -391,6 +391,8 @@ cli_flush_stdout(ocirt_error **err)
 int
 cli_create_option(int c, const char *arg, ocirt_create_options *opts, ocirt_error **err)
 {
+        static const char **publish, **layers;
+        static size_t n_publish, n_layers;
         int r;
 
         switch (c) {
@@ -413,6 +415,35 @@ cli_create_option(int c, const char *arg, ocirt_create_options *opts, ocirt_erro
                 return 1;
         case CLI_OPT_NO_NEW_KEYRING:
                 opts->flags |= OCIRT_CREATE_NO_NEW_KEYRING;
+                return 1;
+        case CLI_OPT_NETWORK:
+                opts->network = arg;
+                return 1;
+        case 'p':
+                /* argv outlives the options: keep pointers to its strings. */
+                publish = realloc(publish, (n_publish + 1) * sizeof *publish);
+                if (!publish)
+                        abort();
+                publish[n_publish++] = arg;
+                opts->publish = publish;
+                opts->n_publish = n_publish;
+                return 1;
+        case CLI_OPT_ALLOW_HOST_LOOPBACK:
+                opts->allow_host_loopback = 1;
+                return 1;
+        case CLI_OPT_OVERLAY:
+                opts->overlay = arg ? arg : "fuse";
+                return 1;
+        case CLI_OPT_OVERLAY_LAYER:
+                layers = realloc(layers, (n_layers + 1) * sizeof *layers);
+                if (!layers)
+                        abort();
+                layers[n_layers++] = arg;
+                opts->overlay_layers = layers;
+                opts->n_overlay_layers = n_layers;
+                return 1;
+        case CLI_OPT_OVERLAY_KEEP:
+                opts->overlay_keep_dir = arg;
                 return 1;
         }
         return 0;

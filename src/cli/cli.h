@@ -113,6 +113,11 @@ enum {
         CLI_OPT_PRESERVE_FDS,
         CLI_OPT_NO_PIVOT,
         CLI_OPT_NO_NEW_KEYRING,
+        CLI_OPT_NETWORK, /* the rootless helpers (issue 5) */
+        CLI_OPT_ALLOW_HOST_LOOPBACK,
+        CLI_OPT_OVERLAY,
+        CLI_OPT_OVERLAY_LAYER,
+        CLI_OPT_OVERLAY_KEEP,
 };
 
 #define CLI_CREATE_LONG_OPTIONS                                                  \
@@ -121,7 +126,13 @@ enum {
         { "console-socket", required_argument, NULL, CLI_OPT_CONSOLE_SOCKET },   \
         { "preserve-fds", required_argument, NULL, CLI_OPT_PRESERVE_FDS },       \
         { "no-pivot", no_argument, NULL, CLI_OPT_NO_PIVOT },                     \
-        { "no-new-keyring", no_argument, NULL, CLI_OPT_NO_NEW_KEYRING }
+        { "no-new-keyring", no_argument, NULL, CLI_OPT_NO_NEW_KEYRING },         \
+        { "network", required_argument, NULL, CLI_OPT_NETWORK },                 \
+        { "publish", required_argument, NULL, 'p' },                             \
+        { "allow-host-loopback", no_argument, NULL, CLI_OPT_ALLOW_HOST_LOOPBACK }, \
+        { "overlay", optional_argument, NULL, CLI_OPT_OVERLAY },                 \
+        { "overlay-layer", required_argument, NULL, CLI_OPT_OVERLAY_LAYER },     \
+        { "overlay-keep", required_argument, NULL, CLI_OPT_OVERLAY_KEEP }
 
 #define CLI_CREATE_OPTIONS_HELP                                                                   \
         "  -b, --bundle DIR           the bundle directory (default: the current directory)\n"    \
@@ -129,7 +140,13 @@ enum {
         "      --console-socket SOCK  send the terminal's master fd to the AF_UNIX socket SOCK\n" \
         "      --preserve-fds N       pass N more fds (3 .. 3+N-1) to the container\n"           \
         "      --no-pivot             use chroot instead of pivot_root (rootfs on a ramfs)\n"     \
-        "      --no-new-keyring       keep the caller's session keyring\n"
+        "      --no-new-keyring       keep the caller's session keyring\n"                       \
+        "      --network MODE         slirp4netns (user-mode network), none (only lo) or host\n" \
+        "  -p, --publish [IP:]HOST:CTR[/tcp|/udp]  forward a host port (slirp4netns)\n"        \
+        "      --allow-host-loopback  slirp4netns: the host's 127.0.0.1 answers at 10.0.2.2\n"   \
+        "      --overlay[=fuse|kernel] a copy-on-write rootfs over root.path (default: fuse)\n"  \
+        "      --overlay-layer DIR    a further read-only layer above root.path (repeatable)\n" \
+        "      --overlay-keep DIR     keep the overlay's upper/work in DIR instead of the state\n"
 
 /* Apply one of the shared options to opts. Returns 1 when c was one of them, 0 when it was not,
  * or -errno with *err set for a bad value. */

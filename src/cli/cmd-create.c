@@ -27,7 +27,7 @@ cmd_create(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
         const char *id;
         int c, r;
 
-        while ((c = cli_getopt(argc, argv, "b:h", options, &cmd_create_help, err)) != -1) {
+        while ((c = cli_getopt(argc, argv, "b:hp:", options, &cmd_create_help, err)) != -1) {
                 switch (c) {
                 case 'h':
                         cli_help_print(&cmd_create_help);

@@ -37,7 +37,7 @@ cmd_run(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
         const char *id;
         int c, r, status = 0;
 
-        while ((c = cli_getopt(argc, argv, "b:f:dh", options, &cmd_run_help, err)) != -1) {
+        while ((c = cli_getopt(argc, argv, "b:f:dhp:", options, &cmd_run_help, err)) != -1) {
                 switch (c) {
                 case 'f':
                         arg_opts.config_path = optarg;

@@ -12,6 +12,7 @@
 
 enum {
         OPT_ROOTLESS = 0x100,
+        OPT_USERNS,
 };
 
 const struct cli_help cmd_spec_help = {
@@ -19,18 +20,21 @@ const struct cli_help cmd_spec_help = {
         .usage = "",
         .summary = "write a default config.json into the bundle directory",
         .options = "  -b, --bundle DIR           where to write config.json (default: the current directory)\n"
-                   "      --rootless             generate a config for an unprivileged user\n",
+                   "      --rootless             generate a config for an unprivileged user: you as 0, and\n"
+                   "                             your subordinate ids (/etc/subuid) from 1 when you have some\n"
+                   "      --userns single|auto   single: map only you (no newuidmap needed); auto: the above\n",
 };
 
 static const struct option options[] = {
         { "bundle", required_argument, NULL, 'b' },
         { "rootless", no_argument, NULL, OPT_ROOTLESS },
+        { "userns", required_argument, NULL, OPT_USERNS },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
 };
 
 static const char *arg_bundle;
-static bool arg_rootless;
+static bool arg_rootless, arg_userns_single;
 
 static int
 write_all(int fd, const char *buf, size_t len)
@@ -64,6 +68,15 @@ cmd_spec(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
                 case OPT_ROOTLESS:
                         arg_rootless = true;
                         break;
+                case OPT_USERNS:
+                        if (strcmp(optarg, "single") == 0)
+                                arg_userns_single = true;
+                        else if (strcmp(optarg, "auto") == 0)
+                                arg_userns_single = false;
+                        else
+                                return ocirt_error_new(err, EINVAL, "--userns", "use single or auto",
+                                                       "unknown value '%s'", optarg);
+                        break;
                 case 'h':
                         cli_help_print(&cmd_spec_help);
                         return 0;
@@ -77,7 +90,8 @@ cmd_spec(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
 
         /* Like runc, only the flag picks the rootless variant, not the caller's uid: a spec is
          * often written by one user for another (or for root) to run. */
-        r = ocirt_spec_generate(ctx, arg_rootless ? OCIRT_SPEC_ROOTLESS : 0, &json, err);
+        r = ocirt_spec_generate(ctx, (arg_rootless ? OCIRT_SPEC_ROOTLESS : 0) | (arg_userns_single ? OCIRT_SPEC_USERNS_SINGLE : 0),
+                                &json, err);
         if (r < 0)
                 return r;
 

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* spec-default.c: the config.json that `ocirt spec [--rootless]` prints, shaped like `runc spec`
- * so bundles move between runtimes unchanged. The rootless variant maps only the caller's own
- * uid/gid (no newuidmap needed), has no network namespace (a new one would have no connectivity
+ * so bundles move between runtimes unchanged. The rootless variant maps the caller's own uid/gid to
+ * 0 and, when the caller has subordinate ids, its first range from 1 on (written by newuidmap; with
+ * OCIRT_SPEC_USERNS_SINGLE only the caller, which needs no helper), has no network namespace (a new one would have no connectivity
  * without slirp4netns/pasta), bind-mounts /sys (sysfs cannot be mounted without owning the network
  * namespace) and mounts no cgroup file system (usually not delegated to the user). */
 #include "config.h"
 
 #include <jansson.h>
+#include <pwd.h>
+
+#include "helper.h"
 
 #include "spec.h"
 #include "util.h"
@@ -34,16 +38,38 @@ mount_json(const char *dest, const char *type, const char *source, const char *c
         return m;
 }
 
-static json_t *
-idmap_json(uint32_t id)
+static void
+idmap_add(json_t *a, uint32_t container_id, uint64_t host_id, uint64_t size)
 {
-        json_t *a = json_array(), *m = json_object();
+        json_t *m = json_object();
 
-        json_object_set_new(m, "containerID", json_integer(0));
-        json_object_set_new(m, "hostID", json_integer(id));
-        json_object_set_new(m, "size", json_integer(1));
+        json_object_set_new(m, "containerID", json_integer(container_id));
+        json_object_set_new(m, "hostID", json_integer((json_int_t) host_id));
+        json_object_set_new(m, "size", json_integer((json_int_t) size));
         json_array_append_new(a, m);
+}
+
+/* The caller as 0, then (unless `single`) the caller's first subordinate range from 1 on, so images
+ * with files of many owners work; newuidmap/newgidmap write that at run time. */
+static json_t *
+idmap_json(bool gid, uint32_t id, const char *name, uid_t uid, bool single)
+{
+        json_t *a = json_array();
+        struct subid_range *r = NULL;
+        size_t n = 0;
+
+        idmap_add(a, 0, id, 1);
+        if (!single && subid_lookup(gid, name, uid, &r, &n, NULL) >= 0 && n > 0)
+                idmap_add(a, 1, r[0].start, r[0].count > UINT32_MAX - 1 ? UINT32_MAX - 1 : r[0].count);
+        free(r);
         return a;
+}
+
+static char *
+user_name(uid_t uid)
+{
+        struct passwd *pw = getpwuid(uid);
+        return pw ? xstrdup(pw->pw_name) : NULL;
 }
 
 static json_t *
@@ -111,7 +137,7 @@ mounts_json(bool rootless)
 }
 
 static json_t *
-linux_json(bool rootless, uid_t uid, gid_t gid)
+linux_json(bool rootless, bool single, uid_t uid, gid_t gid)
 {
         static const char *const root_ns[] = { "pid", "network", "ipc", "uts", "mount", "cgroup", NULL };
         static const char *const user_ns[] = { "pid", "ipc", "uts", "mount", "cgroup", "user", NULL };
@@ -125,8 +151,9 @@ linux_json(bool rootless, uid_t uid, gid_t gid)
         json_t *l = json_object(), *nss = json_array();
 
         if (rootless) {
-                json_object_set_new(l, "uidMappings", idmap_json((uint32_t) uid));
-                json_object_set_new(l, "gidMappings", idmap_json((uint32_t) gid));
+                _cleanup_free_ char *name = user_name(uid);
+                json_object_set_new(l, "uidMappings", idmap_json(/* gid= */ false, (uint32_t) uid, name, uid, single));
+                json_object_set_new(l, "gidMappings", idmap_json(/* gid= */ true, (uint32_t) gid, name, uid, single));
         }
         for (size_t i = 0; ns[i]; i++) {
                 json_t *o = json_object();
@@ -139,9 +166,17 @@ linux_json(bool rootless, uid_t uid, gid_t gid)
         return l;
 }
 
+
 char *
 spec_default_json(bool rootless, uid_t uid, gid_t gid)
 {
+        return spec_default_json_flags(rootless ? OCIRT_SPEC_ROOTLESS : 0, uid, gid);
+}
+
+char *
+spec_default_json_flags(unsigned flags, uid_t uid, gid_t gid)
+{
+        bool rootless = flags & OCIRT_SPEC_ROOTLESS, single = flags & OCIRT_SPEC_USERNS_SINGLE;
         json_t *top = json_object(), *root = json_object();
         char *text, *out;
 
@@ -152,7 +187,7 @@ spec_default_json(bool rootless, uid_t uid, gid_t gid)
         json_object_set_new(top, "root", root);
         json_object_set_new(top, "hostname", json_string("ocirt"));
         json_object_set_new(top, "mounts", mounts_json(rootless));
-        json_object_set_new(top, "linux", linux_json(rootless, uid, gid));
+        json_object_set_new(top, "linux", linux_json(rootless, single, uid, gid));
 
         text = json_dumps(top, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
         json_decref(top);

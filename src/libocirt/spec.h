@@ -374,3 +374,5 @@ const char *spec_annotation(const struct spec *s, const char *key);
 
 /* Default configs (spec-default.c): JSON text. rootless_uid/gid are the caller's ids. */
 char *spec_default_json(bool rootless, uid_t uid, gid_t gid);
+/* The same from OCIRT_SPEC_* flags (OCIRT_SPEC_USERNS_SINGLE: map only the caller). */
+char *spec_default_json_flags(unsigned flags, uid_t uid, gid_t gid);

@@ -5,13 +5,14 @@
  * Rootless with the caller's own uid/gid as the only mapping (the common case) needs no helper and
  * no round trip: a process may write a single-line map of its own euid/egid into its own new user
  * namespace once setgroups is denied. So the child writes its maps itself right after the clone.
- * Root writes arbitrary maps from the runtime. Wider rootless maps need the setuid newuidmap and
- * newgidmap (the rootless helpers issue). */
+ * Root writes arbitrary maps from the runtime. Wider rootless maps go through the setuid newuidmap
+ * and newgidmap (helpers/uidmap.c), called by the runtime with the child's pid. */
 #include "config.h"
 
 #include <fcntl.h>
 
 #include "container.h"
+#include "helper.h"
 #include "log.h"
 #include "util.h"
 
@@ -53,15 +54,11 @@ userns_plan(struct container *c, ocirt_error **err)
                 c->maps_self_write = true;
                 return 0;
         }
-        {
-                _cleanup_free_ char *where = xasprintf("%s: .linux.uidMappings", c->config_path);
-                return ocirt_fail_at(err, ENOTSUP, where,
-                                     "map only your own uid and gid (one mapping of size 1 each), "
-                                     "e.g. with 'ocirt spec --rootless'",
-                                     "mapping more than your own uid %u and gid %u needs newuidmap/newgidmap, "
-                                     "which this version does not call yet",
-                                     (unsigned) c->host_uid, (unsigned) c->host_gid);
-        }
+        /* Wider than the caller's own ids: the setuid newuidmap/newgidmap write the maps from the runtime
+         * while the child waits on SYNC_USERNS (helpers/uidmap.c). The ranges are checked against
+         * /etc/subuid and /etc/subgid here, before anything exists on the host. */
+        c->maps_self_write = false;
+        return uidmap_check(c, err);
 }
 
 static char *
@@ -85,6 +82,8 @@ userns_write_maps(struct container *c, pid_t pid, bool self, ocirt_error **err)
         _cleanup_close_ int dfd = -1;
         int r;
 
+        if (!self && geteuid() != 0)
+                return uidmap_write_helpers(c, pid, err);
         if (self)
                 snprintf(dir, sizeof dir, "/proc/self");
         else

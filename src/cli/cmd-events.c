@@ -1,21 +1,90 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* cmd-events.c: `ocirt events`. Placeholder until issue 6 implements it. */
+/* cmd-events.c: `ocirt events [--stats] [--interval DURATION] ID`, as runc prints it: one JSON
+ * object a line, {"type":"stats","id":ID,"data":{...}}; --stats prints one and exits, otherwise
+ * one every interval (default 5 s) until the container stops. */
+#include "config.h"
+
 #include <errno.h>
+#include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
 const struct cli_help cmd_events_help = {
         .name = "events",
         .usage = "ID",
-        .summary = "print events and statistics of a container",
+        .summary = "print resource usage statistics of a container",
+        .options = "      --stats                print the statistics once and exit\n"
+                   "      --interval DURATION    time between two statistics (default 5s; 500ms, 2s, 1m)\n",
 };
+
+static const struct option options[] = {
+        { "stats", no_argument, NULL, 's' },
+        { "interval", required_argument, NULL, 'i' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+};
+
+/* "5s", "500ms", "1m", "2" (seconds) as milliseconds. */
+static int
+parse_duration(const char *s, long *ret_ms)
+{
+        char *end;
+        double v = strtod(s, &end);
+
+        if (end == s || v < 0)
+                return -EINVAL;
+        if (*end == '\0' || strcmp(end, "s") == 0)
+                v *= 1000;
+        else if (strcmp(end, "m") == 0)
+                v *= 60000;
+        else if (strcmp(end, "ms") != 0)
+                return -EINVAL;
+        if (v < 1)
+                return -EINVAL;
+        *ret_ms = (long) v;
+        return 0;
+}
 
 int
 cmd_events(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
 {
-        int r = cli_getopt(argc, argv, "", (const struct option[]){ { "help", no_argument, NULL, 'h' }, { 0 } },
-                           &cmd_events_help, err);
+        bool stats_once = false;
+        long interval = 5000;
+        const char *id;
+        int c, r;
+
+        while ((c = cli_getopt(argc, argv, "h", options, &cmd_events_help, err)) != -1) {
+                switch (c) {
+                case 's':
+                        stats_once = true;
+                        break;
+                case 'i':
+                        if (parse_duration(optarg, &interval) < 0)
+                                return ocirt_error_new(err, EINVAL, "--interval", "use e.g. 5s, 500ms or 1m",
+                                                       "invalid duration '%s'", optarg);
+                        break;
+                case 'h':
+                        cli_help_print(&cmd_events_help);
+                        return 0;
+                default:
+                        return c;
+                }
+        }
+        r = cli_get_id(argc, argv, &cmd_events_help, &id, err);
         if (r < 0)
                 return r;
-        return ocirt_error_new(err, ENOTSUP, "events", NULL, "'ocirt events' is not implemented yet");
+        for (bool first = true;; first = false) {
+                _cleanup_free_ char *data = NULL;
+                r = ocirt_container_stats(ctx, id, &data, err);
+                if (r < 0) /* streaming ends quietly when the container is gone */
+                        return stats_once || first ? r : (ocirt_error_free(*err), *err = NULL, 0);
+                fputs("{\"type\":\"stats\",\"id\":", stdout);
+                cli_json_string(stdout, id);
+                printf(",\"data\":%s}\n", data);
+                r = cli_flush_stdout(err);
+                if (r < 0 || stats_once)
+                        return r;
+                nanosleep(&(struct timespec){ .tv_sec = interval / 1000, .tv_nsec = (interval % 1000) * 1000000L }, NULL);
+        }
 }

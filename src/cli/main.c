@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -42,6 +43,8 @@ struct cli_log {
         int fd; /* the --log file, or -1 */
         bool json;
         int max_level;
+        off_t start;   /* the file's size when this command opened it */
+        off_t written; /* what this command appended since */
 };
 
 enum {
@@ -95,7 +98,7 @@ level_name(int level)
 }
 
 static void
-log_to_file(const struct cli_log *log, int level, const char *msg)
+log_to_file(struct cli_log *log, int level, const char *msg)
 {
         _cleanup_free_ char *line = NULL;
         char now[CLI_TIME_MAX];
@@ -121,15 +124,15 @@ log_to_file(const struct cli_log *log, int level, const char *msg)
         /* One write() per line, so O_APPEND keeps lines of runtimes writing the same file at once
          * (a kill racing a delete) whole. A log that cannot be written must not turn a working
          * command into a failed one, so the result is ignored. */
-        if (write(log->fd, line, len) < 0) {
-        }
+        if (write(log->fd, line, len) == (ssize_t) len)
+                log->written += (off_t) len;
 }
 
 /* The library's sink. */
 static void
 log_sink(void *userdata, int level, int errnum, const char *msg)
 {
-        const struct cli_log *log = userdata;
+        struct cli_log *log = userdata;
 
         (void) errnum; /* already in msg: the library appends its strerror */
         if (level > log->max_level)
@@ -139,7 +142,7 @@ log_sink(void *userdata, int level, int errnum, const char *msg)
 }
 
 static void
-print_error(const struct cli_log *log, const ocirt_error *e)
+print_error(struct cli_log *log, const ocirt_error *e)
 {
         const char *where = ocirt_error_where(e), *msg = ocirt_error_message(e), *hint = ocirt_error_hint(e);
         _cleanup_free_ char *line = NULL;
@@ -154,9 +157,17 @@ print_error(const struct cli_log *log, const ocirt_error *e)
                 fprintf(stderr, "ocirt: hint: %s\n", hint);
 
         /* podman reads the --log file with a single json.Unmarshal and containerd keeps the last
-         * "error" line, so the error is exactly one line, without the hint. */
+         * "error" line, so the error is exactly one line, without the hint. On failure it is the
+         * only line this command leaves: the warnings it wrote before are taken back, as long as
+         * nobody else appended to the file meanwhile (they went to stderr too). */
         if (asprintf(&line, "%s%s%s", where ? where : "", where ? ": " : "", msg) < 0)
                 abort();
+        if (log->fd >= 0 && log->json && log->written > 0) {
+                struct stat st;
+                if (fstat(log->fd, &st) == 0 && st.st_size == log->start + log->written &&
+                    ftruncate(log->fd, log->start) == 0)
+                        log->written = 0;
+        }
         log_to_file(log, OCIRT_LOG_ERROR, line);
 }
 
@@ -331,7 +342,13 @@ open_log(struct cli_log *log)
         /* 0644 and append, as runc leaves its log: the shim and podman read it as another user
          * may, and several runtime calls add to the same file. */
         log->fd = open(arg_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-        return log->fd < 0 ? -errno : 0;
+        if (log->fd < 0)
+                return -errno;
+        {
+                struct stat st;
+                log->start = fstat(log->fd, &st) == 0 ? st.st_size : 0;
+        }
+        return 0;
 }
 
 static int

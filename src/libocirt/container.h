@@ -71,7 +71,6 @@ struct container {
          * (effective, permitted, inheritable). */
         bool caps_after_seccomp;
         uint64_t caps_final[3];
-        void *procattr; /* procattr.c (issue 3): what procattr_prepare() computed for the init */
 };
 
 /* seccomp.c (issue 3): a filter is pending and no_new_privs will not be set (caps.c asks). */
@@ -159,6 +158,7 @@ int cgroup_join(ocirt_ctx *ctx, const struct state *st, pid_t pid, const char *s
 /* hooks.c (issue 7). */
 int hooks_prepare(struct container *c, ocirt_error **err);                     /* runtime: sets wait_hooks */
 int hooks_create(struct container *c, ocirt_error **err);                      /* runtime, SYNC_HOOK */
+int hooks_create_container(struct container *c, ocirt_error **err);            /* init, before the pivot */
 int hooks_start_container(struct container *c, ocirt_error **err);             /* init, after start */
 int hooks_poststart(ocirt_ctx *ctx, int state_dirfd, const struct state *st, ocirt_error **err);
 int hooks_poststop(ocirt_ctx *ctx, int state_dirfd, const struct state *st, ocirt_error **err);

@@ -2,6 +2,7 @@
 /* ctx.c: ocirt_ctx (state root, log sink, options). */
 #include "config.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "ctx.h"
@@ -77,12 +78,26 @@ ocirt_ctx_set_rootless(ocirt_ctx *ctx, int rootless)
         ctx->rootless = rootless < 0 ? -1 : !!rootless;
 }
 
+/* uid 0 of a user namespace that is not the host's (rootless podman runs its runtime in one): the
+ * host's /run is not ours there, XDG_RUNTIME_DIR is (runc's rule). */
+static bool
+root_in_user_namespace(void)
+{
+        _cleanup_free_ char *m = NULL;
+        size_t len;
+        unsigned a, b, n;
+
+        if (read_file_at(AT_FDCWD, "/proc/self/uid_map", &m, &len) < 0)
+                return false;
+        return !(sscanf(m, "%u %u %u", &a, &b, &n) == 3 && a == 0 && b == 0 && n == 4294967295U);
+}
+
 bool
 ctx_is_rootless(ocirt_ctx *ctx)
 {
         if (ctx->rootless >= 0)
                 return ctx->rootless;
-        return geteuid() != 0;
+        return geteuid() != 0 || root_in_user_namespace();
 }
 
 int
@@ -92,7 +107,9 @@ ctx_state_root(ocirt_ctx *ctx, const char **ret, ocirt_error **err)
         int r;
 
         if (!ctx->root) {
-                if (geteuid() == 0) {
+                const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+                if (geteuid() == 0 && !(xdg && *xdg && root_in_user_namespace())) {
                         ctx->root = xstrdup("/run/ocirt");
                 } else {
                         const char *x = getenv("XDG_RUNTIME_DIR");

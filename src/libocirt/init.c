@@ -193,12 +193,24 @@ enter_cwd(struct container *c, ocirt_error **err)
         const char *cwd = c->spec->process->cwd;
 
         if (chdir(cwd) == 0)
-                return 0;
+                goto check;
         if (errno != ENOENT)
                 return ocirt_fail_at(err, errno, c->config_path, NULL, "chdir to .process.cwd '%s'", cwd);
         /* We are inside the pivoted root: a plain mkdir -p cannot reach the host. */
         if (mkdir_p(cwd, 0755) < 0 || chdir(cwd) < 0)
                 return ocirt_fail_at(err, errno, c->config_path, NULL, "create .process.cwd '%s'", cwd);
+check:
+        /* A cwd such as /proc/self/fd/N could name a directory of the host through an fd the init
+         * still holds (CVE-2024-21626); the kernel's getcwd() then starts with "(unreachable)". */
+        {
+                char buf[4096];
+                long n = syscall(SYS_getcwd, buf, sizeof buf);
+                if (n < 0 && errno != ERANGE && errno != ENAMETOOLONG)
+                        return ocirt_fail_at(err, errno, c->config_path, NULL, "check .process.cwd '%s'", cwd);
+                if (n > 0 && buf[0] != '/')
+                        return ocirt_fail_at(err, EPERM, c->config_path, "use a directory inside the container",
+                                             ".process.cwd '%s' is outside the container's root", cwd);
+        }
         return 0;
 }
 
@@ -225,9 +237,26 @@ static char **
 build_env(struct container *c)
 {
         char **env = strv_copy(c->spec->process->env);
+        const char *lf = getenv("LISTEN_FDS");
+        int n;
 
         if (!env_get(env, "PATH"))
                 strv_push(&env, "PATH=" DEFAULT_PATH);
+        /* Socket activation, as runc does: the runtime was given LISTEN_FDS fds from 3 on and passes
+         * them with --preserve-fds; the program is their listener now (LISTEN_PID is checked by
+         * sd_listen_fds()). Only as many as are really passed. */
+        if (c->preserve_fds > 0 && lf && parse_int(lf, &n) >= 0 && n > 0 && !env_get(env, "LISTEN_FDS")) {
+                _cleanup_free_ char *a = xasprintf("LISTEN_FDS=%d", n < c->preserve_fds ? n : c->preserve_fds);
+                _cleanup_free_ char *b = xasprintf("LISTEN_PID=%d", (int) getpid());
+                const char *names = getenv("LISTEN_FDNAMES");
+
+                strv_push(&env, a);
+                strv_push(&env, b);
+                if (names && !env_get(env, "LISTEN_FDNAMES")) {
+                        _cleanup_free_ char *f = xasprintf("LISTEN_FDNAMES=%s", names);
+                        strv_push(&env, f);
+                }
+        }
         return env;
 }
 
@@ -291,6 +320,21 @@ init_main(struct container *c)
                 CHECK(sync_expect(c->sync_child, SYNC_EARLY_DONE, NULL, NULL, NULL, NULL, &e));
         }
 
+        /* Before the process becomes non-dumpable: its /proc files then belong to the initial
+         * namespace's root, and a rootless init could no longer open oom_score_adj. */
+        if (p->has_oom_score_adj) {
+                char buf[16];
+                int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
+                int r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t) n);
+                if (r < 0) {
+                        _cleanup_free_ char *where = xasprintf("%s: .process.oomScoreAdj", c->config_path);
+                        ocirt_fail_at(&e, -r, where,
+                                      r == -EACCES || r == -EPERM ? "lowering the OOM score needs CAP_SYS_RESOURCE" : NULL,
+                                      "set oom_score_adj to %d", p->oom_score_adj);
+                        init_fail(c, e);
+                }
+        }
+
         /* Nothing in the container may ptrace this process or open its /proc files until exec
          * (CVE-2016-9962). */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
@@ -316,6 +360,7 @@ init_main(struct container *c)
                 CHECK(sync_send(c->sync_child, SYNC_HOOK, 0, -1, &e));
                 CHECK(sync_expect(c->sync_child, SYNC_HOOK_DONE, NULL, NULL, NULL, NULL, &e));
         }
+        CHECK(hooks_create_container(c, &e));
         CHECK(rootfs_pivot(c, rootfd, &e));
         close(rootfd);
         CHECK(procattr_after_pivot(c, &e));
@@ -325,15 +370,6 @@ init_main(struct container *c)
         env = build_env(c);
         CHECK(find_executable(c, env, &exe, &e));
 
-        if (p->has_oom_score_adj) {
-                char buf[16];
-                int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-                int r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t) n);
-                if (r < 0) {
-                        ocirt_fail_at(&e, -r, c->config_path, NULL, "set .process.oomScoreAdj to %d", p->oom_score_adj);
-                        init_fail(c, e);
-                }
-        }
         CHECK(seccomp_prepare(c, &e));
         CHECK(procattr_before_caps(c, &e));
         CHECK(apply_rlimits(c, &e));
@@ -362,11 +398,8 @@ init_main(struct container *c)
         {
                 /* As late as possible, so the runtime's own last syscalls need no rule. */
                 int nfd = -1;
+                /* With a NOTIFY rule, seccomp_load() itself sends the listener fd (SYNC_SECCOMP_FD). */
                 CHECK(seccomp_load(c, &nfd, &e));
-                if (nfd >= 0) {
-                        CHECK(sync_send(c->sync_child, SYNC_SECCOMP_FD, 0, nfd, &e));
-                        close(nfd);
-                }
         }
         execve(exe, p->args, env);
         {

@@ -53,7 +53,7 @@ ocirt_id_validate(const char *id, ocirt_error **err)
 _public_ int
 ocirt_spec_generate(ocirt_ctx *ctx, unsigned flags, char **ret_json, ocirt_error **err)
 {
-        *ret_json = spec_default_json(flags & OCIRT_SPEC_ROOTLESS, geteuid(), getegid());
+        *ret_json = spec_default_json_flags(flags, geteuid(), getegid());
         return 0;
 }
 
@@ -363,11 +363,12 @@ poststart(ocirt_ctx *ctx, int dirfd, const char *id, ocirt_error **err)
         return r;
 }
 
+/* After a foreground run: a whole delete (cgroup, helpers, poststop hooks), not just the state dir. */
 static int
 remove_state_quietly(ocirt_ctx *ctx, const char *id)
 {
         _cleanup_error_ ocirt_error *e = NULL;
-        return state_dir_remove(ctx, id, &e);
+        return ocirt_container_delete(ctx, id, OCIRT_DELETE_FORCE, &e);
 }
 
 _public_ int
@@ -607,6 +608,13 @@ ocirt_container_delete(ocirt_ctx *ctx, const char *id, unsigned flags, ocirt_err
         int r;
 
         r = load(ctx, id, &dirfd, &st, &status, err);
+        if (r == -ENOENT && (flags & OCIRT_DELETE_FORCE) && err && *err) {
+                /* As runc: forcing the delete of a container that does not exist is not an error
+                 * (podman calls it after every failed create). */
+                *err = ocirt_error_free(*err);
+                r = 0;
+                goto out;
+        }
         if (r < 0)
                 goto out;
         if (status != STATUS_STOPPED) {
@@ -684,8 +692,11 @@ ocirt_container_list(ocirt_ctx *ctx, ocirt_state_info **ret_list, size_t *ret_n,
                 if (fd < 0)
                         continue;
                 /* No lock: state.json is replaced atomically, and list must not wait behind a create. */
-                if (state_read(fd, de->d_name, &st, NULL) == 0)
+                if (state_read(fd, de->d_name, &st, NULL) == 0) {
                         status = state_status(fd, &st);
+                        if (status == STATUS_RUNNING && cgroup_is_paused(ctx, &st))
+                                status = STATUS_PAUSED;
+                }
                 list = xrealloc(list, (n + 1) * sizeof *list);
                 list[n] = (ocirt_state_info){
                         .id = xstrdup(de->d_name),

@@ -58,7 +58,9 @@ ns_plan(struct container *c, ocirt_error **err)
 
         /* A normal user without a user namespace in the config still gets a container: add one that
          * maps the caller to 0, as crun does (runc refuses; users and tools expect crun's way). */
-        if (c->rootless && !c->new_ns[SPEC_NS_USER] && c->join_fd[SPEC_NS_USER] < 0) {
+        /* Not for uid 0 of a user namespace (rootless podman's): the container lives in that one, as
+         * with crun. */
+        if (c->rootless && c->host_uid != 0 && !c->new_ns[SPEC_NS_USER] && c->join_fd[SPEC_NS_USER] < 0) {
                 log_debug(c->ctx, "no user namespace in the config: adding one that maps uid %u to 0",
                           (unsigned) c->host_uid);
                 c->new_ns[SPEC_NS_USER] = true;

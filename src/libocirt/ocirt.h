@@ -66,6 +66,7 @@ OCIRT_PUBLIC void ocirt_ctx_set_rootless(ocirt_ctx *ctx, int rootless);
 /* ---- spec ---- */
 enum {
         OCIRT_SPEC_ROOTLESS = 1 << 0,
+        OCIRT_SPEC_USERNS_SINGLE = 1 << 1, /* rootless: map only the caller, not its subordinate ids too */
 };
 /* A default config.json as text (caller frees). */
 OCIRT_PUBLIC int ocirt_spec_generate(ocirt_ctx *ctx, unsigned flags, char **ret_json, ocirt_error **err);
@@ -87,6 +88,18 @@ typedef struct ocirt_create_options {
         const char *console_socket; /* NULL or an AF_UNIX socket that receives the pty master */
         int preserve_fds;           /* pass fds 3 .. 3+N-1 to the container */
         unsigned flags;             /* OCIRT_CREATE_*, OCIRT_RUN_* */
+        /* Rootless helpers (issue 5). All NULL/0: none of them runs, and the annotations
+         * org.ocirt.network, org.ocirt.network.publish, org.ocirt.network.allow-host-loopback,
+         * org.ocirt.overlay, org.ocirt.overlay.layers and org.ocirt.overlay.keep in config.json
+         * decide (ocirt-create(1)). */
+        const char *network;               /* NULL (the config decides), "none", "host", "slirp4netns" */
+        const char *const *publish;        /* slirp4netns: "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]" */
+        size_t n_publish;
+        int allow_host_loopback;           /* slirp4netns: 1 = the host's 127.0.0.1 answers at 10.0.2.2 */
+        const char *overlay;               /* NULL, "fuse" or "kernel": a copy-on-write rootfs */
+        const char *const *overlay_layers; /* further read-only layers above root.path, lowest first */
+        size_t n_overlay_layers;
+        const char *overlay_keep_dir;      /* NULL: upper/work in the state (gone at delete); else kept there */
 } ocirt_create_options;
 
 OCIRT_PUBLIC int ocirt_container_create(ocirt_ctx *ctx, const char *id, const ocirt_create_options *opts,
@@ -161,6 +174,40 @@ OCIRT_PUBLIC int ocirt_container_exec(ocirt_ctx *ctx, const char *id, const ocir
                                       int *ret_status, ocirt_error **err);
 /* The OCI features document (features-schema.json) as JSON text; the caller frees it. */
 OCIRT_PUBLIC int ocirt_features_json(ocirt_ctx *ctx, char **ret_json, ocirt_error **err);
+
+/* ---- check (issue 5) ---- */
+/* A rootless preflight of this host for the calling user: user namespaces, subuid/subgid, the
+ * helper programs, /dev/fuse and /dev/net/tun, cgroups, the systemd user session and
+ * XDG_RUNTIME_DIR. Each finding carries the exact command that fixes it. */
+enum ocirt_check_level {
+        OCIRT_CHECK_OK = 0,
+        OCIRT_CHECK_INFO = 1, /* worth knowing, nothing to fix */
+        OCIRT_CHECK_WARN = 2, /* a feature will not work (e.g. --network slirp4netns) */
+        OCIRT_CHECK_FAIL = 3, /* rootless containers (or wide mappings) will not work */
+};
+typedef struct ocirt_check_finding {
+        char *id;      /* stable key: "userns", "subuid", "newuidmap", "xdg-runtime-dir", ... */
+        int level;     /* enum ocirt_check_level */
+        char *summary; /* one line */
+        char *fix;     /* NULL, or the exact command(s) that fix it */
+} ocirt_check_finding;
+/* For the calling user. Returns the number of OCIRT_CHECK_FAIL findings (>= 0). */
+OCIRT_PUBLIC int ocirt_check(ocirt_ctx *ctx, ocirt_check_finding **ret_list, size_t *ret_n, ocirt_error **err);
+OCIRT_PUBLIC void ocirt_check_free(ocirt_check_finding *list, size_t n);
+OCIRT_PUBLIC const char *ocirt_check_level_name(int level); /* "ok", "info", "warning", "fail" */
+
+/* ---- cgroups (issue 6) ---- */
+/* Freeze / thaw every process of a container (v1 freezer, v2 cgroup.freeze); state shows `paused`. */
+OCIRT_PUBLIC int ocirt_container_pause(ocirt_ctx *ctx, const char *id, ocirt_error **err);
+OCIRT_PUBLIC int ocirt_container_resume(ocirt_ctx *ctx, const char *id, ocirt_error **err);
+/* Apply an OCI linux.resources object (JSON text); fields it does not name are left as they are. */
+OCIRT_PUBLIC int ocirt_container_update(ocirt_ctx *ctx, const char *id, const char *resources_json,
+                                        ocirt_error **err);
+/* The pids (host pid namespace) in the container's cgroup; free(*ret_pids). */
+OCIRT_PUBLIC int ocirt_container_pids(ocirt_ctx *ctx, const char *id, pid_t **ret_pids, size_t *ret_n,
+                                      ocirt_error **err);
+/* Resource usage as runc's `events --stats` "data" object (JSON text; caller frees). */
+OCIRT_PUBLIC int ocirt_container_stats(ocirt_ctx *ctx, const char *id, char **ret_json, ocirt_error **err);
 
 /* ---- misc ---- */
 OCIRT_PUBLIC const char *ocirt_version(void);      /* "0.1.0" */

@@ -157,8 +157,14 @@ probe gidmap
 gm=$(awk 'NF == 3 { print $1, $2, $3 }' <<<"$OUT")
 rootless_cfg=$(jq '[.linux.namespaces[] | select(.type == "user")] | length' "$b/config.json")
 if [ "$rootless_cfg" -gt 0 ]; then
-        check_eq "uid_map: 0 <caller uid> 1" "0 $(id -u) 1" "$um"
-        check_eq "gid_map: 0 <caller gid> 1" "0 $(id -g) 1" "$gm"
+        # The caller is container root; `spec --rootless` adds the caller's subordinate range after it
+        # when /etc/subuid has one (newuidmap writes those maps).
+        check_eq "uid_map: first line 0 <caller uid> 1" "0 $(id -u) 1" "$(head -n1 <<<"$um")"
+        check_eq "gid_map: first line 0 <caller gid> 1" "0 $(id -g) 1" "$(head -n1 <<<"$gm")"
+        check_eq "uid_map: as in the config" \
+                "$(jq -r '.linux.uidMappings[] | "\(.containerID) \(.hostID) \(.size)"' "$b/config.json")" "$um"
+        check_eq "gid_map: as in the config" \
+                "$(jq -r '.linux.gidMappings[] | "\(.containerID) \(.hostID) \(.size)"' "$b/config.json")" "$gm"
 else
         check_eq "uid_map: the initial namespace's" "0 0 4294967295" "$um"
         check_eq "gid_map: the initial namespace's" "0 0 4294967295" "$gm"

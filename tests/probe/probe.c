@@ -16,15 +16,18 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -717,6 +720,140 @@ cmd_echo(_unused_ int argc, _unused_ char **argv)
         return 0;
 }
 
+
+/* ---- issue 3: personality, scheduler, I/O priority, memory policy, seccomp syscalls ---- */
+
+static int
+cmd_personality(_unused_ int argc, _unused_ char **argv)
+{
+        long p = syscall(SYS_personality, 0xffffffffUL);
+
+        if (p < 0)
+                die_errno(errno, "personality");
+        printf("personality=0x%lx\n", (unsigned long) p);
+        return 0;
+}
+
+static int
+cmd_sched(_unused_ int argc, _unused_ char **argv)
+{
+        struct {
+                uint32_t size, policy;
+                uint64_t flags;
+                int32_t nice;
+                uint32_t priority;
+                uint64_t runtime, deadline, period;
+                uint32_t util_min, util_max;
+        } a = { 0 };
+
+        if (syscall(SYS_sched_getattr, 0, &a, sizeof a, 0) < 0)
+                die_errno(errno, "sched_getattr");
+        printf("policy=%u flags=0x%llx nice=%d priority=%u runtime=%llu deadline=%llu period=%llu\n", a.policy,
+               (unsigned long long) a.flags, a.nice, a.priority, (unsigned long long) a.runtime,
+               (unsigned long long) a.deadline, (unsigned long long) a.period);
+        return 0;
+}
+
+static int
+cmd_ioprio(_unused_ int argc, _unused_ char **argv)
+{
+        long v = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+
+        if (v < 0)
+                die_errno(errno, "ioprio_get");
+        printf("class=%ld priority=%ld\n", (v >> 13) & 7, v & 0xff);
+        return 0;
+}
+
+static int
+cmd_mempolicy(_unused_ int argc, _unused_ char **argv)
+{
+        unsigned long mask[16] = { 0 };
+        int mode = -1;
+
+        if (syscall(SYS_get_mempolicy, &mode, mask, sizeof mask * 8, NULL, 0) < 0)
+                die_errno(errno, "get_mempolicy");
+        /* The mode with its MPOL_F_* flags, and the first word of the node mask. */
+        printf("mode=%d flags=0x%x nodes=0x%lx\n", mode & 0xff, mode & ~0xff, mask[0]);
+        return 0;
+}
+
+/* Try a few syscalls the seccomp tests filter on; print each result as NAME=ok|ENAME. */
+static int
+cmd_try(int argc, char **argv)
+{
+        for (int i = 1; i < argc; i++) {
+                const char *w = argv[i];
+                long r;
+
+                if (strcmp(w, "getpid") == 0)
+                        r = syscall(SYS_getpid);
+                else if (strncmp(w, "mkdir:", 6) == 0)
+                        r = mkdir(w + 6, 0755);
+                else if (strncmp(w, "umask:", 6) == 0)
+                        r = syscall(SYS_umask, strtol(w + 6, NULL, 8));
+                else if (strncmp(w, "personality:", 12) == 0)
+                        r = syscall(SYS_personality, strtoul(w + 12, NULL, 0));
+                else if (strcmp(w, "getppid") == 0)
+                        r = syscall(SYS_getppid);
+                else
+                        die("try: unknown '%s' (getpid, getppid, mkdir:PATH, umask:OCTAL, personality:N)", w);
+                printf("%s=%s\n", w, r < 0 ? errno_name(errno) : "ok");
+                fflush(stdout);
+        }
+        return 0;
+}
+
+/* "alloc MB": allocate and touch MB mebibytes, one page at a time, then print allocated=MB. Used to
+ * show a memory limit: exec it as the container's init so the OOM kill is the container's status. */
+static int
+cmd_alloc(_unused_ int argc, char **argv)
+{
+        long mb = atol(argv[1]);
+        long page = sysconf(_SC_PAGESIZE);
+
+        for (long i = 0; i < mb; i++) {
+                char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                if (p == MAP_FAILED)
+                        die_errno(errno, "mmap after %ld MB", i);
+                for (long off = 0; off < (1 << 20); off += page)
+                        p[off] = 1;
+        }
+        printf("allocated=%ld\n", mb);
+        return 0;
+}
+
+/* "forks N": start N children that sleep 5 s, print forked=K (and errno=NAME when one failed), then
+ * kill them. Shows a pids limit without a shell fork bomb. */
+static int
+cmd_forks(_unused_ int argc, char **argv)
+{
+        long n = atol(argv[1]), k = 0;
+        pid_t pids[4096];
+        int e = 0;
+
+        if (n > 4096)
+                n = 4096;
+        for (; k < n; k++) {
+                pid_t p = fork();
+                if (p < 0) {
+                        e = errno;
+                        break;
+                }
+                if (p == 0) {
+                        sleep(5);
+                        _exit(0);
+                }
+                pids[k] = p;
+        }
+        printf("forked=%ld%s%s\n", k, e ? " errno=" : "", e == EAGAIN ? "EAGAIN" : e ? strerror(e) : "");
+        for (long i = 0; i < k; i++)
+                kill(pids[i], SIGKILL);
+        while (wait(NULL) > 0)
+                ;
+        return 0;
+}
+
 static int cmd_help(int argc, char **argv);
 
 static const struct command {
@@ -752,7 +889,14 @@ static const struct command {
         { "ns", 0, 0, cmd_ns, "NAME=type:[inode] for each /proc/self/ns entry" },
         { "signal-wait", 0, 1, cmd_signal_wait, "[READY_FILE]: wait for SIGTERM/SIGINT, print its name" },
         { "echo", 0, -1, cmd_echo, "ARGS...: print them" },
+        { "alloc", 1, 1, cmd_alloc, "MB: allocate and touch MB mebibytes, print allocated=MB" },
+        { "forks", 1, 1, cmd_forks, "N: fork N sleeping children, print forked=K [errno=E]" },
         { "help", 0, 0, cmd_help, "this list" },
+        { "personality", 0, 0, cmd_personality, "personality=0xN (the execution domain and flags)" },
+        { "sched", 0, 0, cmd_sched, "policy= flags= nice= priority= runtime= deadline= period=" },
+        { "ioprio", 0, 0, cmd_ioprio, "class= priority=" },
+        { "mempolicy", 0, 0, cmd_mempolicy, "mode= flags= nodes=0xMASK" },
+        { "try", 1, -1, cmd_try, "SYSCALL...: getpid getppid mkdir:PATH umask:OCTAL personality:N -> NAME=ok|ENAME" },
 };
 
 static int

@@ -7,9 +7,11 @@
  * never comes here: the child writes that itself (userns.c). */
 #include "config.h"
 
+
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -301,6 +303,11 @@ failure_hint(enum helper_tool t, const char *path)
 {
         bool su, caps;
 
+        /* A runtime started under no_new_privs (a seccomp sandbox, a CI job in a container) cannot
+         * gain what a setuid helper needs: the helper then fails with EPERM whatever the ranges. */
+        if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
+                return xstrdup("this process runs with no_new_privs, so the setuid newuidmap/newgidmap cannot "
+                               "work here: map only your own uid and gid (ocirt spec --rootless --userns single)");
         if (path && !uidmap_tool_privileged(path, &su, &caps))
                 return xasprintf("%s has neither the setuid bit nor file capabilities: sudo chmod u+s %s "
                                  "(or: sudo setcap cap_set%sid+ep %s)",

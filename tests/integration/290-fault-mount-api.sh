@@ -41,6 +41,11 @@ ln -s ../../../../.. "$rootfs/evil2"
 marker=ocirt-fault-$$-$RANDOM
 
 b=$(new_bundle)
+# The shim installs its filter under no_new_privs, which disables the setuid newuidmap: map only our own
+# ids (the mount fallbacks are what this tests).
+is_root || cfg "$b" '.linux.uidMappings = [{"containerID":0,"hostID":$u,"size":1}]
+                     | .linux.gidMappings = [{"containerID":0,"hostID":$g,"size":1}]' \
+        --argjson u "$(id -u)" --argjson g "$(id -g)"
 mkdir -p "$b/data"
 echo data >"$b/data/f"
 cfg "$b" '.root.path = $r | .mounts += [

@@ -42,7 +42,6 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* /proc/PID/ns names, user first: the others are owned by it and need its capabilities. */
 static const struct {
@@ -347,16 +346,6 @@ set_affinity(pid_t pid, const char *list, const char *where, ocirt_error **err)
 
 /* ---- Runs in: the exec'd process, after it joined every namespace ---- */
 
-static const char *
-env_get(char **env, const char *name)
-{
-        size_t n = strlen(name);
-
-        for (size_t i = 0; env && env[i]; i++)
-                if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
-                        return env[i] + n + 1;
-        return NULL;
-}
 
 /* HOME from the container's /etc/passwd, "/" when the user has no entry (runc's rule). */
 static char *
@@ -395,41 +384,7 @@ build_env(const struct spec_process *p)
         return env;
 }
 
-static bool
-is_executable(const char *p)
-{
-        struct stat st;
 
-        return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
-}
-
-/* With the words runc uses: podman tells "not found" (exit 127) from other errors by them. */
-static int
-find_executable(const char *where, const char *name, char **env, char **ret, ocirt_error **err)
-{
-        _cleanup_free_ char *path = NULL;
-
-        if (strchr(name, '/')) {
-                struct stat st;
-
-                if (stat(name, &st) < 0)
-                        return ocirt_fail_at(err, errno, where, NULL, "exec: '%s'", name);
-                if (S_ISDIR(st.st_mode))
-                        return ocirt_fail_at(err, EACCES, where, NULL, "exec: '%s' is a directory", name);
-                *ret = xstrdup(name);
-                return 0;
-        }
-        path = xstrdup(env_get(env, "PATH") ?: DEFAULT_PATH);
-        for (char *save = NULL, *d = strtok_r(path, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-                _cleanup_free_ char *cand = xasprintf("%s/%s", *d ? d : ".", name);
-                if (is_executable(cand)) {
-                        *ret = TAKE_PTR(cand);
-                        return 0;
-                }
-        }
-        return ocirt_fail_at(err, ENOENT, where, "check the command and the PATH in the process's env",
-                             "exec: '%s': executable file not found in $PATH", name);
-}
 
 /* The pty in the container's own devpts: the slave becomes the controlling terminal and stdio, the
  * master goes to the runtime. */
@@ -717,25 +672,6 @@ on_msg(void *userdata, const struct sync_msg *m, int fd, ocirt_error **err)
         }
 }
 
-static int
-write_pid_file(const char *path, pid_t pid, ocirt_error **err)
-{
-        _cleanup_free_ char *dir = xstrdup(path), *data = xasprintf("%d", (int) pid);
-        _cleanup_close_ int dfd = -1;
-        char *slash = strrchr(dir, '/');
-        const char *name = slash ? slash + 1 : path;
-        int r;
-
-        if (slash)
-                *slash = '\0';
-        dfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0)
-                return ocirt_fail_at(err, errno, "--pid-file", NULL, "open the directory of '%s'", path);
-        r = write_file_atomic_at(dfd, name, data, strlen(data), 0644);
-        if (r < 0)
-                return ocirt_fail_at(err, -r, "--pid-file", NULL, "write '%s'", path);
-        return 0;
-}
 
 static int
 check_status(ocirt_ctx *ctx, int dirfd, const char *id, const struct state *st, ocirt_error **err)

@@ -24,7 +24,6 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Runs in: the container init (or the intermediate process). */
 _noreturn_ void
@@ -137,55 +136,8 @@ set_time_offsets(struct container *c, ocirt_error **err)
         return 0;
 }
 
-static const char *
-env_get(char **env, const char *name)
-{
-        size_t n = strlen(name);
 
-        for (size_t i = 0; env && env[i]; i++)
-                if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
-                        return env[i] + n + 1;
-        return NULL;
-}
 
-static bool
-is_executable(const char *p)
-{
-        struct stat st;
-
-        return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
-}
-
-/* execvp()'s lookup, done before waiting for `start` so that create reports a missing executable,
- * with the words runc uses (podman classifies errors by them). */
-static int
-find_executable(struct container *c, char **env, char **ret, ocirt_error **err)
-{
-        const char *name = c->spec->process->args[0];
-        _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", c->config_path);
-        _cleanup_free_ char *path = NULL;
-
-        if (strchr(name, '/')) {
-                struct stat st;
-
-                if (stat(name, &st) < 0)
-                        return ocirt_fail_at(err, errno, where, NULL, "exec: '%s'", name);
-                if (S_ISDIR(st.st_mode))
-                        return ocirt_fail_at(err, EACCES, where, NULL, "exec: '%s' is a directory", name);
-                *ret = xstrdup(name);
-                return 0;
-        }
-        path = xstrdup(env_get(env, "PATH") ?: DEFAULT_PATH);
-        for (char *save = NULL, *d = strtok_r(path, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-                _cleanup_free_ char *cand = xasprintf("%s/%s", *d ? d : ".", name);
-                if (is_executable(cand)) {
-                        *ret = TAKE_PTR(cand);
-                        return 0;
-                }
-        }
-        return ocirt_fail_at(err, ENOENT, where, "check process.args and the PATH in process.env",
-                             "exec: '%s': executable file not found in $PATH", name);
-}
 
 static int
 enter_cwd(struct container *c, ocirt_error **err)
@@ -368,7 +320,11 @@ init_main(struct container *c)
 
         CHECK(enter_cwd(c, &e));
         env = build_env(c);
-        CHECK(find_executable(c, env, &exe, &e));
+        {
+                /* Before waiting for `start`, so that create reports a missing executable. */
+                _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", c->config_path);
+                CHECK(find_executable(where, p->args[0], env, &exe, &e));
+        }
 
         CHECK(seccomp_prepare(c, &e));
         CHECK(procattr_before_caps(c, &e));

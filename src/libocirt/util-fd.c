@@ -180,3 +180,23 @@ close_fds_from(int from, const int *keep, size_t n_keep)
         }
         return 0;
 }
+
+int
+write_pid_file(const char *path, pid_t pid, ocirt_error **err)
+{
+        _cleanup_free_ char *dir = xstrdup(path), *data = xasprintf("%d", (int) pid);
+        _cleanup_close_ int dfd = -1;
+        char *slash = strrchr(dir, '/');
+        const char *name = slash ? slash + 1 : path;
+        int r;
+
+        if (slash)
+                *slash = '\0';
+        dfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return ocirt_fail_at(err, errno, "--pid-file", NULL, "open the directory of '%s'", path);
+        r = write_file_atomic_at(dfd, name, data, strlen(data), 0644);
+        if (r < 0)
+                return ocirt_fail_at(err, -r, "--pid-file", NULL, "write '%s'", path);
+        return 0;
+}

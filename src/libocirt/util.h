@@ -37,6 +37,15 @@ int cloexec_fds_from(int from);
 int fd_set_cloexec(int fd, bool on);
 int fd_set_nonblock(int fd, bool on);
 
+/* util-fd.c: write a pid file atomically (errors name --pid-file). */
+int write_pid_file(const char *path, pid_t pid, ocirt_error **err);
+
+/* util-exec.c: execvp()'s lookup, with the words runc uses (podman tells "not found", exit 127,
+ * from other errors by them). `where` names the config path or flag for errors. */
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+const char *env_get(char **env, const char *name);
+int find_executable(const char *where, const char *name, char **env, char **ret, ocirt_error **err);
+
 /* util-fs.c */
 int mkdir_p(const char *path, mode_t mode);
 /* Remove a directory tree without crossing mount points or following symlinks. */

@@ -117,6 +117,8 @@ int pathres_open(int rootfd, const char *path, unsigned flags, int *ret_fd, ocir
 
 /* terminal.c */
 int terminal_setup_child(struct container *c, int rootfd, ocirt_error **err); /* init: pty, ctty */
+int terminal_open_slave(int master, const struct spec_process *p, int *ret_slave, ocirt_error **err);
+int terminal_take(int sync_sock, int master, int slave, ocirt_error **err);
 int terminal_send_console(const char *socket_path, int master, ocirt_error **err);
 
 /* caps.c — Runs in: the container init, as the last steps before exec. */

@@ -392,32 +392,15 @@ static int
 setup_tty(struct exec_run *x, const struct spec_process *p, ocirt_error **err)
 {
         _cleanup_close_ int master = -1, slave = -1;
-        int unlock = 0, r;
+        int r;
 
         master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
         if (master < 0)
                 return ocirt_fail(err, errno, "terminal: open /dev/pts/ptmx in the container");
-        if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
-                return ocirt_fail(err, errno, "unlock the pty");
-        slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-        if (slave < 0)
-                return ocirt_fail(err, errno, "open the pty slave");
-        if (p->has_console_size) {
-                struct winsize ws = { .ws_row = (unsigned short) p->console_height,
-                                      .ws_col = (unsigned short) p->console_width };
-                (void) ioctl(master, TIOCSWINSZ, &ws);
-        }
-        r = sync_send(x->sync_child, SYNC_PTY, 0, master, err);
+        r = terminal_open_slave(master, p, &slave, err);
         if (r < 0)
                 return r;
-        if (setsid() < 0)
-                return ocirt_fail(err, errno, "setsid");
-        if (ioctl(slave, TIOCSCTTY, 0) < 0)
-                return ocirt_fail(err, errno, "make the pty the controlling terminal");
-        for (int fd = 0; fd < 3; fd++)
-                if (dup3(slave, fd, 0) < 0)
-                        return ocirt_fail(err, errno, "pty on fd %d", fd);
-        return 0;
+        return terminal_take(x->sync_child, master, slave, err);
 }
 
 static int

@@ -19,22 +19,15 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
-/* Runs in: the container init, after /dev/pts is mounted, before the pivot. */
+/* Runs in: the container init or an exec'd process. Unlock the pty and open its slave straight
+ * from the master: no /dev/pts/N path lookup that the image could redirect (CVE-2025-52565). */
 int
-terminal_setup_child(struct container *c, int rootfd, ocirt_error **err)
+terminal_open_slave(int master, const struct spec_process *p, int *ret_slave, ocirt_error **err)
 {
-        const struct spec_process *p = c->spec->process;
-        _cleanup_close_ int master = -1, slave = -1;
-        int unlock = 0, r;
+        int unlock = 0, slave;
 
-        master = sys_openat2(rootfd, "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC,
-                             RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
-        if (master < 0)
-                return ocirt_fail_at(err, errno, c->config_path, "mount a devpts on /dev/pts (see 'ocirt spec')",
-                                     "process.terminal: open /dev/pts/ptmx");
         if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
                 return ocirt_fail(err, errno, "unlock the pty");
-        /* The slave straight from the master: no /dev/pts/N path lookup to redirect. */
         slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (slave < 0)
                 return ocirt_fail(err, errno, "open the pty slave");
@@ -43,10 +36,17 @@ terminal_setup_child(struct container *c, int rootfd, ocirt_error **err)
                                       .ws_col = (unsigned short) p->console_width };
                 (void) ioctl(master, TIOCSWINSZ, &ws);
         }
-        r = devices_bind_console(c, rootfd, slave, err);
-        if (r < 0)
-                return r;
-        r = sync_send(c->sync_child, SYNC_PTY, 0, master, err);
+        *ret_slave = slave;
+        return 0;
+}
+
+/* Runs in: the container init or an exec'd process. Hand the master to the runtime (SYNC_PTY),
+ * then make the slave the controlling terminal and stdio. */
+int
+terminal_take(int sync_sock, int master, int slave, ocirt_error **err)
+{
+        int r = sync_send(sync_sock, SYNC_PTY, 0, master, err);
+
         if (r < 0)
                 return r;
         if (setsid() < 0)
@@ -57,6 +57,28 @@ terminal_setup_child(struct container *c, int rootfd, ocirt_error **err)
                 if (dup3(slave, fd, 0) < 0)
                         return ocirt_fail(err, errno, "pty on fd %d", fd);
         return 0;
+}
+
+/* Runs in: the container init, after /dev/pts is mounted, before the pivot. */
+int
+terminal_setup_child(struct container *c, int rootfd, ocirt_error **err)
+{
+        const struct spec_process *p = c->spec->process;
+        _cleanup_close_ int master = -1, slave = -1;
+        int r;
+
+        master = sys_openat2(rootfd, "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC,
+                             RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+        if (master < 0)
+                return ocirt_fail_at(err, errno, c->config_path, "mount a devpts on /dev/pts (see 'ocirt spec')",
+                                     "process.terminal: open /dev/pts/ptmx");
+        r = terminal_open_slave(master, p, &slave, err);
+        if (r < 0)
+                return r;
+        r = devices_bind_console(c, rootfd, slave, err);
+        if (r < 0)
+                return r;
+        return terminal_take(c->sync_child, master, slave, err);
 }
 
 /* Runs in: the runtime. Exactly what conmon and containerd read: one fd in SCM_RIGHTS and a

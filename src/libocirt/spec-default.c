@@ -2,9 +2,10 @@
 /* spec-default.c: the config.json that `ocirt spec [--rootless]` prints, shaped like `runc spec`
  * so bundles move between runtimes unchanged. The rootless variant maps the caller's own uid/gid to
  * 0 and, when the caller has subordinate ids, its first range from 1 on (written by newuidmap; with
- * OCIRT_SPEC_USERNS_SINGLE only the caller, which needs no helper), has no network namespace (a new one would have no connectivity
- * without slirp4netns/pasta), bind-mounts /sys (sysfs cannot be mounted without owning the network
- * namespace) and mounts no cgroup file system (usually not delegated to the user). */
+ * OCIRT_SPEC_USERNS_SINGLE only the caller, which needs no helper), has no network namespace (a
+ * new one would have no connectivity without slirp4netns/pasta), bind-mounts /sys (sysfs cannot be
+ * mounted without owning the network namespace) and mounts no cgroup file system (usually not
+ * delegated to the user). */
 #include "config.h"
 
 #include <jansson.h>
@@ -165,7 +166,6 @@ linux_json(bool rootless, bool single, uid_t uid, gid_t gid)
         json_object_set_new(l, "readonlyPaths", strv_json(readonly));
         return l;
 }
-
 
 char *
 spec_default_json(bool rootless, uid_t uid, gid_t gid)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* spec-validate.c: the MUST rules of config.json that tie several fields together (a hostname
  * needs a UTS namespace, id mappings need a user namespace, ...), checked on the typed model
- * before anything touches the system. Per-field syntax, types and enum names are spec.c's job;
- * what can only be known on the host (does the namespace path exist?) is the runtime's. */
+ * before anything touches the system. Per-field syntax, types and enum names are the parser's job
+ * (spec.c, spec-linux.c, spec-resources.c); what can only be known on the host (does the namespace
+ * path exist?) is the runtime's. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -258,26 +259,18 @@ validate_seccomp(const struct spec *s, ocirt_error **err)
 int
 spec_validate(const struct spec *s, ocirt_error **err)
 {
-        int r;
+        static int (*const rules[])(const struct spec *, ocirt_error **) = {
+                validate_user_ns, validate_mounts, validate_uts, validate_time_ns, validate_sysctl, validate_seccomp,
+        };
 
         assert(s);
         /* A FreeBSD or z/OS config has none of the Linux objects these rules are about. */
         if (s->other_platform)
                 return 0;
-        r = validate_user_ns(s, err);
-        if (r < 0)
-                return r;
-        r = validate_mounts(s, err);
-        if (r < 0)
-                return r;
-        r = validate_uts(s, err);
-        if (r < 0)
-                return r;
-        r = validate_time_ns(s, err);
-        if (r < 0)
-                return r;
-        r = validate_sysctl(s, err);
-        if (r < 0)
-                return r;
-        return validate_seccomp(s, err);
+        for (size_t i = 0; i < ELEMENTSOF(rules); i++) {
+                int r = rules[i](s, err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
 }

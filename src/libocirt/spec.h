@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* spec.h: config.json (OCI runtime spec v1.3, Linux part) as ocirt's own typed structs.
- * spec.c fills them from jansson; spec-validate.c checks the MUST rules. Nothing here touches the
+ * spec.c fills them from jansson (with spec-linux.c and spec-resources.c, on the machinery of
+ * spec-json.c/spec-json.h); spec-validate.c checks the MUST rules. Nothing here touches the
  * system. Optional scalars carry a has_* flag so "unset" and "zero" stay distinct (the spec treats
  * them differently, e.g. oomScoreAdj unset MUST NOT be written). Strings are NULL when absent;
  * arrays are (pointer, count) pairs. */
@@ -366,7 +367,7 @@ spec_freep(struct spec **s)
 /* Semantic checks (spec-validate.c); run by spec_parse(). Errors name "FILE: .json.path". */
 int spec_validate(const struct spec *s, ocirt_error **err);
 
-/* Helpers for the runtime. */
+/* Helpers for the runtime (spec-linux.c: namespaces; spec.c: annotations). */
 const struct spec_namespace *spec_find_ns(const struct spec *s, enum spec_ns_type t);
 const char *spec_ns_name(enum spec_ns_type t); /* "pid", "network", ... */
 int spec_ns_from_name(const char *name);       /* -1 when unknown */

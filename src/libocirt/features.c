@@ -29,7 +29,7 @@ static const char *const mount_options[] = {
         "nomand", "silent", "loud",
 };
 
-/* spec.c's memoryPolicy tables (procattr.c applies them with set_mempolicy). */
+/* spec-linux.c's memoryPolicy tables (procattr.c applies them with set_mempolicy). */
 static const char *const mpol_modes[] = { "MPOL_DEFAULT",   "MPOL_BIND",           "MPOL_INTERLEAVE",
                                           "MPOL_WEIGHTED_INTERLEAVE", "MPOL_PREFERRED", "MPOL_PREFERRED_MANY",
                                           "MPOL_LOCAL" };

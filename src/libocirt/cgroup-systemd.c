@@ -2,16 +2,26 @@
 /* cgroup-systemd.c: the systemd cgroup driver (issue 6), for cgroup v2 hosts that run systemd.
  * The container gets a transient scope (StartTransientUnit over sd-bus, Delegate=yes) in the slice
  * of its cgroupsPath ("slice:prefix:name"; default system.slice for root, user.slice for a user,
- * whose own user manager is asked). systemd makes the cgroup and moves the first process in; the
- * resources are then written into the delegated scope by the cgroupfs code, so both drivers apply
- * them the same way, and pause, ps, kill and stats are the cgroupfs operations on that directory.
- * Delete stops the unit.
+ * whose own user manager is asked). systemd makes the cgroup and moves the first process in.
+ *
+ * Resources: what systemd has a property for (memory max/low/swap, CPU weight and quota, cpuset,
+ * tasks, IO weight, and the same files given in `unified`) goes into the unit as properties, at start
+ * and at `update` (SetUnitProperties). systemd rewrites the files it manages whenever it realizes the
+ * unit again (daemon-reload, any property change), so a limit written only to the file would fall
+ * back to systemd's idea of it. The cgroupfs code then writes ALL resources into the scope as well:
+ * the same values for what systemd knows, and the rest (io.max, hugetlb, rdma, burst, the device
+ * program, other unified files) only that way. One writer stays responsible for every value and its
+ * errors, whichever driver runs. Pause, ps, kill and stats are the cgroupfs operations on the scope.
+ *
+ * org.systemd.property.NAME annotations add property NAME, its value in GVariant text form, as runc
+ * and crun take them. Delete stops the unit.
  *
  * Not for: v1 or hybrid hosts (systemd only manages name=systemd there; cgroup.c uses cgroupfs).
  * Built when sd-bus.h is there (HAVE_SYSTEMD); libsystemd.so.0 is dlopen()ed on first use. */
 #include "config.h"
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -29,7 +39,7 @@
         X(sd_bus_open_user) X(sd_bus_open_system) X(sd_bus_flush_close_unref) X(sd_bus_message_unref) \
         X(sd_bus_message_new_method_call) X(sd_bus_message_append) X(sd_bus_message_open_container) \
         X(sd_bus_message_close_container) X(sd_bus_call) X(sd_bus_error_free) X(sd_bus_call_method)  \
-        X(sd_bus_error_has_name)
+        X(sd_bus_error_has_name) X(sd_bus_message_append_basic) X(sd_bus_message_append_array)
 
 static struct {
 #define FIELD(f) typeof(f) *f;
@@ -87,6 +97,491 @@ bus_open(bool user, sd_bus **ret, ocirt_error **err)
         return 0;
 }
 
+/* ---- unit properties ---- */
+
+#define INFINITY_U64 UINT64_MAX /* systemd's "infinity" for limits and USec values */
+
+/* One property, kept as data until the message is built, so annotations can be checked against
+ * what the config sets. Type is the D-Bus signature: b y n q i u x t d s, "as" or "ay". */
+struct prop {
+        char *name;
+        char sig[3];
+        const char *from; /* the config field it comes from; NULL for an annotation */
+        const char *key;  /* the annotation it comes from */
+        union {
+                uint64_t u; /* y q u t, and b */
+                int64_t i;  /* n i x */
+                double d;
+        } v;
+        char *s;          /* s */
+        char **strv;      /* as */
+        uint8_t *bytes;   /* ay */
+        size_t n_bytes;
+};
+
+struct props {
+        struct prop *v;
+        size_t n;
+};
+
+static struct prop *
+prop_add(struct props *p, const char *name, const char *sig, const char *from)
+{
+        struct prop *q;
+
+        p->v = xrealloc(p->v, (p->n + 1) * sizeof *p->v);
+        q = &p->v[p->n++];
+        *q = (struct prop){ .name = xstrdup(name), .from = from };
+        snprintf(q->sig, sizeof q->sig, "%s", sig);
+        return q;
+}
+
+static void
+prop_u64(struct props *p, const char *name, const char *from, uint64_t v)
+{
+        prop_add(p, name, "t", from)->v.u = v;
+}
+
+static void
+props_done(struct props *p)
+{
+        for (size_t i = 0; i < p->n; i++) {
+                free(p->v[i].name);
+                free(p->v[i].s);
+                strv_free(p->v[i].strv);
+                free(p->v[i].bytes);
+        }
+        free(p->v);
+        *p = (struct props){ 0 };
+}
+
+/* Must match cgroup-fs.c's conversions (runc's): the file and the property hold the same number. */
+static uint64_t
+shares_to_weight(uint64_t shares)
+{
+        if (shares < 2)
+                shares = 2;
+        if (shares > 262144)
+                shares = 262144;
+        return 1 + ((shares - 2) * 9999) / 262142;
+}
+
+/* systemd keeps the quota per second of CPU time and writes quota*period/1s into cpu.max. Rounding
+ * up makes that at least the requested quota (and exact for the usual values). */
+static void
+prop_cpu_max(struct props *p, const char *from, int64_t quota, uint64_t period)
+{
+        uint64_t per_sec = INFINITY_U64;
+
+        if (period == 0)
+                period = 100000;
+        if (quota > 0)
+                per_sec = (uint64_t) (((unsigned __int128) quota * 1000000 + period - 1) / period);
+        prop_u64(p, "CPUQuotaPerSecUSec", from, per_sec);
+        prop_u64(p, "CPUQuotaPeriodUSec", from, period);
+}
+
+/* "0-3,8" -> AllowedCPUs='s bitmask: bit n%8 of byte n/8 is CPU (or node) n. -EINVAL if not a list. */
+static int
+prop_cpu_list(struct props *p, const char *name, const char *from, const char *list)
+{
+        _cleanup_free_ uint8_t *mask = NULL;
+        size_t n = 0;
+        const char *s = list;
+        struct prop *q;
+
+        while (*s && *s != '\n') {
+                unsigned long a, b;
+                char *end;
+                if (*s < '0' || *s > '9')
+                        return -EINVAL;
+                a = b = strtoul(s, &end, 10);
+                if (*end == '-') {
+                        if (end[1] < '0' || end[1] > '9')
+                                return -EINVAL;
+                        b = strtoul(end + 1, &end, 10);
+                }
+                if (b < a || b >= 65536) /* far beyond any NR_CPUS; bounds the array */
+                        return -EINVAL;
+                if (b / 8 + 1 > n) {
+                        mask = xrealloc(mask, b / 8 + 1);
+                        memset(mask + n, 0, b / 8 + 1 - n);
+                        n = b / 8 + 1;
+                }
+                for (unsigned long x = a; x <= b; x++)
+                        mask[x / 8] |= (uint8_t) (1u << (x % 8));
+                s = end;
+                if (*s == ',')
+                        s++;
+                else if (*s && *s != '\n')
+                        return -EINVAL;
+        }
+        q = prop_add(p, name, "ay", from);
+        q->bytes = TAKE_PTR(mask);
+        q->n_bytes = n;
+        return 0;
+}
+
+/* A unified value that systemd also manages: "max" or a number; false for anything else (cgroupfs
+ * writes it and reports what the kernel thinks of it). */
+static bool
+unified_u64(const char *v, uint64_t *ret)
+{
+        _cleanup_free_ char *t = xstrdup(v + strspn(v, " \t\n"));
+        size_t len = strlen(t);
+
+        while (len && strchr(" \t\n", t[len - 1]))
+                t[--len] = '\0';
+        if (streq(t, "max")) {
+                *ret = INFINITY_U64;
+                return true;
+        }
+        return parse_uint64(t, UINT64_MAX - 1, ret) >= 0;
+}
+
+/* The resources systemd has properties for. `tasks`: include TasksMax (not while the runtime itself
+ * sits in the scope, see cgroup_systemd_start). `cpu_max`: the scope's current cpu.max at update,
+ * where a new period alone keeps the quota (as cgroup-fs.c does). */
+static void
+resource_props(const struct spec_resources *r, bool tasks, const char *cpu_max, struct props *p)
+{
+        const struct spec_memory *m = r->memory;
+        const struct spec_cpu *c = r->cpu;
+
+        if (m && m->has_limit)
+                prop_u64(p, "MemoryMax", ".linux.resources.memory.limit", m->limit < 0 ? INFINITY_U64 : (uint64_t) m->limit);
+        if (m && m->has_reservation)
+                prop_u64(p, "MemoryLow", ".linux.resources.memory.reservation",
+                         m->reservation < 0 ? INFINITY_U64 : (uint64_t) m->reservation);
+        /* OCI's swap is memory+swap; MemorySwapMax is the swap alone. cgroup-fs.c rejects the
+         * combinations left out here. */
+        if (m && m->has_swap && (m->swap < 0 || (m->has_limit && m->limit >= 0 && m->swap >= m->limit)))
+                prop_u64(p, "MemorySwapMax", ".linux.resources.memory.swap",
+                         m->swap < 0 ? INFINITY_U64 : (uint64_t) (m->swap - m->limit));
+        if (c && c->has_shares && c->shares)
+                prop_u64(p, "CPUWeight", ".linux.resources.cpu.shares", shares_to_weight(c->shares));
+        if (c && (c->has_quota || c->has_period)) {
+                char q[32];
+                uint64_t period;
+                if (cpu_max && sscanf(cpu_max, "%31s %" SCNu64, q, &period) == 2)
+                        prop_cpu_max(p, ".linux.resources.cpu.quota", streq(q, "max") ? -1 : strtoll(q, NULL, 10), period);
+                else
+                        prop_cpu_max(p, ".linux.resources.cpu.quota", c->has_quota ? c->quota : -1,
+                                     c->has_period ? c->period : 0);
+        }
+        if (c && c->cpus)
+                (void) prop_cpu_list(p, "AllowedCPUs", ".linux.resources.cpu.cpus", c->cpus);
+        if (c && c->mems)
+                (void) prop_cpu_list(p, "AllowedMemoryNodes", ".linux.resources.cpu.mems", c->mems);
+        if (tasks && r->has_pids)
+                prop_u64(p, "TasksMax", ".linux.resources.pids.limit",
+                         r->pids_limit > 0 ? (uint64_t) r->pids_limit : INFINITY_U64);
+        /* systemd also writes io.bfq.weight from IOWeight, by its own curve: on a BFQ disk that file
+         * may differ from the v1 weight cgroup-fs.c writes there, once systemd realizes the unit again. */
+        if (r->block_io && r->block_io->has_weight && r->block_io->weight >= 10 && r->block_io->weight <= 1000)
+                prop_u64(p, "IOWeight", ".linux.resources.blockIO.weight", 1 + ((uint64_t) r->block_io->weight - 10) * 9999 / 990);
+
+        /* unified is written last by cgroup-fs.c, so it wins there; last in the message wins here. */
+        static const struct {
+                const char *file, *prop;
+        } map[] = {
+                { "memory.min", "MemoryMin" },       { "memory.low", "MemoryLow" }, { "memory.high", "MemoryHigh" },
+                { "memory.max", "MemoryMax" },       { "memory.swap.max", "MemorySwapMax" },
+                { "pids.max", "TasksMax" },          { "cpu.weight", "CPUWeight" },
+        };
+        for (size_t i = 0; i < r->n_unified; i++) {
+                const char *k = r->unified[i].key, *v = r->unified[i].value;
+                uint64_t n;
+                if (streq(k, "cpu.max")) {
+                        char q[32];
+                        uint64_t period = 100000;
+                        if (sscanf(v, "%31s %" SCNu64, q, &period) >= 1 && unified_u64(q, &n))
+                                prop_cpu_max(p, ".linux.resources.unified", n == INFINITY_U64 || n > INT64_MAX ? -1 : (int64_t) n, period);
+                        continue;
+                }
+                for (size_t j = 0; j < ELEMENTSOF(map); j++)
+                        if (streq(k, map[j].file) && unified_u64(v, &n) && (tasks || !streq(k, "pids.max")))
+                                prop_u64(p, map[j].prop, ".linux.resources.unified", n);
+        }
+}
+
+/* ---- org.systemd.property.* annotations: a subset of the GVariant text format ---- */
+
+#define ANNOTATION_PREFIX "org.systemd.property."
+#define ANNOTATION_FORMS                                                                           \
+        "give a GVariant text value: 'string', true or false, a typed number (uint64 N, int64 N, "  \
+        "uint32 N, int32 N, uint16 N, int16 N, byte N, double X), a bare integer (int32), or a "   \
+        "list of strings ['a', 'b']"
+
+/* A quoted string ('...' or "..." with backslash escapes); *end is set past the closing quote. */
+static int
+parse_quoted(const char *s, char **ret, const char **end)
+{
+        char q = *s++;
+        char *out = xmalloc(strlen(s) + 1), *o = out;
+
+        for (; *s && *s != q; s++) {
+                if (*s == '\\' && s[1])
+                        s++;
+                *o++ = *s;
+        }
+        if (*s != q) {
+                free(out);
+                return -EINVAL;
+        }
+        *o = '\0';
+        *ret = out;
+        *end = s + 1;
+        return 0;
+}
+
+static int
+parse_value(const char *value, struct prop *q)
+{
+        static const struct {
+                const char *word;
+                char sig;
+                bool is_signed;
+                uint64_t max;
+        } types[] = {
+                { "byte", 'y', false, UINT8_MAX },   { "uint16", 'q', false, UINT16_MAX }, { "int16", 'n', true, INT16_MAX },
+                { "uint32", 'u', false, UINT32_MAX }, { "int32", 'i', true, INT32_MAX },   { "uint64", 't', false, UINT64_MAX },
+                { "int64", 'x', true, INT64_MAX },    { "double", 'd', true, 0 },
+        };
+        _cleanup_free_ char *buf = xstrdup(value + strspn(value, " \t"));
+        char *s = buf, *end;
+        size_t len = strlen(s);
+        char sig = 'i'; /* untyped: GVariant's int32 */
+        bool is_signed = true, typed = false;
+        uint64_t max = INT32_MAX;
+
+        while (len && strchr(" \t\n", s[len - 1]))
+                s[--len] = '\0';
+        if (streq(s, "true") || streq(s, "false")) {
+                strcpy(q->sig, "b");
+                q->v.u = s[0] == 't';
+                return 0;
+        }
+        if (*s == '\'' || *s == '"') {
+                const char *e;
+                if (parse_quoted(s, &q->s, &e) < 0 || *e)
+                        return -EINVAL;
+                strcpy(q->sig, "s");
+                return 0;
+        }
+        if (startswith(s, "@as "))
+                s += strspn(s + 3, " ") + 3;
+        if (*s == '[') {
+                const char *p = s + 1 + strspn(s + 1, " ");
+                strcpy(q->sig, "as");
+                q->strv = xcalloc(1, sizeof(char *));
+                while (*p != ']') {
+                        _cleanup_free_ char *item = NULL;
+                        if ((*p != '\'' && *p != '"') || parse_quoted(p, &item, &p) < 0)
+                                return -EINVAL;
+                        strv_push(&q->strv, item);
+                        p += strspn(p, " ");
+                        if (*p == ',')
+                                p += 1 + strspn(p + 1, " ");
+                        else if (*p != ']')
+                                return -EINVAL;
+                }
+                return p[1] ? -EINVAL : 0;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(types); i++) {
+                size_t n = strlen(types[i].word);
+                if (strncmp(s, types[i].word, n) == 0 && (s[n] == ' ' || s[n] == '\t')) {
+                        sig = types[i].sig;
+                        is_signed = types[i].is_signed;
+                        max = types[i].max;
+                        typed = true;
+                        s += n + strspn(s + n, " \t");
+                        break;
+                }
+        }
+        if (!*s)
+                return -EINVAL;
+        q->sig[0] = sig;
+        q->sig[1] = '\0';
+        errno = 0;
+        if (sig == 'd' || (!typed && strpbrk(s, ".eE"))) {
+                /* "double X", or a bare number with a fraction or exponent: GVariant makes it a double */
+                q->sig[0] = 'd';
+                q->v.d = strtod(s, &end);
+        } else if (is_signed) {
+                long long v = strtoll(s, &end, 10);
+                if (v > (long long) max || v < -(long long) max - 1)
+                        return -ERANGE;
+                q->v.i = v;
+        } else {
+                if (*s == '-')
+                        return -ERANGE;
+                q->v.u = strtoull(s, &end, 10);
+                if (q->v.u > max)
+                        return -ERANGE;
+        }
+        return errno || *end || end == s ? -EINVAL : 0;
+}
+
+/* runc and crun take NAMESec in seconds for NAMEUSec (e.g. TimeoutStopSec "5"): the same here. */
+static int
+sec_to_usec(struct prop *q)
+{
+        size_t n = strlen(q->name);
+        uint64_t usec;
+
+        if (n < 4 || !streq(q->name + n - 3, "Sec") || q->name[n - 4] < 'a' || q->name[n - 4] > 'z')
+                return 0;
+        switch (q->sig[0]) {
+        case 'y': case 'q': case 'u': case 't':
+                if (q->v.u > UINT64_MAX / 1000000)
+                        return -ERANGE;
+                usec = q->v.u * 1000000;
+                break;
+        case 'n': case 'i': case 'x':
+                if (q->v.i < 0 || (uint64_t) q->v.i > UINT64_MAX / 1000000)
+                        return -ERANGE;
+                usec = (uint64_t) q->v.i * 1000000;
+                break;
+        case 'd':
+                if (!(q->v.d >= 0 && q->v.d < 1.8e13))
+                        return -ERANGE;
+                usec = (uint64_t) (q->v.d * 1e6 + 0.5);
+                break;
+        default:
+                return -EINVAL;
+        }
+        q->name = xrealloc(q->name, n + 2);
+        strcpy(q->name + n - 3, "USec");
+        strcpy(q->sig, "t");
+        q->v.u = usec;
+        return 0;
+}
+
+static bool
+valid_prop_name(const char *s)
+{
+        if (strlen(s) < 3 || s[0] < 'A' || s[0] > 'Z')
+                return false;
+        for (; *s; s++)
+                if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+                        return false;
+        return true;
+}
+
+/* Append the annotations' properties to p, which holds the config's. Nothing is sent on error. */
+static int
+annotation_props(const struct spec *spec, struct props *p, ocirt_error **err)
+{
+        size_t n_config = p->n;
+
+        for (size_t i = 0; i < spec->n_annotations; i++) {
+                const char *key = spec->annotations[i].key, *value = spec->annotations[i].value;
+                const char *name = key + strlen(ANNOTATION_PREFIX);
+                _cleanup_free_ char *where = NULL;
+                struct prop *q;
+
+                if (!startswith(key, ANNOTATION_PREFIX))
+                        continue;
+                where = xasprintf("%s: .annotations[\"%s\"]", spec->path ? spec->path : "config.json", key);
+                if (!valid_prop_name(name))
+                        return ocirt_fail_at(err, EINVAL, where, "name a systemd unit property, e.g. org.systemd.property.TimeoutStopUSec",
+                                             "'%s' is not a systemd property name", name);
+                q = prop_add(p, name, "", NULL);
+                q->key = key;
+                if (parse_value(value, q) < 0)
+                        return ocirt_fail_at(err, EINVAL, where, ANNOTATION_FORMS, "cannot parse '%s' for property %s", value, name);
+                if (sec_to_usec(q) < 0)
+                        return ocirt_fail_at(err, EINVAL, where, "give a number of seconds, e.g. \"5\", or use the USec property",
+                                             "'%s' is not a number of seconds for %s", value, name);
+                /* The driver's own properties: the scope must hold the container and be delegated. */
+                if (streq(q->name, "PIDs") || streq(q->name, "Slice"))
+                        return ocirt_fail_at(err, EINVAL, where, "set the slice with .linux.cgroupsPath (slice:prefix:name)",
+                                             "ocirt sets %s of the container's unit itself", q->name);
+                if (streq(q->name, "Delegate") && !(streq(q->sig, "b") && q->v.u))
+                        return ocirt_fail_at(err, EINVAL, where, "remove the annotation, or make it true",
+                                             "the container's unit must be delegated (Delegate=true)");
+                /* Two values for one limit would leave systemd and the cgroup file disagreeing. */
+                for (size_t j = 0; j < n_config; j++)
+                        if (streq(p->v[j].name, q->name))
+                                return ocirt_fail_at(err, EINVAL, where, "set the limit in one place only",
+                                                     "%s is set from %s too", q->name, p->v[j].from);
+        }
+        return 0;
+}
+
+static int
+append_prop(sd_bus_message *m, const struct prop *q)
+{
+        int r;
+
+        r = sd.sd_bus_message_open_container(m, 'r', "sv");
+        if (r >= 0)
+                r = sd.sd_bus_message_append_basic(m, 's', q->name);
+        if (r >= 0)
+                r = sd.sd_bus_message_open_container(m, 'v', q->sig);
+        if (r < 0)
+                return r;
+        switch (q->sig[0]) {
+        case 'a':
+                if (q->sig[1] == 'y')
+                        r = sd.sd_bus_message_append_array(m, 'y', q->bytes, q->n_bytes);
+                else {
+                        r = sd.sd_bus_message_open_container(m, 'a', "s");
+                        for (size_t i = 0; r >= 0 && q->strv[i]; i++)
+                                r = sd.sd_bus_message_append_basic(m, 's', q->strv[i]);
+                        if (r >= 0)
+                                r = sd.sd_bus_message_close_container(m);
+                }
+                break;
+        case 's':
+                r = sd.sd_bus_message_append_basic(m, 's', q->s);
+                break;
+        case 'b': {
+                int b = q->v.u != 0;
+                r = sd.sd_bus_message_append_basic(m, 'b', &b);
+                break;
+        }
+        case 'y': { uint8_t v = (uint8_t) q->v.u; r = sd.sd_bus_message_append_basic(m, 'y', &v); break; }
+        case 'q': { uint16_t v = (uint16_t) q->v.u; r = sd.sd_bus_message_append_basic(m, 'q', &v); break; }
+        case 'u': { uint32_t v = (uint32_t) q->v.u; r = sd.sd_bus_message_append_basic(m, 'u', &v); break; }
+        case 't': r = sd.sd_bus_message_append_basic(m, 't', &q->v.u); break;
+        case 'n': { int16_t v = (int16_t) q->v.i; r = sd.sd_bus_message_append_basic(m, 'n', &v); break; }
+        case 'i': { int32_t v = (int32_t) q->v.i; r = sd.sd_bus_message_append_basic(m, 'i', &v); break; }
+        case 'x': r = sd.sd_bus_message_append_basic(m, 'x', &q->v.i); break;
+        case 'd': r = sd.sd_bus_message_append_basic(m, 'd', &q->v.d); break;
+        default: r = -EINVAL;
+        }
+        if (r >= 0)
+                r = sd.sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd.sd_bus_message_close_container(m);
+        return r;
+}
+
+static int
+append_props(sd_bus_message *m, const struct props *p)
+{
+        int r = 0;
+        for (size_t i = 0; r >= 0 && i < p->n; i++)
+                r = append_prop(m, &p->v[i]);
+        return r;
+}
+
+static char *
+props_names(const struct props *p)
+{
+        char *s = xstrdup("");
+        for (size_t i = 0; i < p->n; i++) {
+                char *t = xasprintf("%s%s%s", s, i ? " " : "", p->v[i].name);
+                free(s);
+                s = t;
+        }
+        return s;
+}
+
+/* ---- the unit ---- */
+
 /* cgroupsPath "slice:prefix:name" -> unit "prefix-name.scope" in "slice". */
 int
 cgroup_systemd_names(const char *path, const char *id, bool user, char **ret_slice, char **ret_unit)
@@ -111,13 +606,28 @@ cgroup_systemd_names(const char *path, const char *id, bool user, char **ret_sli
 
 /* Start the scope with `pid` in it and wait until the process is there. Returns its cgroup dir. */
 int
-cgroup_systemd_start(ocirt_ctx *ctx, bool user, const char *slice, const char *unit, pid_t pid, char **ret_dir,
-                     ocirt_error **err)
+cgroup_systemd_start(ocirt_ctx *ctx, bool user, const char *slice, const char *unit, pid_t pid,
+                     const struct spec *spec, char **ret_dir, ocirt_error **err)
 {
         _cleanup_(busp) sd_bus *bus = NULL;
         _cleanup_(msgp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(props_done) struct props props = { 0 };
+        _cleanup_free_ char *names = NULL;
+        const struct spec_resources *res = spec->linux_ ? spec->linux_->resources : NULL;
         sd_bus_error e = SD_BUS_ERROR_NULL;
+        size_t n_config;
         int r;
+
+        /* When the runtime itself enters (so that the init is born in the scope), a pids limit would
+         * count it: TasksMax then waits for cgroup_systemd_early, as pids.max does in cgroup.c. */
+        if (res)
+                resource_props(res, pid != getpid(), NULL, &props);
+        n_config = props.n;
+        r = annotation_props(spec, &props, err);
+        if (r < 0)
+                return r;
+        names = props_names(&props);
+        log_debug(ctx, "cgroup: systemd unit %s, properties: %s", unit, names);
 
         r = bus_open(user, &bus, err);
         if (r < 0)
@@ -128,11 +638,14 @@ cgroup_systemd_start(ocirt_ctx *ctx, bool user, const char *slice, const char *u
                 r = sd.sd_bus_message_append(m, "ss", unit, "fail");
         if (r >= 0)
                 r = sd.sd_bus_message_open_container(m, 'a', "(sv)");
+        /* The annotations come last: where they name one of these defaults, systemd takes theirs. */
         if (r >= 0)
                 r = sd.sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)(sv)(sv)(sv)", "Description", "s", "ocirt container",
                                           "Slice", "s", slice, "Delegate", "b", 1, "PIDs", "au", 1, (uint32_t) pid,
                                           "DefaultDependencies", "b", 0, "MemoryAccounting", "b", 1, "CPUAccounting",
                                           "b", 1, "TasksAccounting", "b", 1);
+        if (r >= 0)
+                r = append_props(m, &props);
         if (r >= 0)
                 r = sd.sd_bus_message_close_container(m);
         if (r >= 0)
@@ -141,8 +654,25 @@ cgroup_systemd_start(ocirt_ctx *ctx, bool user, const char *slice, const char *u
                 return ocirt_fail(err, -r, "build the StartTransientUnit message");
         r = sd.sd_bus_call(bus, m, 0, &e, &reply);
         if (r < 0) {
-                int q = ocirt_fail_at(err, -r, "--systemd-cgroup", NULL, "start the transient unit '%s' in '%s': %s", unit,
-                                      slice, e.message ? e.message : strerror(-r));
+                _cleanup_free_ char *msg = xstrdup(e.message ? e.message : strerror(-r)), *where = NULL;
+                size_t len = strlen(msg);
+                int q;
+                if (len && msg[len - 1] == '.')
+                        msg[len - 1] = '\0';
+                /* systemd names the property it refused ("Cannot set property X, ..."): point at its annotation. */
+                for (size_t i = n_config; !where && i < props.n; i++) {
+                        const char *at = strstr(msg, props.v[i].name);
+                        size_t n = strlen(props.v[i].name);
+                        if (at && (at == msg || at[-1] == ' ') && (at[n] == ',' || at[n] == ' ' || !at[n]))
+                                where = xasprintf("%s: .annotations[\"%s\"]", spec->path ? spec->path : "config.json",
+                                                  props.v[i].key);
+                }
+                q = ocirt_fail_at(err, -r, where ? where : "--systemd-cgroup",
+                                  props.n > n_config ? "check the org.systemd.property.* annotations: the name of a "
+                                                       "property of scope units, and the D-Bus type systemd wants for "
+                                                       "it (e.g. 'uint64 N' for the *USec ones)"
+                                                     : NULL,
+                                  "start the transient unit '%s' in '%s': %s", unit, slice, msg);
                 sd.sd_bus_error_free(&e);
                 return q;
         }
@@ -162,6 +692,79 @@ cgroup_systemd_start(ocirt_ctx *ctx, bool user, const char *slice, const char *u
                 usleep(10000);
         }
         return ocirt_fail(err, ETIMEDOUT, "systemd did not move process %d into '%s' within 5 s", (int) pid, unit);
+}
+
+/* SetUnitProperties with runtime=true: kept until reboot, through daemon-reload. */
+static int
+set_props(bool user, const char *unit, const struct props *p, ocirt_error **err)
+{
+        _cleanup_(busp) sd_bus *bus = NULL;
+        _cleanup_(msgp) sd_bus_message *m = NULL, *reply = NULL;
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        int r;
+
+        if (p->n == 0)
+                return 0;
+        r = bus_open(user, &bus, err);
+        if (r < 0)
+                return r;
+        r = sd.sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                           "org.freedesktop.systemd1.Manager", "SetUnitProperties");
+        if (r >= 0)
+                r = sd.sd_bus_message_append(m, "sb", unit, 1);
+        if (r >= 0)
+                r = sd.sd_bus_message_open_container(m, 'a', "(sv)");
+        if (r >= 0)
+                r = append_props(m, p);
+        if (r >= 0)
+                r = sd.sd_bus_message_close_container(m);
+        if (r < 0)
+                return ocirt_fail(err, -r, "build the SetUnitProperties message");
+        r = sd.sd_bus_call(bus, m, 0, &e, &reply);
+        if (r < 0) {
+                _cleanup_free_ char *names = props_names(p);
+                int q = ocirt_fail(err, -r, "set %s of unit '%s': %s", names, unit, e.message ? e.message : strerror(-r));
+                sd.sd_bus_error_free(&e);
+                return q;
+        }
+        return 0;
+}
+
+int
+cgroup_systemd_update(bool user, const char *unit, const char *dir, const struct spec_resources *res,
+                      ocirt_error **err)
+{
+        _cleanup_(props_done) struct props props = { 0 };
+        _cleanup_free_ char *cpu_max = NULL;
+
+        if (!res)
+                return 0;
+        if (dir && res->cpu && (res->cpu->has_quota || res->cpu->has_period)) {
+                _cleanup_free_ char *p = xasprintf("%s/cpu.max", dir);
+                size_t len;
+                (void) read_file_at(AT_FDCWD, p, &cpu_max, &len);
+        }
+        resource_props(res, true, cpu_max, &props);
+        return set_props(user, unit, &props, err);
+}
+
+int
+cgroup_systemd_early(struct container *c, ocirt_error **err)
+{
+        const struct spec_resources *res = c->spec->linux_ ? c->spec->linux_->resources : NULL;
+        const char *unit = NULL;
+        bool user = false;
+
+        for (size_t i = 0; i < c->n_extra; i++) {
+                if (streq(c->extra[i].key, "cgroup.unit"))
+                        unit = c->extra[i].value;
+                else if (streq(c->extra[i].key, "cgroup.user"))
+                        user = streq(c->extra[i].value, "1");
+        }
+        if (!unit || !res || !res->has_pids)
+                return 0;
+        return cgroup_systemd_update(user, unit, NULL, &(struct spec_resources){ .has_pids = true, .pids_limit = res->pids_limit },
+                                     err);
 }
 
 int
@@ -206,10 +809,23 @@ cgroup_systemd_names(const char *path, const char *id, bool user, char **ret_sli
 }
 
 int
-cgroup_systemd_start(ocirt_ctx *ctx, bool user, const char *slice, const char *unit, pid_t pid, char **ret_dir,
-                     ocirt_error **err)
+cgroup_systemd_start(ocirt_ctx *ctx, bool user, const char *slice, const char *unit, pid_t pid,
+                     const struct spec *spec, char **ret_dir, ocirt_error **err)
 {
         return ocirt_fail(err, ENOTSUP, "built without libsystemd");
+}
+
+int
+cgroup_systemd_update(bool user, const char *unit, const char *dir, const struct spec_resources *res,
+                      ocirt_error **err)
+{
+        return 0;
+}
+
+int
+cgroup_systemd_early(struct container *c, ocirt_error **err)
+{
+        return 0;
 }
 
 int

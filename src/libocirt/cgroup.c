@@ -244,7 +244,7 @@ systemd_make(struct container *c, pid_t pid, struct undo *undo, struct cgroup **
                 return ocirt_fail_at(err, EINVAL, where, "use slice:prefix:name, e.g. system.slice:ocirt:c1",
                                      "'%s' is not a systemd cgroup path", l->cgroups_path);
         }
-        r = cgroup_systemd_start(c->ctx, c->rootless, slice, unit, pid, &dir, err);
+        r = cgroup_systemd_start(c->ctx, c->rootless, slice, unit, pid, c->spec, &dir, err);
         if (r < 0)
                 return r;
         u = xmalloc(sizeof *u + strlen(unit) + 1);
@@ -394,7 +394,8 @@ cgroup_early(struct container *c, struct undo *undo, ocirt_error **err)
                         cg = cgroup_from_text(c->ctx, c->extra[i].value);
         if (!cg || !l || !l->resources)
                 return 0;
-        return cgroup_fs_set_pids(cg, l->resources, c->config_path, err);
+        r = cgroup_fs_set_pids(cg, l->resources, c->config_path, err);
+        return r < 0 ? r : cgroup_systemd_early(c, err);
 }
 
 int
@@ -543,6 +544,11 @@ ocirt_container_update(ocirt_ctx *ctx, const char *id, const char *resources_jso
         }
         if (r >= 0)
                 r = l.cg->driver->update(l.cg, s->linux_ ? s->linux_->resources : NULL, "--resources", err);
+        /* systemd's unit properties too, or its next realization (daemon-reload) restores the old ones. */
+        if (r >= 0 && state_get_extra(&l.st, "cgroup.unit"))
+                r = cgroup_systemd_update(streq(strempty(state_get_extra(&l.st, "cgroup.user")), "1"),
+                                          state_get_extra(&l.st, "cgroup.unit"), cgroup_dir_of(l.cg, "unified"),
+                                          s->linux_ ? s->linux_->resources : NULL, err);
         if (r < 0 && !ocirt_error_where(*err))
                 ocirt_wrap(err, "update '%s'", id);
         loaded_done(&l);

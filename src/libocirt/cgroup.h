@@ -64,10 +64,16 @@ int cgroup_fs_set_pids(struct cgroup *cg, const struct spec_resources *res, cons
 /* Apply the config's resources (and its linux.devices as allowed devices) to a made cgroup. */
 int cgroup_fs_apply_create(struct cgroup *cg, struct container *c, ocirt_error **err);
 
-/* cgroup-systemd.c: the systemd driver's own steps (making and removing the scope); the rest is
- * the cgroupfs operations on the scope's directory. */
+/* cgroup-systemd.c: the systemd driver's own steps (making the scope with the resources systemd has
+ * properties for and the org.systemd.property.* annotations, setting them again at update, removing
+ * the scope); the rest is the cgroupfs operations on the scope's directory. */
 bool cgroup_systemd_available(bool user);
 int cgroup_systemd_names(const char *cgroups_path, const char *id, bool user, char **ret_slice, char **ret_unit);
-int cgroup_systemd_start(ocirt_ctx *ctx, bool user, const char *slice, const char *unit, pid_t pid, char **ret_dir,
-                         ocirt_error **err);
+int cgroup_systemd_start(ocirt_ctx *ctx, bool user, const char *slice, const char *unit, pid_t pid,
+                         const struct spec *spec, char **ret_dir, ocirt_error **err);
+/* SetUnitProperties for the resources in res that systemd knows; dir (may be NULL): the scope's cgroup. */
+int cgroup_systemd_update(bool user, const char *unit, const char *dir, const struct spec_resources *res,
+                          ocirt_error **err);
+/* At SYNC_EARLY, once the runtime has left the scope: TasksMax (held back while it was inside). */
+int cgroup_systemd_early(struct container *c, ocirt_error **err);
 int cgroup_systemd_stop(bool user, const char *unit, ocirt_error **err);

@@ -67,7 +67,7 @@ struct container {
         void *hooks;     /* hooks.c */
 
         /* issue 3 (caps.c, seccomp.c): with noNewPrivileges false, loading the seccomp filter needs
-         * CAP_SYS_ADMIN; caps.c keeps it until seccomp_load(), which then sets these final sets
+         * CAP_SYS_ADMIN; caps.c keeps it until seccomp_install(), which then sets these final sets
          * (effective, permitted, inheritable). */
         bool caps_after_seccomp;
         uint64_t caps_final[3];
@@ -133,7 +133,7 @@ struct state;
 
 /* seccomp.c (issue 3). Runs in: the container init. */
 int seccomp_prepare(struct container *c, ocirt_error **err);                  /* before caps are dropped */
-int seccomp_load(struct container *c, int *ret_notify_fd, ocirt_error **err); /* last step before execve */
+int seccomp_install(struct container *c, int *ret_notify_fd, ocirt_error **err); /* last step before execve */
 /* exec: load the container's filter (from its config) in the exec'd process. Runs in: that process. */
 int seccomp_load_spec(const struct spec *s, int *ret_notify_fd, ocirt_error **err);
 /* Runs in: the runtime (create/run or start): pass a notify fd on to listenerPath. */

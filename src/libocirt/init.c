@@ -354,8 +354,8 @@ init_main(struct container *c)
         {
                 /* As late as possible, so the runtime's own last syscalls need no rule. */
                 int nfd = -1;
-                /* With a NOTIFY rule, seccomp_load() itself sends the listener fd (SYNC_SECCOMP_FD). */
-                CHECK(seccomp_load(c, &nfd, &e));
+                /* With a NOTIFY rule, seccomp_install() itself sends the listener fd (SYNC_SECCOMP_FD). */
+                CHECK(seccomp_install(c, &nfd, &e));
         }
         execve(exe, p->args, env);
         {

@@ -74,6 +74,20 @@ is_cgroup1(const char *path)
         return statfs(path, &fs) == 0 && (unsigned long) fs.f_type == 0x27e0eb /* CGROUP_SUPER_MAGIC */;
 }
 
+/* /proc/self/cgroup, read once while cgroup_prepare runs (cgroup_fs_own_cache): the start path
+ * asks for the own cgroup of every hierarchy, and the kernel formats all of them on each read.
+ * Outside it every call reads afresh (a long-lived library user may be moved between calls). */
+static char *own_cache;
+static bool own_cache_on;
+
+void
+cgroup_fs_own_cache(bool on)
+{
+        free(own_cache);
+        own_cache = NULL;
+        own_cache_on = on;
+}
+
 int
 cgroup_fs_own_path(const char *controller, char **ret)
 {
@@ -83,9 +97,14 @@ cgroup_fs_own_path(const char *controller, char **ret)
         char *line, *save = NULL;
         int r;
 
-        r = read_file_at(AT_FDCWD, "/proc/self/cgroup", &buf, &len);
-        if (r < 0)
-                return r;
+        if (!own_cache) {
+                r = read_file_at(AT_FDCWD, "/proc/self/cgroup", &buf, &len);
+                if (r < 0)
+                        return r;
+                if (own_cache_on)
+                        own_cache = xstrdup(buf);
+        } else
+                buf = xstrdup(own_cache);
         for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char *list = strchr(line, ':'), *path;
                 if (!list)
@@ -842,8 +861,15 @@ mkdir_tree(const char *root, const char *path, bool *ret_created)
         struct stat st;
 
         *ret_created = false;
-        if (stat(full, &st) == 0)
+        /* One mkdir in the common case (the parent exists); the walk from the root only when not. */
+        if (mkdir(full, 0755) == 0) {
+                *ret_created = true;
                 return 0;
+        }
+        if (errno == EEXIST && stat(full, &st) == 0 && S_ISDIR(st.st_mode))
+                return 0;
+        if (errno != ENOENT)
+                return -errno;
         if (mkdir_p(full, 0755) < 0)
                 return -errno ? -errno : -EIO;
         *ret_created = true;
@@ -1011,6 +1037,8 @@ fs_enter(struct cgroup *cg, pid_t pid, const char *sub, ocirt_error **err)
                 if (r < 0)
                         return ocirt_fail(err, -r, "move process %d into cgroup '%s'", (int) pid, dir);
         }
+        if (pid == 0 && own_cache)
+                cgroup_fs_own_cache(own_cache_on);
         return 0;
 }
 
@@ -1163,9 +1191,15 @@ fs_kill_all(struct cgroup *cg, int sig)
 static int
 rmdir_tree(const char *dir)
 {
-        _cleanup_closedir_ DIR *d = opendir(dir);
+        _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
 
+        /* The common case is an empty leaf: one rmdir, no listing of its control files. */
+        if (rmdir(dir) == 0 || errno == ENOENT)
+                return 0;
+        if (errno != EBUSY && errno != ENOTEMPTY)
+                return -errno;
+        d = opendir(dir);
         if (!d)
                 return errno == ENOENT ? 0 : -errno;
         while ((de = readdir(d)))

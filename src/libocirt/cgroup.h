@@ -59,6 +59,8 @@ enum cgroup_layout {
 enum cgroup_layout cgroup_fs_layout(void);
 /* The caller's own cgroup in the hierarchy `controller` ("unified" for v2), from /proc/self/cgroup. */
 int cgroup_fs_own_path(const char *controller, char **ret);
+/* Keep /proc/self/cgroup between calls (on) or read it each time (off); either way forget it. */
+void cgroup_fs_own_cache(bool on);
 /* Write pids.max (applied after the init is placed, see cgroup.c). */
 int cgroup_fs_set_pids(struct cgroup *cg, const struct spec_resources *res, const char *where, ocirt_error **err);
 /* Apply the config's resources (and its linux.devices as allowed devices) to a made cgroup. */

@@ -51,6 +51,12 @@ struct container {
         pid_t init_pid;
         int pty_master; /* in the runtime, after SYNC_PTY */
 
+        /* cgroup v2: the container's cgroup directory, for clone3(CLONE_INTO_CGROUP), or -1. */
+        int cgroup_fd;
+        /* The init was born in its cgroup by clone3, so its cgroup namespace (which clone makes
+         * from the parent's cgroup) is unshared by the init itself. */
+        bool cgroupns_unshare;
+
         /* Optional sync points; a subsystem that needs one sets the flag in its *_prepare(). Both cost
          * a round trip, so the plain start path has neither. */
         bool wait_early; /* init stops after its namespaces exist: cgroup, net devices, slirp4netns */
@@ -150,6 +156,8 @@ int procattr_before_exec(struct container *c, ocirt_error **err);  /* init: LSM 
 /* cgroup.c (issue 6). */
 int cgroup_prepare(struct container *c, struct undo *undo, ocirt_error **err); /* runtime, before clone */
 int cgroup_early(struct container *c, struct undo *undo, ocirt_error **err);   /* runtime, SYNC_EARLY */
+/* clone3(CLONE_INTO_CGROUP) was refused: put the runtime into the cgroup before a plain clone. */
+int cgroup_clone_fallback(struct container *c, struct undo *undo, ocirt_error **err);
 int cgroup_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err);
 /* 1: handled (all processes signalled through the cgroup), 0: not possible, caller falls back. */
 int cgroup_kill_all(ocirt_ctx *ctx, const struct state *st, int sig);

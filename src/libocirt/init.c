@@ -266,6 +266,10 @@ init_main(struct container *c)
                 CHECK(map_ids(c, &e));
                 CHECK(ns_join(c, /* user= */ false, &e));
         }
+        if (c->cgroupns_unshare && unshare(CLONE_NEWCGROUP) < 0) {
+                ocirt_fail(&e, errno, "create the cgroup namespace");
+                init_fail(c, e);
+        }
 
         if (c->wait_early) {
                 CHECK(sync_send(c->sync_child, SYNC_EARLY, 0, -1, &e));

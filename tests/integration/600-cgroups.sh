@@ -196,6 +196,12 @@ cfg "$b2" '.linux.resources = {"pids": {"limit": 50}}'
 r run --bundle "$b2" "$ID-ns"
 bad=$(grep -v ':/$' <<<"$OUT")
 check_eq "cgroup namespace: the container sees its own cgroup as / everywhere" "0|" "$RC|$bad"
+if [ $V2 = 1 ]; then
+        # v2: the init is clone3()d into its cgroup; the fallback (the runtime migrates) logs why.
+        r --debug run --bundle "$b2" "$ID-c3"
+        check_eq "v2: the init is born in its cgroup by clone3(CLONE_INTO_CGROUP), no fallback" "0|" \
+                "$RC|$(grep -o 'CLONE_INTO_CGROUP) refused.*' <<<"$ERR")"
+fi
 
 # --- ps ---
 r ps --format json "$ID"

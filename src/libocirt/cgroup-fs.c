@@ -1270,6 +1270,20 @@ flat_keyed(const char *dir, const char *file, uint64_t scale)
         return o;
 }
 
+/* OOM kills so far: "oom_kill N" of memory.oom_control (v1, kernel 4.13) or memory.events (v2). */
+int
+cgroup_fs_oom_kills(const struct cgroup *cg, uint64_t *ret)
+{
+        const char *v1 = cgroup_dir_of(cg, "memory"), *v2 = cgroup_dir_of(cg, V2);
+        json_t *o = v1 ? flat_keyed(v1, "memory.oom_control", 1) : flat_keyed(v2, "memory.events", 1);
+        json_t *n = json_object_get(o, "oom_kill");
+        int r = n ? 0 : -ENOENT;
+
+        *ret = n ? (uint64_t) json_integer_value(n) : 0;
+        json_decref(o);
+        return r;
+}
+
 static json_int_t
 jget(json_t *o, const char *k)
 {

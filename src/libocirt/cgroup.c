@@ -268,6 +268,63 @@ systemd_make(struct container *c, pid_t pid, struct undo *undo, struct cgroup **
         return 0;
 }
 
+/* The host uid of process.user.uid: through the container's own uid mappings, or itself. */
+static bool
+host_uid_of(const struct container *c, uint32_t uid, uid_t *ret)
+{
+        if (!c->new_ns[SPEC_NS_USER]) {
+                *ret = c->join_fd[SPEC_NS_USER] >= 0 ? (uid_t) -1 : uid;
+                return *ret != (uid_t) -1;
+        }
+        for (size_t i = 0; i < c->n_uid_map; i++)
+                if (uid >= c->uid_map[i].container_id && uid - c->uid_map[i].container_id < c->uid_map[i].size) {
+                        *ret = c->uid_map[i].host_id + (uid - c->uid_map[i].container_id);
+                        return true;
+                }
+        return false;
+}
+
+/* config-linux.md "Cgroup ownership": on v2, with a new cgroup namespace and a read-write cgroup
+ * mount at /sys/fs/cgroup, the container's cgroup goes to the host uid of process.user.uid, so
+ * that the container can manage its own subtree (systemd inside, nested runtimes). Only the
+ * directory and the files in /sys/kernel/cgroup/delegate; never on v1, where delegation is not
+ * safe. Best effort: a rootless runtime cannot give a file away, and then the cgroup stays its own. */
+static void
+chown_to_container(struct container *c, const struct cgroup *cg)
+{
+        static const char *const fallback[] = { "cgroup.procs", "cgroup.subtree_control", "cgroup.threads" };
+        const struct spec *s = c->spec;
+        _cleanup_free_ char *list = NULL;
+        _cleanup_close_ int dfd = -1;
+        bool rw = false;
+        size_t len;
+        uid_t uid;
+
+        if (!cg->v2 || cg->n_dirs == 0 || !c->new_ns[SPEC_NS_CGROUP] || c->join_fd[SPEC_NS_CGROUP] >= 0 || !s->process)
+                return;
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                const struct spec_mount *m = &s->mounts[i];
+                if (m->source && streq(m->source, "cgroup") && streq(m->destination, "/sys/fs/cgroup"))
+                        rw = !(m->options && strv_contains(m->options, "ro"));
+        }
+        if (!rw || !host_uid_of(c, s->process->user.uid, &uid))
+                return;
+        dfd = open(cg->dirs[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0 || fchownat(dfd, "", uid, (gid_t) -1, AT_EMPTY_PATH) < 0) {
+                log_debug(c->ctx, "cgroup: cannot give '%s' to uid %u: %s", cg->dirs[0].path, (unsigned) uid,
+                          strerror(errno));
+                return;
+        }
+        if (read_file_at(AT_FDCWD, "/sys/kernel/cgroup/delegate", &list, &len) >= 0) {
+                char *save = NULL;
+                for (char *f = strtok_r(list, "\n", &save); f; f = strtok_r(NULL, "\n", &save))
+                        if (fchownat(dfd, f, uid, (gid_t) -1, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
+                                log_debug(c->ctx, "cgroup: chown %s: %s", f, strerror(errno));
+        } else
+                for (size_t i = 0; i < ELEMENTSOF(fallback); i++)
+                        (void) fchownat(dfd, fallback[i], uid, (gid_t) -1, AT_SYMLINK_NOFOLLOW);
+}
+
 static int
 cgroup_commit(struct container *c, struct cgroup *cg, const char *driver, struct undo *undo)
 {
@@ -277,6 +334,7 @@ cgroup_commit(struct container *c, struct cgroup *cg, const char *driver, struct
         container_set_extra(c, "cgroup.driver", driver);
         container_set_extra(c, "cgroup.path", cg->path ? cg->path : "");
         container_set_extra(c, "cgroup.dirs", dirs);
+        chown_to_container(c, cg);
         return 0;
 }
 
@@ -632,6 +690,24 @@ ocirt_container_stats(ocirt_ctx *ctx, const char *id, char **ret_json, ocirt_err
                 *ret_json = json_dumps(data, JSON_COMPACT);
                 json_decref(data);
         }
+        if (r < 0 && !ocirt_error_where(*err))
+                ocirt_wrap(err, "events '%s'", id);
+        loaded_done(&l);
+        return r;
+}
+
+_public_ int
+ocirt_container_oom_kills(ocirt_ctx *ctx, const char *id, uint64_t *ret_count, ocirt_error **err)
+{
+        struct loaded l;
+        int r;
+
+        *ret_count = 0;
+        r = load(ctx, id, &l, /* need_cgroup= */ true, err);
+        if (r >= 0 && l.status == STATUS_STOPPED)
+                r = ocirt_fail_at(err, EINVAL, id, NULL, "the container is stopped");
+        if (r >= 0 && cgroup_fs_oom_kills(l.cg, ret_count) < 0)
+                r = ocirt_fail_at(err, ENOTSUP, id, NULL, "the container's cgroup has no memory controller");
         if (r < 0 && !ocirt_error_where(*err))
                 ocirt_wrap(err, "events '%s'", id);
         loaded_done(&l);

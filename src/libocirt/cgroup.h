@@ -63,6 +63,8 @@ int cgroup_fs_own_path(const char *controller, char **ret);
 void cgroup_fs_own_cache(bool on);
 /* Write pids.max (applied after the init is placed, see cgroup.c). */
 int cgroup_fs_set_pids(struct cgroup *cg, const struct spec_resources *res, const char *where, ocirt_error **err);
+/* OOM kills in the cgroup so far (-ENOENT: no memory controller). */
+int cgroup_fs_oom_kills(const struct cgroup *cg, uint64_t *ret);
 /* Apply the config's resources (and its linux.devices as allowed devices) to a made cgroup. */
 int cgroup_fs_apply_create(struct cgroup *cg, struct container *c, ocirt_error **err);
 

@@ -903,6 +903,29 @@ gc_stale(const char *const *roots, size_t n_roots)
         }
 }
 
+/* A cgroup that has processes belongs to someone else: another container with the same id under
+ * another --root (the default path is /ocirt/ID), or a shared cgroupsPath. Starting in it would
+ * mix the two, and rolling back or deleting one would kill the other (runc refuses it too). */
+static int
+refuse_populated(struct cgroup *cg, struct container *c, ocirt_error **err)
+{
+        if (cg->created)
+                return 0; /* made just now (on v1: the leaf of at least one hierarchy), so not shared */
+        for (size_t i = 0; i < cg->n_dirs; i++) {
+                _cleanup_free_ char *procs = NULL;
+                if (read_at(cg->dirs[i].path, "cgroup.procs", &procs) < 0 || !*procs)
+                        continue;
+                size_t n = 1;
+                for (const char *p = procs; *p; p++)
+                        n += *p == '\n';
+                return ocirt_fail_at(err, EBUSY, c->config_path,
+                                     "another container (or a --root with the same container id) uses it: pick another "
+                                     "id or .linux.cgroupsPath",
+                                     "cgroup '%s' is not empty: %zu process(es) in it", cg->dirs[i].path, n);
+        }
+        return 0;
+}
+
 static int
 fs_create(struct cgroup *cg, struct container *c, ocirt_error **err)
 {
@@ -993,6 +1016,9 @@ fs_create(struct cgroup *cg, struct container *c, ocirt_error **err)
         } else
                 return ocirt_fail(err, ENOTSUP, "no cgroup file system is mounted at " CGROUP_ROOT);
 
+        r = refuse_populated(cg, c, err);
+        if (r < 0)
+                return r;
         return cgroup_fs_apply_create(cg, c, err);
 }
 
@@ -1229,8 +1255,11 @@ fs_destroy(struct cgroup *cg, ocirt_error **err)
                         return 0;
                 if (r != -EBUSY)
                         return ocirt_fail(err, -r, "remove cgroup '%s'", cg->path ? cg->path : "?");
+                if (cg->no_kill && attempt >= 20)
+                        return ocirt_fail(err, EBUSY, "remove cgroup '%s': processes of another container are in it",
+                                          cg->path ? cg->path : "?");
                 /* Processes left (a container without its own pid namespace, or dying ones). */
-                if (attempt == 0 || attempt % 50 == 49)
+                if (!cg->no_kill && (attempt == 0 || attempt % 50 == 49))
                         (void) fs_kill_all(cg, SIGKILL);
                 usleep(5000);
         }

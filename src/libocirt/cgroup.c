@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/stat.h>
 
 #include "cgroup.h"
@@ -139,11 +140,24 @@ rootless_delegated(void)
         return access(parent, W_OK) == 0 && access(procs, W_OK) == 0;
 }
 
+struct destroy_block {
+        ocirt_ctx *ctx;
+        bool created;
+        char text[];
+};
+
+/* A failed create removes only a cgroup it made, and kills nothing there: its own init is gone
+ * already (undo_kill runs first), and anything else in the cgroup is not this container's. */
 static int
 undo_destroy(void *data, ocirt_error **err)
 {
-        struct { ocirt_ctx *ctx; char text[]; } *d = data;
-        _cleanup_cgroup_ struct cgroup *cg = cgroup_from_text(d->ctx, d->text);
+        struct destroy_block *d = data;
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+
+        if (!d->created)
+                return 0;
+        cg = cgroup_from_text(d->ctx, d->text);
+        cg->no_kill = true;
         return cg->driver->destroy(cg, err);
 }
 
@@ -330,7 +344,14 @@ cgroup_commit(struct container *c, struct cgroup *cg, const char *driver, struct
 {
         _cleanup_free_ char *dirs = dirs_to_text(cg);
 
-        undo_push(undo, "remove the cgroup", undo_destroy, text_block(c->ctx, dirs));
+        {
+                size_t n = strlen(dirs);
+                struct destroy_block *d = xmalloc(sizeof *d + n + 1);
+                d->ctx = c->ctx;
+                d->created = cg->created || strcmp(driver, "systemd") == 0;
+                memcpy(d->text, dirs, n + 1);
+                undo_push(undo, "remove the cgroup", undo_destroy, d);
+        }
         container_set_extra(c, "cgroup.driver", driver);
         container_set_extra(c, "cgroup.path", cg->path ? cg->path : "");
         container_set_extra(c, "cgroup.dirs", dirs);
@@ -388,6 +409,12 @@ prepare(struct container *c, struct undo *undo, ocirt_error **err)
                         if (c->rootless && access(ownprocs, W_OK) < 0) {
                                 container_set_extra(c, "cgroup.driver", "systemd-late");
                                 c->wait_early = true;
+                                /* A cgroup namespace made at clone() would be rooted at the runtime's
+                                 * cgroup: the init unshares it once it is in the scope. */
+                                if (c->clone_flags & CLONE_NEWCGROUP) {
+                                        c->clone_flags &= ~(unsigned long) CLONE_NEWCGROUP;
+                                        c->cgroupns_after_early = true;
+                                }
                                 return 0;
                         }
                         owntext = xasprintf("unified=/sys/fs/cgroup%s\n", streq(own, "/") ? "" : own);

@@ -25,6 +25,7 @@ struct cgroup {
         struct cgroup_dir *dirs;
         size_t n_dirs;
         bool created; /* create made the leaf directories (so destroy removes them) */
+        bool no_kill; /* destroy only removes (a failed create's rollback) */
 };
 
 struct cgroup_driver {

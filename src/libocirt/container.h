@@ -56,6 +56,9 @@ struct container {
         /* The init was born in its cgroup by clone3, so its cgroup namespace (which clone makes
          * from the parent's cgroup) is unshared by the init itself. */
         bool cgroupns_unshare;
+        /* The init is put into its cgroup at SYNC_EARLY (systemd, rootless outside the user
+         * manager's subtree): it unshares its cgroup namespace after that (cgroup.c). */
+        bool cgroupns_after_early;
 
         /* Optional sync points; a subsystem that needs one sets the flag in its *_prepare(). Both cost
          * a round trip, so the plain start path has neither. */

@@ -275,6 +275,10 @@ init_main(struct container *c)
                 CHECK(sync_send(c->sync_child, SYNC_EARLY, 0, -1, &e));
                 CHECK(sync_expect(c->sync_child, SYNC_EARLY_DONE, NULL, NULL, NULL, NULL, &e));
         }
+        if (c->cgroupns_after_early && unshare(CLONE_NEWCGROUP) < 0) {
+                ocirt_fail(&e, errno, "create the cgroup namespace");
+                init_fail(c, e);
+        }
 
         /* Before the process becomes non-dumpable: its /proc files then belong to the initial
          * namespace's root, and a rootless init could no longer open oom_score_adj. */

@@ -225,6 +225,20 @@ if [ $V2 = 1 ]; then
                 "$RC|$(grep -o 'CLONE_INTO_CGROUP) refused.*' <<<"$ERR")"
 fi
 
+# --- the same id under two state roots: the default cgroup /ocirt/ID would be shared ---
+b4=$(new_bundle)
+args "$b4" $P sleep 60
+rf "$b4/out" run --detach --bundle "$b4" "$ID-twin"
+twin=$(pid_of "$ID-twin")
+other=$(mktemp -d "$STATE_ROOT.other.XXXXXX")
+RC=0
+ERR=$(timeout -k 2 20 "$OCIRT_BIN" --root "$other" run --bundle "$b4" "$ID-twin" 2>&1 </dev/null >/dev/null) || RC=$?
+check_eq "the same id under another --root: refused, its cgroup is in use" 1 "$RC"
+check_contains "the error says the cgroup is not empty" "is not empty: 1 process(es)" "$ERR"
+check_eq "and the first container's init was not touched" "running|alive" "$(status_of "$ID-twin")|$([ -d "/proc/$twin" ] && echo alive)"
+rm -rf "$other"
+rm_ctr "$ID-twin"
+
 # --- ps ---
 r ps --format json "$ID"
 check_eq "ps --format json: the init's pid" "[$pid]" "$OUT"

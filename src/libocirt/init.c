@@ -17,6 +17,7 @@
 
 #include "container.h"
 #include "log.h"
+#include "mount.h"
 #include "sync.h"
 #include "util.h"
 
@@ -71,7 +72,8 @@ map_ids(struct container *c, ocirt_error **err)
                 r = sync_send(c->sync_child, SYNC_USERNS, 0, -1, err);
                 if (r < 0)
                         return r;
-                r = sync_expect(c->sync_child, SYNC_MAPS_DONE, NULL, NULL, NULL, NULL, err);
+                /* MAPS_DONE, after the trees of any idmapped mounts (SYNC_IDMAP_FD, see mount.c). */
+                r = mount_idmap_receive(c, err);
                 if (r < 0)
                         return r;
         }

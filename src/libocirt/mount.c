@@ -13,6 +13,8 @@
 #include <linux/magic.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -159,6 +161,13 @@ plan_options(const struct spec_mount *m, struct mount_plan *p)
                 if (strv_contains((char **) sb_flags, o))
                         strv_push(&p->data, o);
         }
+}
+
+/* Created or joined: ns.c closes a join fd once it is joined, so the spec is what tells. */
+static bool
+in_userns(struct container *c)
+{
+        return c->new_ns[SPEC_NS_USER] || spec_find_ns(c->spec, SPEC_NS_USER);
 }
 
 static char *
@@ -546,6 +555,15 @@ build_new_api(const struct job *j, const struct spec_mount *m, char **data, stru
 
 /* ---- idmap / ridmap --------------------------------------------------------------------------- */
 
+/* MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN over the user namespace that owns the filesystem (for the
+ * host's files: the initial one) and over the namespace that holds the mapping, on a tree that is
+ * still detached. Without a user namespace of its own the init has all that and idmaps its trees
+ * itself (apply_idmap). With one it has none of it, so the runtime, when it is root, builds the
+ * idmapped tree of each such bind while the init waits for its maps (mount_idmap_prepare) and sends
+ * it over the sync socket; mount_one() attaches it at its place in the list like any other bind.
+ * A rootless runtime cannot idmap the host's files at all: the init tries (a filesystem that the
+ * container's user namespace owns would work) and says why it cannot. */
+
 static void
 format_map(char *buf, size_t size, const struct spec_idmap *m, size_t n)
 {
@@ -559,9 +577,11 @@ format_map(char *buf, size_t size, const struct spec_idmap *m, size_t n)
 
 /* A user namespace that holds the mapping, as an fd for MOUNT_ATTR_IDMAP. A short-lived child
  * unshares it and waits; its pid as the (outer) /proc numbers it comes over a pipe, since the init
- * may be in a new pid namespace that the outer /proc does not show. */
+ * may be in a new pid namespace that the outer /proc does not show. The ids of the maps are those of
+ * the caller's user namespace. dumpable: the caller is not root on the host, and the child of the
+ * (non-dumpable) init would have /proc files of the host's root that the caller cannot write. */
 static int
-idmap_userns(const struct spec_idmap *u, size_t nu, const struct spec_idmap *g, size_t ng, int *ret_fd)
+idmap_userns(const struct spec_idmap *u, size_t nu, const struct spec_idmap *g, size_t ng, bool dumpable, int *ret_fd)
 {
         _cleanup_close_ int up = -1, down = -1, nsfd = -1;
         int p1[2], p2[2], r = 0, status;
@@ -584,13 +604,17 @@ idmap_userns(const struct spec_idmap *u, size_t nu, const struct spec_idmap *g, 
                 return r;
         }
         if (pid == 0) {
-                /* Runs in: a helper child of the container init; only _exit()s. */
+                /* Runs in: a helper child of the container init or of the runtime; only _exit()s. */
                 char self[32] = "";
                 ssize_t l = readlink("/proc/self", self, sizeof self - 1);
                 char c = 0;
+                int keep[2] = { p1[1], p2[0] };
 
-                close(p1[0]);
-                close(p2[1]);
+                /* Nothing of the init's is left here for whoever may ptrace a dumpable child: only
+                 * the caller's own uid can, whose processes can reach the runtime anyway. */
+                (void) close_fds_from(3, keep, 2);
+                if (dumpable && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+                        _exit(1);
                 if (l <= 0 || unshare(CLONE_NEWUSER) < 0)
                         _exit(1);
                 self[l] = '\0';
@@ -641,45 +665,309 @@ struct mount_attr_idmap {
         uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
 
-/* Runs in: the container init, on the detached mount mfd. */
+static int
+set_idmap(int mfd, int nsfd, bool recursive)
+{
+        struct mount_attr_idmap a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) nsfd };
+
+        if (syscall(SYS_mount_setattr, mfd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a) < 0)
+                return -errno;
+        return 0;
+}
+
+static bool
+is_idmapped(const struct spec_mount *m)
+{
+        return m->n_options && (strv_contains(m->options, "idmap") || strv_contains(m->options, "ridmap"));
+}
+
+static bool
+is_bind(const struct spec_mount *m)
+{
+        return (m->type && streq(m->type, "bind")) ||
+               (m->n_options && (strv_contains(m->options, "bind") || strv_contains(m->options, "rbind")));
+}
+
+/* The error of a refused MOUNT_ATTR_IDMAP, worded for where it happened. in_init: the init tried it
+ * from inside the container's user namespace. */
+static int
+idmap_refused(struct container *c, const struct spec_mount *m, size_t index, int e, bool in_init, ocirt_error **err)
+{
+        _cleanup_free_ char *where = xasprintf("%s: .mounts[%zu].options", c->config_path, index);
+        const char *hint = NULL;
+
+        if (e == EPERM && c->rootless)
+                hint = "a rootless runtime can idmap only a filesystem that the container's own user namespace owns, never "
+                       "one of the host's: run ocirt as root, or give the files ids the container maps (chown) and drop 'idmap'";
+        else if (e == EPERM && in_init)
+                hint = "ocirt idmaps the host's files from the runtime, for binds in a user namespace it creates; not in one "
+                       "the container joins";
+        else if (e == EPERM)
+                hint = "the runtime lacks CAP_SYS_ADMIN in the user namespace that owns the source's filesystem";
+        else if (e == EINVAL)
+                hint = "the filesystem may not support idmapped mounts, a submount may need 'ridmap', or the mapping is the "
+                       "filesystem's own user namespace";
+        else if (e == ENOSYS)
+                hint = "idmapped mounts need mount_setattr (Linux 5.12)";
+        return ocirt_fail_at(err, e, where, hint, "idmap the mount on '%s'%s", m->destination,
+                             e == EPERM ? ": MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN in the user namespace that owns the "
+                                          "filesystem, and in the one of the mapping"
+                                        : "");
+}
+
+/* Runs in: the container init, on the detached mount mfd that it built itself. */
 static int
 apply_idmap(struct container *c, const struct spec_mount *m, size_t index, int mfd, bool recursive, ocirt_error **err)
 {
         _cleanup_free_ char *where = mount_where(c, index);
-        const struct spec_idmap *u = m->uid_mappings, *g = m->gid_mappings;
-        size_t nu = m->n_uid_mappings, ng = m->n_gid_mappings;
+        bool own = m->has_uid_mappings || m->has_gid_mappings;
+        bool userns = in_userns(c);
         _cleanup_close_ int nsfd = -1;
-        struct mount_attr_idmap a = { .attr_set = MOUNT_ATTR_IDMAP };
-        bool in_userns = c->new_ns[SPEC_NS_USER] || c->join_fd[SPEC_NS_USER] >= 0;
         int r;
 
-        if (!m->has_uid_mappings && !m->has_gid_mappings) {
-                /* The container's own mapping (the spec's MAY); none at all is an error (MUST). */
-                if (!in_userns)
-                        return ocirt_fail_at(err, EINVAL, where, "add uidMappings and gidMappings to the mount, or a user namespace",
-                                             "'%s' needs an id mapping: the mount on '%s' has none and the container no user namespace",
-                                             (m->n_options && strv_contains(m->options, "ridmap")) ? "ridmap" : "idmap",
-                                             m->destination);
-                u = c->uid_map, nu = c->n_uid_map, g = c->gid_map, ng = c->n_gid_map;
+        if (!own && !userns)
+                /* The container's own mapping is the spec's MAY; none at all is an error (MUST). */
+                return ocirt_fail_at(err, EINVAL, where, "add uidMappings and gidMappings to the mount, or a user namespace",
+                                     "'%s' needs an id mapping: the mount on '%s' has none and the container no user namespace",
+                                     recursive ? "ridmap" : "idmap", m->destination);
+        if (own) {
+                /* In a user namespace, its child's maps are in the container's ids. */
+                r = idmap_userns(m->uid_mappings, m->n_uid_mappings, m->gid_mappings, m->n_gid_mappings,
+                                 userns && c->rootless, &nsfd);
+                if (r == -EPERM && userns && c->rootless)
+                        return idmap_refused(c, m, index, EPERM, true, err);
+                if (r < 0)
+                        return ocirt_fail_at(err, -r, where, "check the mount's uidMappings and gidMappings",
+                                             "create the user namespace of the idmapped mount on '%s'", m->destination);
+        } else {
+                nsfd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+                if (nsfd < 0)
+                        return ocirt_fail(err, errno, "open the container's user namespace");
         }
-        if (in_userns)
-                /* MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN over the filesystem's owner, which for the host's
-                 * files is the initial user namespace, where this init has no capability. */
-                return ocirt_fail_at(err, EPERM, where,
-                                     "an idmapped mount in a container with a user namespace must be prepared by the runtime before the clone, which ocirt does not do yet",
-                                     "idmapped mount on '%s' from inside the container's user namespace", m->destination);
-        r = idmap_userns(u, nu, g, ng, &nsfd);
+        r = set_idmap(mfd, nsfd, recursive);
         if (r < 0)
-                return ocirt_fail_at(err, -r, where, "check the mount's uidMappings and gidMappings",
-                                     "create the user namespace of the idmapped mount on '%s'", m->destination);
-        a.userns_fd = (uint64_t) nsfd;
-        if (syscall(SYS_mount_setattr, mfd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a) < 0) {
-                int e = errno;
-                return ocirt_fail_at(err, e, where,
-                                     e == EINVAL ? "the filesystem may not support idmapped mounts, or a submount needs 'ridmap'" : NULL,
-                                     "idmap the mount on '%s'", m->destination);
-        }
+                return idmap_refused(c, m, index, -r, userns, err);
         return 0;
+}
+
+/* ---- idmap from the runtime ---- */
+
+/* Runs in: the container init. The trees the runtime sent, by mount index (-1: none). */
+static int *idmap_trees;
+static size_t n_idmap_trees;
+
+static int
+take_idmap_tree(size_t index)
+{
+        int fd = -1;
+
+        if (index < n_idmap_trees) {
+                fd = idmap_trees[index];
+                idmap_trees[index] = -1;
+        }
+        return fd;
+}
+
+/* Runs in: the container init. */
+int
+mount_idmap_receive(struct container *c, ocirt_error **err)
+{
+        for (;;) {
+                struct sync_msg m;
+                int fd = -1, r;
+
+                r = sync_recv(c->sync_child, &m, &fd, err);
+                if (r < 0)
+                        return r;
+                if (m.type == SYNC_MAPS_DONE)
+                        return 0;
+                if (m.type != SYNC_IDMAP_FD || fd < 0 || m.pid < 0 || (size_t) m.pid >= c->spec->n_mounts) {
+                        if (fd >= 0)
+                                close(fd);
+                        return ocirt_fail(err, EIO, "sync: unexpected message %u while waiting for the maps", m.type);
+                }
+                if (!idmap_trees) {
+                        n_idmap_trees = c->spec->n_mounts;
+                        idmap_trees = xmalloc(n_idmap_trees * sizeof *idmap_trees);
+                        for (size_t i = 0; i < n_idmap_trees; i++)
+                                idmap_trees[i] = -1;
+                }
+                if (idmap_trees[m.pid] >= 0)
+                        close(idmap_trees[m.pid]);
+                idmap_trees[m.pid] = fd;
+        }
+}
+
+struct idmap_req {
+        size_t index;
+        char *src;      /* absolute */
+        bool open_rec;  /* rbind: the tree with its submounts */
+        bool attr_rec;  /* ridmap: the mapping on every mount of it */
+        int userns_fd;  /* the mapping */
+};
+
+enum { IDMAP_SETNS = 1, IDMAP_OPEN, IDMAP_SET };
+
+/* Runs in: a child of the runtime. In the init's mount namespace, so that the trees it clones are
+ * what the init itself would bind, with the kernel's locks on the submounts copied into that
+ * namespace (the container cannot unmount one to see what it covers). Sends one SYNC_IDMAP_FD per
+ * request (pid = its number), or a SYNC_ERROR (level = the step, pid = the request) and stops. */
+_noreturn_ static void
+idmap_helper(pid_t init, const struct idmap_req *q, size_t n, int sock)
+{
+        struct sync_msg m = { .type = SYNC_ERROR };
+        char path[64];
+        int fd;
+
+        (void) snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int) init);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWNS) < 0) {
+                m.errnum = errno;
+                m.level = IDMAP_SETNS;
+                (void) sync_send_msg(sock, &m, -1, NULL);
+                _exit(1);
+        }
+        for (size_t i = 0; i < n; i++) {
+                int t = sys_open_tree(AT_FDCWD, q[i].src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (q[i].open_rec ? AT_RECURSIVE : 0));
+                int r = t < 0 ? -errno : set_idmap(t, q[i].userns_fd, q[i].attr_rec);
+
+                if (r < 0) {
+                        m.errnum = -r;
+                        m.level = t < 0 ? IDMAP_OPEN : IDMAP_SET;
+                        m.pid = (int32_t) i;
+                        (void) sync_send_msg(sock, &m, -1, NULL);
+                        _exit(1);
+                }
+                if (sync_send(sock, SYNC_IDMAP_FD, (int32_t) i, t, NULL) < 0)
+                        _exit(1);
+                close(t);
+        }
+        _exit(0);
+}
+
+/* Runs in: the runtime. Fork the helper and pass on what it sends, each tree to the init. */
+static int
+idmap_run_helper(struct container *c, pid_t init, const struct idmap_req *q, size_t n, ocirt_error **err)
+{
+        _cleanup_close_ int sock = -1;
+        int sp[2], r = 0;
+        pid_t helper;
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+                return ocirt_fail(err, errno, "socketpair");
+        helper = fork();
+        if (helper < 0) {
+                r = -errno;
+                close(sp[0]);
+                close(sp[1]);
+                return ocirt_fail(err, -r, "fork the helper of the idmapped mounts");
+        }
+        if (helper == 0) {
+                close(sp[0]);
+                idmap_helper(init, q, n, sp[1]);
+        }
+        close(sp[1]);
+        sock = sp[0];
+        for (size_t k = 0; k < n && r >= 0; k++) {
+                struct sync_msg m;
+                int fd = -1;
+
+                r = sync_recv(sock, &m, &fd, NULL);
+                if (r < 0) {
+                        r = ocirt_fail(err, EIO, "the helper of the idmapped mounts died");
+                } else if (m.type == SYNC_ERROR && m.pid >= 0 && (size_t) m.pid < n) {
+                        const struct idmap_req *x = &q[m.pid];
+                        int e = m.errnum > 0 ? m.errnum : EIO;
+
+                        if (m.level == IDMAP_SET)
+                                r = idmap_refused(c, &c->spec->mounts[x->index], x->index, e, false, err);
+                        else {
+                                _cleanup_free_ char *where = mount_where(c, x->index);
+                                r = ocirt_fail_at(err, e, where, NULL, "bind source '%s'", x->src);
+                        }
+                } else if (m.type == SYNC_ERROR) {
+                        r = ocirt_fail(err, m.errnum > 0 ? m.errnum : EIO,
+                                       "enter the container's mount namespace to build its idmapped mounts");
+                } else if (m.type != SYNC_IDMAP_FD || fd < 0 || m.pid != (int32_t) k) {
+                        r = ocirt_fail(err, EIO, "sync: unexpected message %u from the helper of the idmapped mounts", m.type);
+                } else {
+                        m.pid = (int32_t) q[k].index; /* the init knows a mount by its index */
+                        r = sync_send_msg(c->sync_parent, &m, fd, err);
+                }
+                if (fd >= 0)
+                        close(fd);
+        }
+        /* On an error the helper has exited, or meets EPIPE on its next send. */
+        close(TAKE_FD(sock));
+        (void) waitpid(helper, NULL, 0);
+        return r;
+}
+
+/* Runs in: the runtime. */
+int
+mount_idmap_prepare(struct container *c, pid_t init, ocirt_error **err)
+{
+        const struct spec *s = c->spec;
+        _cleanup_close_ int own_ns = -1;
+        struct idmap_req *q;
+        size_t n = 0;
+        int r = 0;
+
+        for (size_t i = 0; i < s->n_mounts; i++)
+                if (is_idmapped(&s->mounts[i]) && is_bind(&s->mounts[i]) && s->mounts[i].source)
+                        n++;
+        /* Rootless, the host's files cannot be idmapped by anyone: apply_idmap() in the init says so. */
+        if (n == 0 || geteuid() != 0)
+                return 0;
+        q = xcalloc(n, sizeof *q);
+        n = 0;
+        for (size_t i = 0; i < s->n_mounts && r >= 0; i++) {
+                const struct spec_mount *m = &s->mounts[i];
+                struct idmap_req *x = &q[n];
+                struct mount_plan p;
+
+                if (!is_idmapped(m) || !is_bind(m) || !m->source)
+                        continue;
+                plan_options(m, &p);
+                strv_free(p.data);
+                *x = (struct idmap_req){ .index = i, .open_rec = p.other & OPT_REC, .attr_rec = p.other & OPT_RIDMAP,
+                                         .userns_fd = -1 };
+                x->src = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", c->bundle, m->source);
+                n++;
+                if (m->has_uid_mappings || m->has_gid_mappings) {
+                        r = idmap_userns(m->uid_mappings, m->n_uid_mappings, m->gid_mappings, m->n_gid_mappings,
+                                         false, &x->userns_fd);
+                        if (r < 0) {
+                                _cleanup_free_ char *where = mount_where(c, i);
+                                r = ocirt_fail_at(err, -r, where, "check the mount's uidMappings and gidMappings",
+                                                  "create the user namespace of the idmapped mount on '%s'", m->destination);
+                        }
+                        continue;
+                }
+                /* No mapping of its own: the container's (the spec's MAY). */
+                if (own_ns < 0) {
+                        char path[64];
+
+                        (void) snprintf(path, sizeof path, "/proc/%d/ns/user", (int) init);
+                        own_ns = open(path, O_RDONLY | O_CLOEXEC);
+                        if (own_ns < 0) {
+                                r = ocirt_fail(err, errno, "open the container's user namespace");
+                                continue;
+                        }
+                }
+                x->userns_fd = fcntl(own_ns, F_DUPFD_CLOEXEC, 3);
+                if (x->userns_fd < 0)
+                        r = ocirt_fail(err, errno, "dup");
+        }
+        if (r >= 0)
+                r = idmap_run_helper(c, init, q, n, err);
+        for (size_t k = 0; k < n; k++) {
+                free(q[k].src);
+                if (q[k].userns_fd >= 0)
+                        close(q[k].userns_fd);
+        }
+        free(q);
+        return r;
 }
 
 /* ---- tmpcopyup --------------------------------------------------------------------------------- */
@@ -881,218 +1169,318 @@ remount(struct container *c, int rootfd, const struct spec_mount *m, size_t inde
         return 0;
 }
 
-/* Runs in: the container init, before pivot_root. */
-int
-mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t index, ocirt_error **err)
+/* ---- mount_one: one entry of the mounts list, step by step ------------------------------------- */
+
+struct mount_step {
+        struct container *c;
+        int rootfd;
+        const struct spec_mount *m;
+        size_t index;
+        struct mount_plan p; /* p.data: owned */
+        struct job j;
+        char *src_abs; /* owned: a bind's source, absolute */
+        bool is_dir;   /* the destination to create is a directory (else a file, for a bind of one) */
+        bool cgroup_ro, legacy_once, copyup, copyup_ro;
+        int dstfd, mfd; /* owned */
+        int fs_r;       /* -errno: the kernel refused the new filesystem (see refused_fs) */
+        char why[512];  /* the kernel's own words about it */
+};
+
+/* Which kind of mount: a bind (its source relative to the bundle), the host's cgroup tree read-only,
+ * or a new filesystem. */
+static int
+plan_job(struct mount_step *s, ocirt_error **err)
 {
-        _cleanup_free_ char *where = NULL, *src_abs = NULL;
-        _cleanup_close_ int dstfd = -1, mfd = -1;
-        _cleanup_strv_ char **data = NULL;
-        struct mount_plan p;
-        struct job j = { 0 };
+        _cleanup_free_ char *where = NULL;
+        struct container *c = s->c;
+        const struct spec_mount *m = s->m;
         const char *type = m->type;
-        bool is_dir = true, cgroup_ro = false, legacy_once = false, copyup, copyup_ro;
-        char why[512] = "";
-        int r;
 
-        plan_options(m, &p);
-        data = p.data;
-        /* tmpcopyup fills the new tmpfs before it is attached: it is created writable, and made
-         * read-only (if asked) only after the copy. */
-        copyup = (p.other & OPT_TMPCOPYUP) && type && streq(type, "tmpfs");
-        copyup_ro = copyup && (p.set & MOUNT_ATTR_RDONLY);
-
-        if (p.other & OPT_REMOUNT)
-                return remount(c, rootfd, m, index, &p, err);
-        if (p.other & OPT_BIND || (type && streq(type, "bind"))) {
+        if (s->p.other & OPT_BIND || (type && streq(type, "bind"))) {
                 struct stat st;
 
                 if (!m->source)
-                        return ocirt_fail_at(err, EINVAL, where = mount_where(c, index), "add a 'source'",
+                        return ocirt_fail_at(err, EINVAL, where = mount_where(c, s->index), "add a 'source'",
                                              "a bind mount needs a source");
-                src_abs = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", c->bundle, m->source);
-                if (stat(src_abs, &st) < 0)
-                        return ocirt_fail_at(err, errno, where = mount_where(c, index), NULL,
-                                             "bind source '%s'", src_abs);
-                is_dir = S_ISDIR(st.st_mode);
-                j = (struct job){ KIND_BIND, src_abs, p.other & OPT_REC, NULL, false };
+                s->src_abs = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", c->bundle, m->source);
+                if (stat(s->src_abs, &st) < 0)
+                        return ocirt_fail_at(err, errno, where = mount_where(c, s->index), NULL, "bind source '%s'",
+                                             s->src_abs);
+                s->is_dir = S_ISDIR(st.st_mode);
+                s->j = (struct job){ KIND_BIND, s->src_abs, s->p.other & OPT_REC, NULL, false };
         } else if (type && (streq(type, "cgroup") || streq(type, "cgroup2")) && !c->new_ns[SPEC_NS_CGROUP]) {
                 /* Without a cgroup namespace a fresh cgroup mount would show the host's whole tree:
                  * bind the host's view read-only instead (CVE-2023-25809: never a writable host
                  * cgroup tree in a container without its own cgroup namespace). */
-                j = (struct job){ KIND_BIND, "/sys/fs/cgroup", true, NULL, false };
-                p.rset |= MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+                s->j = (struct job){ KIND_BIND, "/sys/fs/cgroup", true, NULL, false };
+                s->p.rset |= MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
         } else {
                 const char *fstype = type && *type && !streq(type, "none") ? type : NULL;
 
                 if (!fstype)
-                        return ocirt_fail_at(err, EINVAL, where = mount_where(c, index),
+                        return ocirt_fail_at(err, EINVAL, where = mount_where(c, s->index),
                                              "give a 'type' such as tmpfs, or the option 'bind'",
                                              "mount on '%s' has neither a type nor a bind option", m->destination);
                 if (streq(fstype, "cgroup"))
                         fstype = "cgroup2"; /* with a cgroup namespace: its own root, v2 view */
-                j = (struct job){ KIND_FS, NULL, false, fstype, false };
+                s->j = (struct job){ KIND_FS, NULL, false, fstype, false };
         }
+        return 0;
+}
 
-        /* In a user namespace, a bind of /sys (the usual rootless /sys) carries the host's own cgroup
-         * mounts, not a cgroup namespace's view, writable where the host delegated a subtree to this
-         * user. They are made read-only, like the cgroup mount without a cgroup namespace above
-         * (CVE-2023-25809); a config that wants a writable cgroup mounts one of its own over them. */
-        if (j.kind == KIND_BIND && j.rec &&
-            (c->new_ns[SPEC_NS_USER] || c->join_fd[SPEC_NS_USER] >= 0) &&
-            (streq(j.src, "/sys") || streq(j.src, "/sys/fs") || startswith(j.src, "/sys/fs/cgroup")) &&
-            !(p.rset & MOUNT_ATTR_RDONLY)) {
-                mnt_debug(c, "bind '%s' on '%s': making the host's cgroup mounts in it read-only", j.src,
-                          m->destination);
-                if (streq(j.src, "/sys") || streq(j.src, "/sys/fs"))
-                        cgroup_ro = true;
-                else
-                        p.rset |= MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
-        }
+/* In a user namespace, a bind of /sys (the usual rootless /sys) carries the host's own cgroup
+ * mounts, not a cgroup namespace's view, writable where the host delegated a subtree to this user.
+ * They are made read-only, like the cgroup mount without a cgroup namespace (CVE-2023-25809); a
+ * config that wants a writable cgroup mounts one of its own over them. */
+static void
+protect_host_cgroups(struct mount_step *s)
+{
+        struct container *c = s->c;
+        const char *src = s->j.src;
+
+        if (s->j.kind != KIND_BIND || !s->j.rec || !in_userns(c) ||
+            !(streq(src, "/sys") || streq(src, "/sys/fs") || startswith(src, "/sys/fs/cgroup")) ||
+            (s->p.rset & MOUNT_ATTR_RDONLY))
+                return;
+        mnt_debug(c, "bind '%s' on '%s': making the host's cgroup mounts in it read-only", src, s->m->destination);
+        if (streq(src, "/sys") || streq(src, "/sys/fs"))
+                s->cgroup_ro = true;
+        else
+                s->p.rset |= MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+}
+
+/* The destination, resolved in the rootfs and created if missing (never through a symlink). */
+static int
+open_destination(struct mount_step *s, ocirt_error **err)
+{
+        _cleanup_free_ char *where = NULL;
+        const struct spec_mount *m = s->m;
+        int r;
 
         /* proc and sysfs on a symlink would let the image move them, so that maskedPaths and the
          * LSM/sysctl writes meet a fake file (CVE-2019-19921, CVE-2019-16884): their destination must
          * be a directory, the last component not followed (O_DIRECTORY|O_NOFOLLOW: no extra syscall). */
-        if (j.kind == KIND_FS && (streq(j.fstype, "proc") || streq(j.fstype, "sysfs"))) {
-                r = pathres_open(rootfd, m->destination, PATHRES_MKDIR | PATHRES_NOFOLLOW | PATHRES_DIRECTORY, &dstfd, err);
+        if (s->j.kind == KIND_FS && (streq(s->j.fstype, "proc") || streq(s->j.fstype, "sysfs"))) {
+                r = pathres_open(s->rootfd, m->destination, PATHRES_MKDIR | PATHRES_NOFOLLOW | PATHRES_DIRECTORY,
+                                 &s->dstfd, err);
                 if (r == -ENOTDIR || r == -ELOOP) {
                         *err = ocirt_error_free(*err);
-                        return ocirt_fail_at(err, ENOTDIR, where = mount_where(c, index),
+                        return ocirt_fail_at(err, ENOTDIR, where = mount_where(s->c, s->index),
                                              "remove the symlink or file from the image",
                                              "the destination '%s' of a %s mount is not a directory", m->destination,
-                                             j.fstype);
+                                             s->j.fstype);
                 }
-                if (r < 0)
-                        return ocirt_wrap(err, "mount %s", m->destination);
         } else {
-                r = pathres_open(rootfd, m->destination, is_dir ? PATHRES_MKDIR : PATHRES_MKFILE, &dstfd, err);
+                r = pathres_open(s->rootfd, m->destination, s->is_dir ? PATHRES_MKDIR : PATHRES_MKFILE, &s->dstfd, err);
+        }
+        if (r < 0)
+                return ocirt_wrap(err, "mount %s", m->destination);
+        return 0;
+}
+
+/* The new mount API: build the mount detached, fill it (tmpcopyup), idmap it, set its flags, attach
+ * it, then its propagation. 1: attached. 0: not, and either the API was refused (new_api_state,
+ * legacy_once: mount(2) goes on) or the kernel refused the new filesystem (fs_r). */
+static int
+try_new_api(struct mount_step *s, ocirt_error **err)
+{
+        _cleanup_free_ char *where = NULL;
+        struct container *c = s->c;
+        const struct spec_mount *m = s->m;
+        bool idmap = s->p.other & (OPT_IDMAP | OPT_RIDMAP);
+        int tree = idmap && s->j.kind == KIND_BIND ? take_idmap_tree(s->index) : -1;
+        int r;
+
+        if (tree >= 0) {
+                s->mfd = tree; /* cloned and idmapped by the runtime (mount_idmap_prepare) */
+                r = 0;
+        } else {
+                r = build_new_api(&s->j, m, s->p.data, &s->p, s->copyup_ro, &s->mfd, s->why, sizeof s->why);
+        }
+        if (r == -EPERM && s->j.kind == KIND_FS) {
+                /* fsopen's EPERM is usually the kernel's real answer (sysfs in a user namespace
+                 * without a network namespace, proc under a masked outer /proc): try mount(2) for this
+                 * mount only; if that works, it was a seccomp filter, and mount(2) is used from then on. */
+                s->legacy_once = true;
+                s->fs_r = r;
+                return 0;
+        }
+        if (r == -ENOSYS || (r == -EPERM && s->j.kind == KIND_BIND)) {
+                note_legacy(c, r, s->j.kind == KIND_BIND ? "open_tree" : "fsopen");
+                return 0;
+        }
+        if (r < 0) {
+                s->fs_r = r; /* a real failure, handled like mount(2)'s */
+                return 0;
+        }
+        if (s->copyup) {
+                r = tmpcopyup(c, m, s->index, s->dstfd, s->mfd, err);
                 if (r < 0)
-                        return ocirt_wrap(err, "mount %s", m->destination);
+                        return r;
         }
-
-        if (new_api_state >= 0) {
-                r = build_new_api(&j, m, data, &p, copyup_ro, &mfd, why, sizeof why);
-                if (r == -EPERM && j.kind == KIND_FS) {
-                        /* fsopen's EPERM is usually the kernel's real answer (sysfs in a user namespace
-                         * without a network namespace, proc under a masked outer /proc): try mount(2)
-                         * for this mount only; if that works, it was a seccomp filter, and mount(2) is
-                         * used from then on. */
-                        legacy_once = true;
-                } else if (r == -ENOSYS || (r == -EPERM && j.kind == KIND_BIND)) {
-                        note_legacy(c, r, j.kind == KIND_BIND ? "open_tree" : "fsopen");
-                } else if (r >= 0) {
-                        if (copyup) {
-                                r = tmpcopyup(c, m, index, dstfd, mfd, err);
-                                if (r < 0)
-                                        return r;
-                        }
-                        if (p.other & (OPT_IDMAP | OPT_RIDMAP)) {
-                                r = apply_idmap(c, m, index, mfd, p.other & OPT_RIDMAP, err);
-                                if (r < 0)
-                                        return r;
-                        }
-                        if (cgroup_ro) {
-                                /* On the detached tree, before anyone can see it: one syscall. */
-                                const char *sub = streq(j.src, "/sys") ? "fs/cgroup" : "cgroup";
-                                if (sys_mount_setattr(mfd, sub, AT_RECURSIVE | AT_SYMLINK_NOFOLLOW,
-                                                      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0, 0) == 0 ||
-                                    errno == ENOENT)
-                                        cgroup_ro = false;
-                        }
-                        r = apply_attrs(mfd, &p);
-                        if (api_refused(r)) {
-                                /* EPERM may also be the kernel's answer (a flag the user namespace
-                                 * locked); mount(2) then answers the same, and that is reported. */
-                                note_legacy(c, r, "mount_setattr");
-                        } else if (r < 0) {
-                                return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL,
-                                                     "set the options of the mount on '%s'", m->destination);
-                        } else {
-                                r = attach(mfd, dstfd);
-                                if (api_refused(r))
-                                        note_legacy(c, r, "move_mount");
-                                else if (r < 0)
-                                        return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL,
-                                                             "attach the mount on '%s'", m->destination);
-                                else {
-                                        new_api_state = 1;
-                                        r = apply_propagation(mfd, &p);
-                                        if (r < 0)
-                                                return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL,
-                                                                     "set the propagation of '%s'", m->destination);
-                                        goto attached;
-                                }
-                        }
-                }
-                /* else: a real failure of a new filesystem, handled below like mount(2)'s */
+        if (idmap && tree < 0) {
+                r = apply_idmap(c, m, s->index, s->mfd, s->p.other & OPT_RIDMAP, err);
+                if (r < 0)
+                        return r;
         }
-        if (new_api_state < 0 || legacy_once) {
-                if (p.other & (OPT_IDMAP | OPT_RIDMAP))
-                        return ocirt_fail_at(err, ENOTSUP, where = mount_where(c, index),
-                                             "idmapped mounts need mount_setattr (kernel 5.12), which is refused here",
-                                             "cannot idmap the mount on '%s'", m->destination);
-                if (j.kind == KIND_FS) {
-                        p.set |= p.rset; /* a new filesystem has no submounts */
-                        p.clr |= p.rclr;
-                        p.rset = p.rclr = 0;
-                }
-                if (p.rpropagation)
-                        j.rec = true;
-                r = mount_legacy(c, rootfd, m->destination, dstfd, j.kind == KIND_BIND ? j.src : NULL, -1, j.rec,
-                                 j.fstype, m->source, data, copyup_ro ? p.set & ~(uint64_t) MOUNT_ATTR_RDONLY : p.set, p.clr,
-                                 p.rset, p.rclr, p.propagation ?: p.rpropagation, err);
-                if (r < 0 && *err)
-                        return ocirt_wrap(err, "%s", where = mount_where(c, index));
-                if (r >= 0 && copyup) {
-                        _cleanup_close_ int tofd = -1;
-                        char target[64];
-
-                        r = pathres_open(rootfd, m->destination, 0, &tofd, err);
-                        if (r < 0)
-                                return r;
-                        r = tmpcopyup(c, m, index, dstfd, tofd, err);
-                        if (r < 0)
-                                return r;
-                        if (copyup_ro && (fd_path(tofd, target, sizeof target) < 0 ||
-                                          mount(NULL, target, NULL, MS_REMOUNT | MS_RDONLY | attr_to_ms(p.set), NULL) < 0))
-                                return ocirt_fail_at(err, errno ?: EIO, where = mount_where(c, index), NULL,
-                                                     "make '%s' read-only after tmpcopyup", m->destination);
-                }
-                if (r >= 0) {
-                        if (legacy_once) {
-                                _cleanup_free_ char *what = xasprintf("fsopen('%s') for '%s'", j.fstype, m->destination);
-                                note_legacy(c, -EPERM, what);
-                        }
-                        goto attached;
-                }
+        if (s->cgroup_ro) {
+                /* On the detached tree, before anyone can see it: one syscall. */
+                const char *sub = streq(s->j.src, "/sys") ? "fs/cgroup" : "cgroup";
+                if (sys_mount_setattr(s->mfd, sub, AT_RECURSIVE | AT_SYMLINK_NOFOLLOW,
+                                      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0, 0) == 0 ||
+                    errno == ENOENT)
+                        s->cgroup_ro = false;
         }
+        r = apply_attrs(s->mfd, &s->p);
+        if (api_refused(r)) {
+                /* EPERM may also be the kernel's answer (a flag the user namespace locked); mount(2)
+                 * then answers the same, and that is reported. */
+                note_legacy(c, r, "mount_setattr");
+                return 0;
+        }
+        if (r < 0)
+                return ocirt_fail_at(err, -r, where = mount_where(c, s->index), NULL, "set the options of the mount on '%s'",
+                                     m->destination);
+        r = attach(s->mfd, s->dstfd);
+        if (api_refused(r)) {
+                note_legacy(c, r, "move_mount");
+                return 0;
+        }
+        if (r < 0)
+                return ocirt_fail_at(err, -r, where = mount_where(c, s->index), NULL, "attach the mount on '%s'",
+                                     m->destination);
+        new_api_state = 1;
+        r = apply_propagation(s->mfd, &s->p);
+        if (r < 0)
+                return ocirt_fail_at(err, -r, where = mount_where(c, s->index), NULL, "set the propagation of '%s'",
+                                     m->destination);
+        return 1;
+}
 
-        /* A new filesystem the kernel refused. */
-        if (r == -EPERM && streq(j.fstype, "sysfs")) {
+/* COMPAT: the same with mount(2) through /proc/self/fd. 1: mounted; 0: mount(2) refused the new
+ * filesystem (fs_r); < 0: an error. */
+static int
+try_legacy(struct mount_step *s, ocirt_error **err)
+{
+        _cleanup_free_ char *where = NULL;
+        struct container *c = s->c;
+        const struct spec_mount *m = s->m;
+        struct mount_plan *p = &s->p;
+        int r;
+
+        if (p->other & (OPT_IDMAP | OPT_RIDMAP))
+                return ocirt_fail_at(err, ENOTSUP, where = mount_where(c, s->index),
+                                     "idmapped mounts need mount_setattr (kernel 5.12), which is refused here",
+                                     "cannot idmap the mount on '%s'", m->destination);
+        if (s->j.kind == KIND_FS) {
+                p->set |= p->rset; /* a new filesystem has no submounts */
+                p->clr |= p->rclr;
+                p->rset = p->rclr = 0;
+        }
+        if (p->rpropagation)
+                s->j.rec = true;
+        r = mount_legacy(c, s->rootfd, m->destination, s->dstfd, s->j.kind == KIND_BIND ? s->j.src : NULL, -1, s->j.rec,
+                         s->j.fstype, m->source, p->data, s->copyup_ro ? p->set & ~(uint64_t) MOUNT_ATTR_RDONLY : p->set,
+                         p->clr, p->rset, p->rclr, p->propagation ?: p->rpropagation, err);
+        if (r < 0 && *err)
+                return ocirt_wrap(err, "%s", where = mount_where(c, s->index));
+        if (r < 0) {
+                s->fs_r = r;
+                return 0;
+        }
+        if (s->copyup) {
+                _cleanup_close_ int tofd = -1;
+                char target[64];
+
+                r = pathres_open(s->rootfd, m->destination, 0, &tofd, err);
+                if (r < 0)
+                        return r;
+                r = tmpcopyup(c, m, s->index, s->dstfd, tofd, err);
+                if (r < 0)
+                        return r;
+                if (s->copyup_ro && (fd_path(tofd, target, sizeof target) < 0 ||
+                                     mount(NULL, target, NULL, MS_REMOUNT | MS_RDONLY | attr_to_ms(p->set), NULL) < 0))
+                        return ocirt_fail_at(err, errno ?: EIO, where = mount_where(c, s->index), NULL,
+                                             "make '%s' read-only after tmpcopyup", m->destination);
+        }
+        if (s->legacy_once) {
+                _cleanup_free_ char *what = xasprintf("fsopen('%s') for '%s'", s->j.fstype, m->destination);
+                note_legacy(c, -EPERM, what);
+        }
+        return 1;
+}
+
+/* A new filesystem the kernel refused: the fallbacks it allows, else the error. */
+static int
+refused_fs(struct mount_step *s, ocirt_error **err)
+{
+        _cleanup_free_ char *where = mount_where(s->c, s->index);
+        const struct spec_mount *m = s->m;
+        int r = s->fs_r;
+
+        if (r == -EPERM && s->j.kind == KIND_FS && streq(s->j.fstype, "sysfs")) {
                 /* A user namespace without its own network namespace may not mount sysfs. */
-                mnt_debug(c, "mount sysfs on '%s': permission denied, binding the host's /sys read-only instead",
+                mnt_debug(s->c, "mount sysfs on '%s': permission denied, binding the host's /sys read-only instead",
                           m->destination);
-                return fallback_bind(c, rootfd, m, index, dstfd, "/sys", &p, MOUNT_ATTR_RDONLY, err);
+                return fallback_bind(s->c, s->rootfd, m, s->index, s->dstfd, "/sys", &s->p, MOUNT_ATTR_RDONLY, err);
         }
-        if (r == -EPERM && streq(j.fstype, "proc")) {
+        if (r == -EPERM && s->j.kind == KIND_FS && streq(s->j.fstype, "proc")) {
                 /* Nested in a container whose /proc has masked or read-only parts, the kernel refuses a
                  * fresh proc (mount_too_revealing): the outer /proc, masks and all, is what it allows. */
-                mnt_debug(c, "mount proc on '%s': permission denied (an outer /proc has masked parts?), binding the outer /proc instead",
+                mnt_debug(s->c, "mount proc on '%s': permission denied (an outer /proc has masked parts?), binding the outer /proc instead",
                           m->destination);
-                return fallback_bind(c, rootfd, m, index, dstfd, "/proc", &p, 0, err);
+                return fallback_bind(s->c, s->rootfd, m, s->index, s->dstfd, "/proc", &s->p, 0, err);
         }
-        where = mount_where(c, index);
-        return ocirt_fail_at(err, -r, where, NULL, "mount '%s' on '%s'%s%s", j.fstype, m->destination,
-                             why[0] ? ": " : "", why);
+        if (s->j.kind == KIND_BIND)
+                return ocirt_fail_at(err, -r, where, NULL, "bind '%s' on '%s'", s->j.src, m->destination);
+        return ocirt_fail_at(err, -r, where, NULL, "mount '%s' on '%s'%s%s", s->j.fstype, m->destination,
+                             s->why[0] ? ": " : "", s->why);
+}
 
-attached:
-        if (cgroup_ro) {
-                _cleanup_free_ char *sub = xasprintf("%s/%s", m->destination, streq(j.src, "/sys") ? "fs/cgroup" : "cgroup");
-                r = tree_readonly(c, rootfd, sub, err);
-                if (r < 0)
-                        return ocirt_wrap(err, "%s", where = mount_where(c, index));
+/* Runs in: the container init, before pivot_root. */
+int
+mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t index, ocirt_error **err)
+{
+        struct mount_step s = { .c = c, .rootfd = rootfd, .m = m, .index = index, .is_dir = true, .dstfd = -1, .mfd = -1 };
+        int r;
+
+        plan_options(m, &s.p);
+        /* tmpcopyup fills the new tmpfs before it is attached: it is created writable, and made
+         * read-only (if asked) only after the copy. */
+        s.copyup = (s.p.other & OPT_TMPCOPYUP) && m->type && streq(m->type, "tmpfs");
+        s.copyup_ro = s.copyup && (s.p.set & MOUNT_ATTR_RDONLY);
+
+        if (s.p.other & OPT_REMOUNT) {
+                r = remount(c, rootfd, m, index, &s.p, err);
+                goto out;
         }
-        return 0;
+        r = plan_job(&s, err);
+        if (r >= 0) {
+                protect_host_cgroups(&s);
+                r = open_destination(&s, err);
+        }
+        if (r >= 0 && new_api_state >= 0)
+                r = try_new_api(&s, err);
+        if (r == 0 && (new_api_state < 0 || s.legacy_once))
+                r = try_legacy(&s, err);
+        if (r == 0)
+                r = refused_fs(&s, err);
+        else if (r > 0 && s.cgroup_ro) {
+                _cleanup_free_ char *sub = xasprintf("%s/%s", m->destination, streq(s.j.src, "/sys") ? "fs/cgroup" : "cgroup");
+                r = tree_readonly(c, rootfd, sub, err);
+                if (r < 0) {
+                        _cleanup_free_ char *where = mount_where(c, index);
+                        r = ocirt_wrap(err, "%s", where);
+                }
+        }
+out:
+        strv_free(s.p.data);
+        free(s.src_abs);
+        if (s.dstfd >= 0)
+                close(s.dstfd);
+        if (s.mfd >= 0)
+                close(s.mfd);
+        return r < 0 ? r : 0;
 }
 
 /* Runs in: the container init. */

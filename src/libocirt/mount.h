@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* mount.h: what mount.c and pathres.c share with rootfs.c and devices.c: the fd-based bind that
- * masked/read-only paths and device nodes use, and the COMPAT paths for kernels or seccomp filters
- * without openat2 or the new mount API. Runs in: the container init. */
+/* mount.h: what mount.c and pathres.c share with rootfs.c, devices.c and terminal.c: the fd-based
+ * bind that masked/read-only paths and device nodes use, the COMPAT paths for kernels or seccomp
+ * filters without openat2 or the new mount API, and the idmap step of process.c and init.c.
+ * Runs in: the container init, except mount_idmap_prepare() (the runtime). */
 #pragma once
 
 #include <stdbool.h>
@@ -12,6 +13,8 @@
 /* pathres.c: one more flag for pathres_open(): the result must be a directory (ENOTDIR otherwise);
  * with PATHRES_NOFOLLOW, a symlink in the last component is refused at no extra syscall. */
 #define PATHRES_DIRECTORY (1 << 3)
+/* No symlink in any component (RESOLVE_NO_SYMLINKS): ELOOP. */
+#define PATHRES_NOSYMLINKS (1 << 4)
 
 /* pathres.c: true once openat2 was refused and paths are walked component by component. */
 bool pathres_compat(void);
@@ -32,3 +35,13 @@ int mount_attach_tree(struct container *c, int rootfd, const char *dest, int dst
 /* A new filesystem (mount(2) style data string list) onto dstfd, flags in set. */
 int mount_new_fd(struct container *c, int rootfd, const char *dest, int dstfd, const char *type, char **data,
                  uint64_t set, ocirt_error **err);
+
+/* Idmapped mounts in a container with a user namespace of its own. Runs in: the runtime, once it
+ * has written the namespace's maps (SYNC_USERNS), before SYNC_MAPS_DONE. When it is root, builds the
+ * detached, idmapped tree of each idmap/ridmap bind and sends it to the init (SYNC_IDMAP_FD, pid =
+ * the mount's index). Without such a mount: no syscall, no message. */
+int mount_idmap_prepare(struct container *c, pid_t pid, ocirt_error **err);
+
+/* Runs in: the container init, waiting for SYNC_MAPS_DONE: keeps the trees that come before it for
+ * mount_one(). */
+int mount_idmap_receive(struct container *c, ocirt_error **err);

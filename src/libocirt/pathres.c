@@ -63,6 +63,8 @@ walk_in_root(int rootfd, const char *path, unsigned flags, int *ret_fd, ocirt_er
         unsigned links = 0;
         int r = 0;
 
+        if (*path == '\0') /* as openat2 says: "" names nothing */
+                return ocirt_fail(err, ENOENT, "open '' in the container");
         stack[0] = rootfd;
         for (;;) {
                 char *name, *slash;
@@ -122,6 +124,11 @@ walk_in_root(int rootfd, const char *path, unsigned flags, int *ret_fd, ocirt_er
                 if (fstat(fd, &st) < 0) {
                         r = ocirt_fail(err, errno, "stat '%s' in the container", path);
                         close(fd);
+                        goto out;
+                }
+                if (S_ISLNK(st.st_mode) && (flags & PATHRES_NOSYMLINKS)) {
+                        close(fd);
+                        r = ocirt_fail(err, ELOOP, "open '%s' in the container: a symlink on the way", path);
                         goto out;
                 }
                 if (S_ISLNK(st.st_mode) && !(last && (flags & PATHRES_NOFOLLOW))) {
@@ -189,12 +196,13 @@ pathres_open(int rootfd, const char *path, unsigned flags, int *ret_fd, ocirt_er
         _cleanup_close_ int parent = -1;
         uint64_t oflags = O_PATH | O_CLOEXEC | ((flags & PATHRES_NOFOLLOW) ? O_NOFOLLOW : 0) |
                           ((flags & PATHRES_DIRECTORY) ? O_DIRECTORY : 0);
+        uint64_t resolve = RESOLVE_SAFE | ((flags & PATHRES_NOSYMLINKS) ? RESOLVE_NO_SYMLINKS : 0);
         char *p, *slash;
         int fd;
 
         if (openat2_state < 0)
                 return walk_in_root(rootfd, path, flags, ret_fd, err);
-        fd = sys_openat2(rootfd, path, oflags, RESOLVE_SAFE);
+        fd = sys_openat2(rootfd, path, oflags, resolve);
         if (fd >= 0) {
                 openat2_state = 1;
                 *ret_fd = fd;
@@ -230,7 +238,7 @@ pathres_open(int rootfd, const char *path, unsigned flags, int *ret_fd, ocirt_er
                 next = sys_openat2(rootfd, copy,
                                    O_PATH | O_CLOEXEC | ((last && (flags & PATHRES_NOFOLLOW)) ? O_NOFOLLOW : 0) |
                                            ((last && (flags & PATHRES_DIRECTORY)) ? O_DIRECTORY : 0),
-                                   RESOLVE_SAFE);
+                                   resolve);
                 if (next < 0 && errno == ENOENT && *name) {
                         int r;
 
@@ -248,7 +256,7 @@ pathres_open(int rootfd, const char *path, unsigned flags, int *ret_fd, ocirt_er
                                                      path, name);
                         if (r < 0)
                                 return ocirt_fail(err, -r, "create '%s' in the container", path);
-                        next = sys_openat2(rootfd, copy, O_PATH | O_CLOEXEC | O_NOFOLLOW, RESOLVE_SAFE);
+                        next = sys_openat2(rootfd, copy, O_PATH | O_CLOEXEC | O_NOFOLLOW, resolve);
                 }
                 if (next < 0)
                         return ocirt_fail(err, errno, "open '%s' in the container", copy);

@@ -11,6 +11,7 @@
 
 #include "container.h"
 #include "log.h"
+#include "mount.h"
 #include "sync.h"
 #include "syscalls.h"
 #include "util.h"
@@ -87,6 +88,33 @@ spawn_clone(struct container *c, struct undo *undo, pid_t *ret_pid, ocirt_error 
         return pid < 0 ? clone_error(c, errno, err) : 0;
 }
 
+/* EOF before SYNC_CREATED: the init reports every failure of its own (SYNC_ERROR, read before the
+ * EOF), so it was killed or exited in a way it could not report. Say which, from its status (left
+ * for undo_kill to reap: WNOWAIT). The EOF comes from its exit_files(), a moment before it is a
+ * zombie, hence the short poll. */
+static int
+init_vanished(struct container *c, ocirt_error **err)
+{
+        siginfo_t si = { 0 };
+
+        for (int i = 0; i < 200 && si.si_pid == 0; i++) {
+                if (waitid(P_PID, c->init_pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+                        break;
+                if (si.si_pid == 0)
+                        usleep(5000);
+        }
+        if (si.si_pid == 0)
+                return -(*err)->errnum;
+        *err = ocirt_error_free(*err);
+        if (si.si_code == CLD_EXITED)
+                return ocirt_fail(err, EPIPE, "the container process exited during setup with status %d, without an error "
+                                              "report", si.si_status);
+        return ocirt_fail_at(err, EPIPE, NULL,
+                             si.si_status == SIGKILL ? "something killed it: the OOM killer, or whoever shares its cgroup" : NULL,
+                             "the container process was killed by signal %d (%s) during setup", si.si_status,
+                             strsignal(si.si_status));
+}
+
 /* Runs in: the runtime. */
 int
 process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
@@ -127,6 +155,8 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
                 int fd = -1;
 
                 r = sync_recv(c->sync_parent, &m, &fd, err);
+                if (r == -EPIPE)
+                        return init_vanished(c, err);
                 if (r < 0)
                         return r;
                 switch (m.type) {
@@ -139,6 +169,10 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
                         r = userns_write_maps(c, pid, /* self= */ false, err);
                         if (r < 0)
                                 return ocirt_wrap(err, "user namespace");
+                        /* Idmapped mounts need these maps and the host's privileges (mount.c). */
+                        r = mount_idmap_prepare(c, pid, err);
+                        if (r < 0)
+                                return r;
                         r = sync_send(c->sync_parent, SYNC_MAPS_DONE, 0, -1, err);
                         if (r < 0)
                                 return r;

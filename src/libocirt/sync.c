@@ -7,6 +7,27 @@
 #include "sync.h"
 #include "util.h"
 
+static int recv_one(int sock, struct sync_msg *ret, int *ret_fd, int flags, ocirt_error **err);
+
+/* The send failed. If the peer is gone (EPIPE, or ECONNRESET when it left a message of ours unread)
+ * it may have reported why just before it exited: a SYNC_ERROR still queued here is the error to
+ * report, not the broken pipe (which would hide it). Nothing blocks: the peer cannot send more. */
+static int
+send_failed(int sock, int e, ocirt_error **err)
+{
+        struct sync_msg m;
+
+        if (e != EPIPE && e != ECONNRESET)
+                return ocirt_fail(err, e, "sync: send");
+        for (int i = 0; i < 64; i++) {
+                if (recv_one(sock, &m, NULL, MSG_DONTWAIT, NULL) < 0)
+                        break;
+                if (m.type == SYNC_ERROR)
+                        return ocirt_error_from_child(err, m.errnum > 0 ? m.errnum : EIO, m.text);
+        }
+        return ocirt_fail(err, e, "sync: send");
+}
+
 int
 sync_send_msg(int sock, const struct sync_msg *m, int fd_to_pass, ocirt_error **err)
 {
@@ -34,7 +55,7 @@ sync_send_msg(int sock, const struct sync_msg *m, int fd_to_pass, ocirt_error **
                 n = sendmsg(sock, &mh, MSG_NOSIGNAL);
         while (n < 0 && errno == EINTR);
         if (n < 0)
-                return ocirt_fail(err, errno, "sync: send");
+                return send_failed(sock, errno, err);
         if ((size_t) n != sizeof *m)
                 return ocirt_fail(err, EIO, "sync: short send");
         return 0;
@@ -48,22 +69,37 @@ sync_send(int sock, uint32_t type, int32_t pid, int fd_to_pass, ocirt_error **er
         return sync_send_msg(sock, &m, fd_to_pass, err);
 }
 
-int
-sync_recv(int sock, struct sync_msg *ret, int *ret_fd, ocirt_error **err)
+/* One message; flags: MSG_DONTWAIT or 0. */
+static int
+recv_one(int sock, struct sync_msg *ret, int *ret_fd, int flags, ocirt_error **err)
 {
         union {
                 char buf[CMSG_SPACE(sizeof(int))];
                 struct cmsghdr align;
         } u;
         struct iovec iov = { .iov_base = ret, .iov_len = sizeof *ret };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
         struct cmsghdr *c;
+        bool reset = false;
         ssize_t n;
         int fd = -1;
 
-        do
-                n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-        while (n < 0 && errno == EINTR);
+        for (;;) {
+                mh.msg_control = u.buf;
+                mh.msg_controllen = sizeof u.buf;
+                n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
+                if (n >= 0)
+                        break;
+                if (errno == EINTR)
+                        continue;
+                /* The peer exited with a message of ours unread: the kernel reports that once, ahead
+                 * of the messages the peer sent before (its SYNC_ERROR among them). Read on. */
+                if (errno == ECONNRESET && !reset) {
+                        reset = true;
+                        continue;
+                }
+                break;
+        }
         if (n < 0)
                 return ocirt_fail(err, errno, "sync: receive");
         for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
@@ -85,6 +121,12 @@ sync_recv(int sock, struct sync_msg *ret, int *ret_fd, ocirt_error **err)
         else if (fd >= 0)
                 close(fd);
         return 0;
+}
+
+int
+sync_recv(int sock, struct sync_msg *ret, int *ret_fd, ocirt_error **err)
+{
+        return recv_one(sock, ret, ret_fd, 0, err);
 }
 
 int

@@ -23,6 +23,7 @@ enum sync_type {
         SYNC_EARLY,       /* child -> parent: namespaces exist: cgroup, network devices, slirp4netns now */
         SYNC_EARLY_DONE,  /* parent -> child */
         SYNC_SECCOMP_FD,  /* child -> parent: fd = the seccomp notify listener (issue 3) */
+        SYNC_IDMAP_FD,    /* parent -> child, before SYNC_MAPS_DONE: fd = the idmapped tree of .mounts[pid] */
         SYNC__EXT = 64,   /* first value free for a subsystem's own messages */
 };
 
@@ -34,10 +35,12 @@ struct sync_msg {
         char text[1536]; /* NUL-terminated; truncated, never overflowed */
 };
 
-/* fd_to_pass < 0: none. */
+/* fd_to_pass < 0: none. A send that fails because the peer is gone reports the SYNC_ERROR the peer
+ * left queued, if any: that is the real failure, the broken pipe only its consequence. */
 int sync_send(int sock, uint32_t type, int32_t pid, int fd_to_pass, ocirt_error **err);
 int sync_send_msg(int sock, const struct sync_msg *m, int fd_to_pass, ocirt_error **err);
-/* ret_fd may be NULL (a passed fd is then closed). EOF is EPIPE, a malformed message EIO. */
+/* ret_fd may be NULL (a passed fd is then closed). EOF is EPIPE, a malformed message EIO. A peer
+ * that exited with unread data (ECONNRESET) still has its own messages delivered first. */
 int sync_recv(int sock, struct sync_msg *ret, int *ret_fd, ocirt_error **err);
 /* Receive and require a given type; a SYNC_ERROR becomes the returned error. SYNC_LOG messages are
  * passed to log_fn (if any) and skipped. */

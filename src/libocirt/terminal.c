@@ -11,6 +11,7 @@
 #include <termios.h>
 
 #include "container.h"
+#include "mount.h"
 #include "sync.h"
 #include "syscalls.h"
 #include "util.h"
@@ -59,6 +60,28 @@ terminal_take(int sync_sock, int master, int slave, ocirt_error **err)
         return 0;
 }
 
+/* The container's /dev/pts/ptmx, with no symlink followed on the way: the image must not pick the
+ * pty (a host devpts, or a file that is no pty at all). */
+static int
+open_ptmx(int rootfd)
+{
+        _cleanup_close_ int dir = -1;
+        int fd = -1, r;
+
+        if (!pathres_compat()) {
+                fd = sys_openat2(rootfd, "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+                if (fd >= 0 || (errno != ENOSYS && errno != EPERM && errno != E2BIG))
+                        return fd < 0 ? -errno : fd;
+        }
+        /* COMPAT: openat2 refused (an old kernel, a seccomp filter). /dev/pts by pathres.c's walk, no
+         * symlink allowed, then ptmx in it with O_NOFOLLOW: the same rule. */
+        r = pathres_open(rootfd, "/dev/pts", PATHRES_DIRECTORY | PATHRES_NOSYMLINKS, &dir, NULL);
+        if (r < 0)
+                return r;
+        fd = openat(dir, "ptmx", O_RDWR | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
 /* Runs in: the container init, after /dev/pts is mounted, before the pivot. */
 int
 terminal_setup_child(struct container *c, int rootfd, ocirt_error **err)
@@ -67,10 +90,9 @@ terminal_setup_child(struct container *c, int rootfd, ocirt_error **err)
         _cleanup_close_ int master = -1, slave = -1;
         int r;
 
-        master = sys_openat2(rootfd, "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC,
-                             RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+        master = open_ptmx(rootfd);
         if (master < 0)
-                return ocirt_fail_at(err, errno, c->config_path, "mount a devpts on /dev/pts (see 'ocirt spec')",
+                return ocirt_fail_at(err, -master, c->config_path, "mount a devpts on /dev/pts (see 'ocirt spec')",
                                      "process.terminal: open /dev/pts/ptmx");
         r = terminal_open_slave(master, p, &slave, err);
         if (r < 0)

@@ -92,6 +92,33 @@ cfg "$b" '.mounts += [{"destination": "/seed", "type": "tmpfs", "source": "tmpfs
 shim_run ENOSYS fsopen,open_tree,move_mount,mount_setattr "$b" /bin/sh -c 'cat /seed/f; echo x > /seed/f || echo refused'
 check_contains "mount(2): tmpcopyup copies" seeded "$OUT"
 check_contains "mount(2): tmpcopyup + ro is read-only after the copy" refused "$OUT"
+# A terminal: /dev/pts/ptmx found by the walk (no symlink on the way) when openat2 is refused, and
+# /dev/console bound through mount(2) when the mount API is too.
+if command -v script >/dev/null 2>&1; then
+        bt=$(new_bundle)
+        is_root || cfg "$bt" '.linux.uidMappings = [{"containerID":0,"hostID":$u,"size":1}]
+                              | .linux.gidMappings = [{"containerID":0,"hostID":$g,"size":1}]' \
+                --argjson u "$(id -u)" --argjson g "$(id -g)"
+        cfg "$bt" '.process.terminal = true | .process.args = ["/usr/bin/probe", "tty"]'
+        for errno in ENOSYS EPERM; do
+                for calls in openat2 openat2,fsopen,fsmount,fsconfig,open_tree,move_mount,mount_setattr; do
+                        t="terminal, $errno from openat2"
+                        [ "$calls" = openat2 ] || t="$t and the mount API"
+                        n=$((n + 1))
+                        cmd=$(printf '%q ' "$shim" "$errno" "$calls" -- "$OCIRT_BIN" --debug --root "$STATE_ROOT" run --bundle "$bt" "$ID-$n")
+                        RC=0
+                        OUT=$(timeout -k 2 20 script -qec "$cmd" /dev/null </dev/null 2>&1) || RC=$?
+                        OUT=$(tr -d '\r' <<<"$OUT")
+                        oc delete -f "$ID-$n" >/dev/null 2>&1
+                        check_eq "$t: the container runs" 0 "$RC" || diag "$OUT"
+                        check_contains "$t: the walk resolved the paths" "resolved component by component" "$OUT"
+                        check_contains "$t: stdin is the pty" "ttyname=/dev/pts/" "$OUT"
+                        check_contains "$t: it is the controlling terminal" "ctty=1" "$OUT"
+                done
+        done
+else
+        skip "terminal under the shim" "no script(1) to give the run a terminal"
+fi
 # The container's /etc/hostname reads empty under the shim too.
 shim_run ENOSYS openat2,fsopen,open_tree,move_mount,mount_setattr "$b" /bin/cat /etc/hostname
 check_eq "all refused: masked file reads empty" "" "$(grep -v '^ocirt: debug' <<<"$OUT" | tr -d '\n')"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd-events.c: `ocirt events [--stats] [--interval DURATION] ID`, as runc prints it: one JSON
  * object a line, {"type":"stats","id":ID,"data":{...}}; --stats prints one and exits, otherwise
- * one every interval (default 5 s) until the container stops. */
+ * one every interval (default 5 s) until the container stops, and {"type":"oom","id":ID} each time
+ * the OOM killer kills a process of the container (its cgroup's counter, read every 200 ms). */
 #include "config.h"
 
 #include <errno.h>
@@ -17,6 +18,8 @@ const struct cli_help cmd_events_help = {
         .options = "      --stats                print the statistics once and exit\n"
                    "      --interval DURATION    time between two statistics (default 5s; 500ms, 2s, 1m)\n",
 };
+
+#define OOM_TICK_MS 200L
 
 static const struct option options[] = {
         { "stats", no_argument, NULL, 's' },
@@ -74,6 +77,8 @@ cmd_events(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
         r = cli_get_id(argc, argv, &cmd_events_help, &id, err);
         if (r < 0)
                 return r;
+        uint64_t ooms = 0;
+        bool watch_oom = !stats_once && ocirt_container_oom_kills(ctx, id, &ooms, NULL) >= 0;
         for (bool first = true;; first = false) {
                 _cleanup_free_ char *data = NULL;
                 r = ocirt_container_stats(ctx, id, &data, err);
@@ -85,6 +90,21 @@ cmd_events(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
                 r = cli_flush_stdout(err);
                 if (r < 0 || stats_once)
                         return r;
-                nanosleep(&(struct timespec){ .tv_sec = interval / 1000, .tv_nsec = (interval % 1000) * 1000000L }, NULL);
+                /* Sleep the interval in slices; between them, an OOM kill is reported at once. */
+                for (long left = interval; left > 0; left -= OOM_TICK_MS) {
+                        long ms = left < OOM_TICK_MS ? left : OOM_TICK_MS;
+                        uint64_t now;
+                        nanosleep(&(struct timespec){ .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L }, NULL);
+                        if (!watch_oom || ocirt_container_oom_kills(ctx, id, &now, NULL) < 0 || now <= ooms)
+                                continue;
+                        for (; ooms < now; ooms++) {
+                                fputs("{\"type\":\"oom\",\"id\":", stdout);
+                                cli_json_string(stdout, id);
+                                fputs("}\n", stdout);
+                        }
+                        r = cli_flush_stdout(err);
+                        if (r < 0)
+                                return r;
+                }
         }
 }

@@ -237,7 +237,7 @@ capset_now(uint64_t eff, uint64_t perm, uint64_t inh)
 
 #define SYS_ADMIN_BIT (1ULL << CAP_SYS_ADMIN)
 
-/* CAP_SYS_ADMIN to keep until seccomp_load(), which then sets the final sets recorded here. */
+/* CAP_SYS_ADMIN to keep until seccomp_install(), which then sets the final sets recorded here. */
 static uint64_t
 keep_for_seccomp(struct container *c, uint64_t eff, uint64_t perm, uint64_t inh, uint64_t have_perm)
 {

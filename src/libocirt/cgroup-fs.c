@@ -74,6 +74,20 @@ is_cgroup1(const char *path)
         return statfs(path, &fs) == 0 && (unsigned long) fs.f_type == 0x27e0eb /* CGROUP_SUPER_MAGIC */;
 }
 
+/* /proc/self/cgroup, read once while cgroup_prepare runs (cgroup_fs_own_cache): the start path
+ * asks for the own cgroup of every hierarchy, and the kernel formats all of them on each read.
+ * Outside it every call reads afresh (a long-lived library user may be moved between calls). */
+static char *own_cache;
+static bool own_cache_on;
+
+void
+cgroup_fs_own_cache(bool on)
+{
+        free(own_cache);
+        own_cache = NULL;
+        own_cache_on = on;
+}
+
 int
 cgroup_fs_own_path(const char *controller, char **ret)
 {
@@ -83,9 +97,14 @@ cgroup_fs_own_path(const char *controller, char **ret)
         char *line, *save = NULL;
         int r;
 
-        r = read_file_at(AT_FDCWD, "/proc/self/cgroup", &buf, &len);
-        if (r < 0)
-                return r;
+        if (!own_cache) {
+                r = read_file_at(AT_FDCWD, "/proc/self/cgroup", &buf, &len);
+                if (r < 0)
+                        return r;
+                if (own_cache_on)
+                        own_cache = xstrdup(buf);
+        } else
+                buf = xstrdup(own_cache);
         for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char *list = strchr(line, ':'), *path;
                 if (!list)
@@ -842,8 +861,15 @@ mkdir_tree(const char *root, const char *path, bool *ret_created)
         struct stat st;
 
         *ret_created = false;
-        if (stat(full, &st) == 0)
+        /* One mkdir in the common case (the parent exists); the walk from the root only when not. */
+        if (mkdir(full, 0755) == 0) {
+                *ret_created = true;
                 return 0;
+        }
+        if (errno == EEXIST && stat(full, &st) == 0 && S_ISDIR(st.st_mode))
+                return 0;
+        if (errno != ENOENT)
+                return -errno;
         if (mkdir_p(full, 0755) < 0)
                 return -errno ? -errno : -EIO;
         *ret_created = true;
@@ -875,6 +901,29 @@ gc_stale(const char *const *roots, size_t n_roots)
                 }
                 done++;
         }
+}
+
+/* A cgroup that has processes belongs to someone else: another container with the same id under
+ * another --root (the default path is /ocirt/ID), or a shared cgroupsPath. Starting in it would
+ * mix the two, and rolling back or deleting one would kill the other (runc refuses it too). */
+static int
+refuse_populated(struct cgroup *cg, struct container *c, ocirt_error **err)
+{
+        if (cg->created)
+                return 0; /* made just now (on v1: the leaf of at least one hierarchy), so not shared */
+        for (size_t i = 0; i < cg->n_dirs; i++) {
+                _cleanup_free_ char *procs = NULL;
+                if (read_at(cg->dirs[i].path, "cgroup.procs", &procs) < 0 || !*procs)
+                        continue;
+                size_t n = 1;
+                for (const char *p = procs; *p; p++)
+                        n += *p == '\n';
+                return ocirt_fail_at(err, EBUSY, c->config_path,
+                                     "another container (or a --root with the same container id) uses it: pick another "
+                                     "id or .linux.cgroupsPath",
+                                     "cgroup '%s' is not empty: %zu process(es) in it", cg->dirs[i].path, n);
+        }
+        return 0;
 }
 
 static int
@@ -967,6 +1016,9 @@ fs_create(struct cgroup *cg, struct container *c, ocirt_error **err)
         } else
                 return ocirt_fail(err, ENOTSUP, "no cgroup file system is mounted at " CGROUP_ROOT);
 
+        r = refuse_populated(cg, c, err);
+        if (r < 0)
+                return r;
         return cgroup_fs_apply_create(cg, c, err);
 }
 
@@ -1011,6 +1063,8 @@ fs_enter(struct cgroup *cg, pid_t pid, const char *sub, ocirt_error **err)
                 if (r < 0)
                         return ocirt_fail(err, -r, "move process %d into cgroup '%s'", (int) pid, dir);
         }
+        if (pid == 0 && own_cache)
+                cgroup_fs_own_cache(own_cache_on);
         return 0;
 }
 
@@ -1163,9 +1217,15 @@ fs_kill_all(struct cgroup *cg, int sig)
 static int
 rmdir_tree(const char *dir)
 {
-        _cleanup_closedir_ DIR *d = opendir(dir);
+        _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
 
+        /* The common case is an empty leaf: one rmdir, no listing of its control files. */
+        if (rmdir(dir) == 0 || errno == ENOENT)
+                return 0;
+        if (errno != EBUSY && errno != ENOTEMPTY)
+                return -errno;
+        d = opendir(dir);
         if (!d)
                 return errno == ENOENT ? 0 : -errno;
         while ((de = readdir(d)))
@@ -1195,8 +1255,11 @@ fs_destroy(struct cgroup *cg, ocirt_error **err)
                         return 0;
                 if (r != -EBUSY)
                         return ocirt_fail(err, -r, "remove cgroup '%s'", cg->path ? cg->path : "?");
+                if (cg->no_kill && attempt >= 20)
+                        return ocirt_fail(err, EBUSY, "remove cgroup '%s': processes of another container are in it",
+                                          cg->path ? cg->path : "?");
                 /* Processes left (a container without its own pid namespace, or dying ones). */
-                if (attempt == 0 || attempt % 50 == 49)
+                if (!cg->no_kill && (attempt == 0 || attempt % 50 == 49))
                         (void) fs_kill_all(cg, SIGKILL);
                 usleep(5000);
         }
@@ -1234,6 +1297,20 @@ flat_keyed(const char *dir, const char *file, uint64_t scale)
                 json_object_set_new(o, l, json_integer((json_int_t) (strtoull(sp + 1, NULL, 10) * scale)));
         }
         return o;
+}
+
+/* OOM kills so far: "oom_kill N" of memory.oom_control (v1, kernel 4.13) or memory.events (v2). */
+int
+cgroup_fs_oom_kills(const struct cgroup *cg, uint64_t *ret)
+{
+        const char *v1 = cgroup_dir_of(cg, "memory"), *v2 = cgroup_dir_of(cg, V2);
+        json_t *o = v1 ? flat_keyed(v1, "memory.oom_control", 1) : flat_keyed(v2, "memory.events", 1);
+        json_t *n = json_object_get(o, "oom_kill");
+        int r = n ? 0 : -ENOENT;
+
+        *ret = n ? (uint64_t) json_integer_value(n) : 0;
+        json_decref(o);
+        return r;
 }
 
 static json_int_t

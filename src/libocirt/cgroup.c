@@ -3,15 +3,19 @@
  * lifecycle seams (cgroup_prepare ... cgroup_join) and the public commands pause, resume, update,
  * ps and stats. The drivers (cgroup-fs.c, cgroup-systemd.c, cgroup-none.c) do the work.
  *
- * How the init gets into its cgroup: cgroup_prepare makes the cgroup, applies the limits and moves
- * the runtime itself into it, so the clone()d init is born there. That is the v1 equivalent of
- * clone3(CLONE_INTO_CGROUP): the init's cgroup namespace (created by the same clone) then has the
- * container's cgroup as its root on every hierarchy, and no process of the container ever runs
- * outside it. At SYNC_EARLY (the init waits) cgroup_early moves the runtime back and only then
- * writes pids.max, so that a limit of 1 does not count the runtime. */
+ * How the init gets into its cgroup: cgroup_prepare makes the cgroup and applies the limits. On a
+ * v2 host process.c then clone3()s the init with CLONE_INTO_CGROUP: no process migrates, which
+ * matters for speed (a write to cgroup.procs takes the threadgroup lock for writing, an RCU grace
+ * period of about 10 ms when the host was idle) and saves the SYNC_EARLY round trip; the init
+ * unshares its cgroup namespace itself, since clone() would root it at the runtime's cgroup. v1 and
+ * hybrid hosts have no clone into a cgroup: the runtime moves itself in, so the clone()d init is
+ * born there with its cgroup namespace rooted at the container's cgroup on every hierarchy, and at
+ * SYNC_EARLY (the init waits) cgroup_early moves the runtime back and only then writes pids.max, so
+ * that a limit of 1 does not count the runtime. */
 #include "config.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/stat.h>
 
 #include "cgroup.h"
@@ -136,11 +140,24 @@ rootless_delegated(void)
         return access(parent, W_OK) == 0 && access(procs, W_OK) == 0;
 }
 
+struct destroy_block {
+        ocirt_ctx *ctx;
+        bool created;
+        char text[];
+};
+
+/* A failed create removes only a cgroup it made, and kills nothing there: its own init is gone
+ * already (undo_kill runs first), and anything else in the cgroup is not this container's. */
 static int
 undo_destroy(void *data, ocirt_error **err)
 {
-        struct { ocirt_ctx *ctx; char text[]; } *d = data;
-        _cleanup_cgroup_ struct cgroup *cg = cgroup_from_text(d->ctx, d->text);
+        struct destroy_block *d = data;
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+
+        if (!d->created)
+                return 0;
+        cg = cgroup_from_text(d->ctx, d->text);
+        cg->no_kill = true;
         return cg->driver->destroy(cg, err);
 }
 
@@ -265,21 +282,106 @@ systemd_make(struct container *c, pid_t pid, struct undo *undo, struct cgroup **
         return 0;
 }
 
+/* The host uid of process.user.uid: through the container's own uid mappings, or itself. */
+static bool
+host_uid_of(const struct container *c, uint32_t uid, uid_t *ret)
+{
+        if (!c->new_ns[SPEC_NS_USER]) {
+                *ret = c->join_fd[SPEC_NS_USER] >= 0 ? (uid_t) -1 : uid;
+                return *ret != (uid_t) -1;
+        }
+        for (size_t i = 0; i < c->n_uid_map; i++)
+                if (uid >= c->uid_map[i].container_id && uid - c->uid_map[i].container_id < c->uid_map[i].size) {
+                        *ret = c->uid_map[i].host_id + (uid - c->uid_map[i].container_id);
+                        return true;
+                }
+        return false;
+}
+
+/* config-linux.md "Cgroup ownership": on v2, with a new cgroup namespace and a read-write cgroup
+ * mount at /sys/fs/cgroup, the container's cgroup goes to the host uid of process.user.uid, so
+ * that the container can manage its own subtree (systemd inside, nested runtimes). Only the
+ * directory and the files in /sys/kernel/cgroup/delegate; never on v1, where delegation is not
+ * safe. Best effort: a rootless runtime cannot give a file away, and then the cgroup stays its own. */
+static void
+chown_to_container(struct container *c, const struct cgroup *cg)
+{
+        static const char *const fallback[] = { "cgroup.procs", "cgroup.subtree_control", "cgroup.threads" };
+        const struct spec *s = c->spec;
+        _cleanup_free_ char *list = NULL;
+        _cleanup_close_ int dfd = -1;
+        bool rw = false;
+        size_t len;
+        uid_t uid;
+
+        if (!cg->v2 || cg->n_dirs == 0 || !c->new_ns[SPEC_NS_CGROUP] || c->join_fd[SPEC_NS_CGROUP] >= 0 || !s->process)
+                return;
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                const struct spec_mount *m = &s->mounts[i];
+                if (m->source && streq(m->source, "cgroup") && streq(m->destination, "/sys/fs/cgroup"))
+                        rw = !(m->options && strv_contains(m->options, "ro"));
+        }
+        if (!rw || !host_uid_of(c, s->process->user.uid, &uid))
+                return;
+        dfd = open(cg->dirs[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0 || fchownat(dfd, "", uid, (gid_t) -1, AT_EMPTY_PATH) < 0) {
+                log_debug(c->ctx, "cgroup: cannot give '%s' to uid %u: %s", cg->dirs[0].path, (unsigned) uid,
+                          strerror(errno));
+                return;
+        }
+        if (read_file_at(AT_FDCWD, "/sys/kernel/cgroup/delegate", &list, &len) >= 0) {
+                char *save = NULL;
+                for (char *f = strtok_r(list, "\n", &save); f; f = strtok_r(NULL, "\n", &save))
+                        if (fchownat(dfd, f, uid, (gid_t) -1, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
+                                log_debug(c->ctx, "cgroup: chown %s: %s", f, strerror(errno));
+        } else
+                for (size_t i = 0; i < ELEMENTSOF(fallback); i++)
+                        (void) fchownat(dfd, fallback[i], uid, (gid_t) -1, AT_SYMLINK_NOFOLLOW);
+}
+
 static int
 cgroup_commit(struct container *c, struct cgroup *cg, const char *driver, struct undo *undo)
 {
         _cleanup_free_ char *dirs = dirs_to_text(cg);
 
-        undo_push(undo, "remove the cgroup", undo_destroy, text_block(c->ctx, dirs));
+        {
+                size_t n = strlen(dirs);
+                struct destroy_block *d = xmalloc(sizeof *d + n + 1);
+                d->ctx = c->ctx;
+                d->created = cg->created || strcmp(driver, "systemd") == 0;
+                memcpy(d->text, dirs, n + 1);
+                undo_push(undo, "remove the cgroup", undo_destroy, d);
+        }
         container_set_extra(c, "cgroup.driver", driver);
         container_set_extra(c, "cgroup.path", cg->path ? cg->path : "");
         container_set_extra(c, "cgroup.dirs", dirs);
+        chown_to_container(c, cg);
+        return 0;
+}
+
+/* Move the runtime in; the init inherits the cgroup at clone() and the runtime leaves again at
+ * SYNC_EARLY. The way on v1 and hybrid hosts, which have no clone into a cgroup. */
+static int
+enter_runtime(struct container *c, struct cgroup *cg, struct undo *undo, ocirt_error **err)
+{
+        _cleanup_free_ char *owntext = NULL;
+        struct move_back *m;
+        int r;
+
+        own_cgroups_into(cg, &owntext);
+        m = text_block(c->ctx, owntext);
+        undo_push(undo, "move the runtime back to its cgroup", undo_move_back, m);
+        r = cg->driver->enter(cg, 0, NULL, err);
+        if (r < 0)
+                return ocirt_wrap(err, "cgroup");
+        c->cgroup = m; /* owned by the undo step, which lives until commit */
+        c->wait_early = true;
         return 0;
 }
 
 /* Runs in: the runtime, before the clone. */
-int
-cgroup_prepare(struct container *c, struct undo *undo, ocirt_error **err)
+static int
+prepare(struct container *c, struct undo *undo, ocirt_error **err)
 {
         const struct spec_linux *l = c->spec->linux_;
         _cleanup_cgroup_ struct cgroup *cg = NULL;
@@ -307,6 +409,12 @@ cgroup_prepare(struct container *c, struct undo *undo, ocirt_error **err)
                         if (c->rootless && access(ownprocs, W_OK) < 0) {
                                 container_set_extra(c, "cgroup.driver", "systemd-late");
                                 c->wait_early = true;
+                                /* A cgroup namespace made at clone() would be rooted at the runtime's
+                                 * cgroup: the init unshares it once it is in the scope. */
+                                if (c->clone_flags & CLONE_NEWCGROUP) {
+                                        c->clone_flags &= ~(unsigned long) CLONE_NEWCGROUP;
+                                        c->cgroupns_after_early = true;
+                                }
                                 return 0;
                         }
                         owntext = xasprintf("unified=/sys/fs/cgroup%s\n", streq(own, "/") ? "" : own);
@@ -351,16 +459,43 @@ cgroup_prepare(struct container *c, struct undo *undo, ocirt_error **err)
         }
         cgroup_commit(c, cg, cg->driver->name, undo);
 
-        /* Move the runtime in; the init inherits the cgroup at clone(). */
-        own_cgroups_into(cg, &owntext);
-        m = text_block(c->ctx, owntext);
-        undo_push(undo, "move the runtime back to its cgroup", undo_move_back, m);
-        r = cg->driver->enter(cg, 0, NULL, err);
-        if (r < 0)
-                return ocirt_wrap(err, "cgroup");
-        c->cgroup = m; /* owned by the undo step, which lives until commit */
-        c->wait_early = true;
-        return 0;
+        if (cg->v2) {
+                /* clone3(CLONE_INTO_CGROUP) places the init (process.c); pids.max can be written now,
+                 * as the runtime is never counted. */
+                c->cgroup_fd = open(cg->dirs[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (c->cgroup_fd >= 0)
+                        return l && l->resources ? cgroup_fs_set_pids(cg, l->resources, c->config_path, err) : 0;
+        }
+        return enter_runtime(c, cg, undo, err);
+}
+
+int
+cgroup_clone_fallback(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+
+        for (size_t i = 0; i < c->n_extra; i++)
+                if (streq(c->extra[i].key, "cgroup.dirs"))
+                        cg = cgroup_from_text(c->ctx, c->extra[i].value);
+        if (!cg || cg->n_dirs == 0)
+                return 0;
+        /* pids.max was written for an init that the runtime would not have shared its cgroup with. */
+        {
+                _cleanup_free_ char *p = xasprintf("%s/pids.max", cg->dirs[0].path);
+                (void) write_file_at(AT_FDCWD, p, "max", 3);
+        }
+        return enter_runtime(c, cg, undo, err);
+}
+
+int
+cgroup_prepare(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        int r;
+
+        cgroup_fs_own_cache(true);
+        r = prepare(c, undo, err);
+        cgroup_fs_own_cache(false);
+        return r;
 }
 
 /* Runs in: the runtime, at SYNC_EARLY: the init exists (in the cgroup) and waits. */
@@ -588,6 +723,24 @@ ocirt_container_stats(ocirt_ctx *ctx, const char *id, char **ret_json, ocirt_err
                 *ret_json = json_dumps(data, JSON_COMPACT);
                 json_decref(data);
         }
+        if (r < 0 && !ocirt_error_where(*err))
+                ocirt_wrap(err, "events '%s'", id);
+        loaded_done(&l);
+        return r;
+}
+
+_public_ int
+ocirt_container_oom_kills(ocirt_ctx *ctx, const char *id, uint64_t *ret_count, ocirt_error **err)
+{
+        struct loaded l;
+        int r;
+
+        *ret_count = 0;
+        r = load(ctx, id, &l, /* need_cgroup= */ true, err);
+        if (r >= 0 && l.status == STATUS_STOPPED)
+                r = ocirt_fail_at(err, EINVAL, id, NULL, "the container is stopped");
+        if (r >= 0 && cgroup_fs_oom_kills(l.cg, ret_count) < 0)
+                r = ocirt_fail_at(err, ENOTSUP, id, NULL, "the container's cgroup has no memory controller");
         if (r < 0 && !ocirt_error_where(*err))
                 ocirt_wrap(err, "events '%s'", id);
         loaded_done(&l);

@@ -25,6 +25,7 @@ struct cgroup {
         struct cgroup_dir *dirs;
         size_t n_dirs;
         bool created; /* create made the leaf directories (so destroy removes them) */
+        bool no_kill; /* destroy only removes (a failed create's rollback) */
 };
 
 struct cgroup_driver {
@@ -59,8 +60,12 @@ enum cgroup_layout {
 enum cgroup_layout cgroup_fs_layout(void);
 /* The caller's own cgroup in the hierarchy `controller` ("unified" for v2), from /proc/self/cgroup. */
 int cgroup_fs_own_path(const char *controller, char **ret);
+/* Keep /proc/self/cgroup between calls (on) or read it each time (off); either way forget it. */
+void cgroup_fs_own_cache(bool on);
 /* Write pids.max (applied after the init is placed, see cgroup.c). */
 int cgroup_fs_set_pids(struct cgroup *cg, const struct spec_resources *res, const char *where, ocirt_error **err);
+/* OOM kills in the cgroup so far (-ENOENT: no memory controller). */
+int cgroup_fs_oom_kills(const struct cgroup *cg, uint64_t *ret);
 /* Apply the config's resources (and its linux.devices as allowed devices) to a made cgroup. */
 int cgroup_fs_apply_create(struct cgroup *cg, struct container *c, ocirt_error **err);
 

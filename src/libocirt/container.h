@@ -51,6 +51,15 @@ struct container {
         pid_t init_pid;
         int pty_master; /* in the runtime, after SYNC_PTY */
 
+        /* cgroup v2: the container's cgroup directory, for clone3(CLONE_INTO_CGROUP), or -1. */
+        int cgroup_fd;
+        /* The init was born in its cgroup by clone3, so its cgroup namespace (which clone makes
+         * from the parent's cgroup) is unshared by the init itself. */
+        bool cgroupns_unshare;
+        /* The init is put into its cgroup at SYNC_EARLY (systemd, rootless outside the user
+         * manager's subtree): it unshares its cgroup namespace after that (cgroup.c). */
+        bool cgroupns_after_early;
+
         /* Optional sync points; a subsystem that needs one sets the flag in its *_prepare(). Both cost
          * a round trip, so the plain start path has neither. */
         bool wait_early; /* init stops after its namespaces exist: cgroup, net devices, slirp4netns */
@@ -67,7 +76,7 @@ struct container {
         void *hooks;     /* hooks.c */
 
         /* issue 3 (caps.c, seccomp.c): with noNewPrivileges false, loading the seccomp filter needs
-         * CAP_SYS_ADMIN; caps.c keeps it until seccomp_load(), which then sets these final sets
+         * CAP_SYS_ADMIN; caps.c keeps it until seccomp_install(), which then sets these final sets
          * (effective, permitted, inheritable). */
         bool caps_after_seccomp;
         uint64_t caps_final[3];
@@ -133,7 +142,7 @@ struct state;
 
 /* seccomp.c (issue 3). Runs in: the container init. */
 int seccomp_prepare(struct container *c, ocirt_error **err);                  /* before caps are dropped */
-int seccomp_load(struct container *c, int *ret_notify_fd, ocirt_error **err); /* last step before execve */
+int seccomp_install(struct container *c, int *ret_notify_fd, ocirt_error **err); /* last step before execve */
 /* exec: load the container's filter (from its config) in the exec'd process. Runs in: that process. */
 int seccomp_load_spec(const struct spec *s, int *ret_notify_fd, ocirt_error **err);
 /* Runs in: the runtime (create/run or start): pass a notify fd on to listenerPath. */
@@ -150,6 +159,8 @@ int procattr_before_exec(struct container *c, ocirt_error **err);  /* init: LSM 
 /* cgroup.c (issue 6). */
 int cgroup_prepare(struct container *c, struct undo *undo, ocirt_error **err); /* runtime, before clone */
 int cgroup_early(struct container *c, struct undo *undo, ocirt_error **err);   /* runtime, SYNC_EARLY */
+/* clone3(CLONE_INTO_CGROUP) was refused: put the runtime into the cgroup before a plain clone. */
+int cgroup_clone_fallback(struct container *c, struct undo *undo, ocirt_error **err);
 int cgroup_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err);
 /* 1: handled (all processes signalled through the cgroup), 0: not possible, caller falls back. */
 int cgroup_kill_all(ocirt_ctx *ctx, const struct state *st, int sig);

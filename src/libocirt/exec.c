@@ -449,7 +449,7 @@ exec_process(struct exec_run *x)
         struct container c = {
                 .ctx = x->ctx, .id = x->st->id, .spec = x->spec, .config_path = (char *) x->where,
                 .sync_child = x->sync_child, .sync_parent = -1, .lock_fd = -1, .state_dirfd = -1,
-                .start_listen_fd = -1, .pty_master = -1, .init_pid = x->st->pid,
+                .start_listen_fd = -1, .pty_master = -1, .init_pid = x->st->pid, .cgroup_fd = -1,
         };
         _cleanup_free_ char *exe = NULL;
         _cleanup_strv_ char **env = NULL;

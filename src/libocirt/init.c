@@ -268,10 +268,18 @@ init_main(struct container *c)
                 CHECK(map_ids(c, &e));
                 CHECK(ns_join(c, /* user= */ false, &e));
         }
+        if (c->cgroupns_unshare && unshare(CLONE_NEWCGROUP) < 0) {
+                ocirt_fail(&e, errno, "create the cgroup namespace");
+                init_fail(c, e);
+        }
 
         if (c->wait_early) {
                 CHECK(sync_send(c->sync_child, SYNC_EARLY, 0, -1, &e));
                 CHECK(sync_expect(c->sync_child, SYNC_EARLY_DONE, NULL, NULL, NULL, NULL, &e));
+        }
+        if (c->cgroupns_after_early && unshare(CLONE_NEWCGROUP) < 0) {
+                ocirt_fail(&e, errno, "create the cgroup namespace");
+                init_fail(c, e);
         }
 
         /* Before the process becomes non-dumpable: its /proc files then belong to the initial
@@ -356,8 +364,8 @@ init_main(struct container *c)
         {
                 /* As late as possible, so the runtime's own last syscalls need no rule. */
                 int nfd = -1;
-                /* With a NOTIFY rule, seccomp_load() itself sends the listener fd (SYNC_SECCOMP_FD). */
-                CHECK(seccomp_load(c, &nfd, &e));
+                /* With a NOTIFY rule, seccomp_install() itself sends the listener fd (SYNC_SECCOMP_FD). */
+                CHECK(seccomp_install(c, &nfd, &e));
         }
         execve(exe, p->args, env);
         {

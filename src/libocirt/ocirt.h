@@ -8,6 +8,7 @@
 #define OCIRT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -208,6 +209,9 @@ OCIRT_PUBLIC int ocirt_container_pids(ocirt_ctx *ctx, const char *id, pid_t **re
                                       ocirt_error **err);
 /* Resource usage as runc's `events --stats` "data" object (JSON text; caller frees). */
 OCIRT_PUBLIC int ocirt_container_stats(ocirt_ctx *ctx, const char *id, char **ret_json, ocirt_error **err);
+/* How many processes of the container the kernel's OOM killer has killed so far (its memory
+ * cgroup's oom_kill counter). */
+OCIRT_PUBLIC int ocirt_container_oom_kills(ocirt_ctx *ctx, const char *id, uint64_t *ret_count, ocirt_error **err);
 
 /* ---- misc ---- */
 OCIRT_PUBLIC const char *ocirt_version(void);      /* "0.1.0" */

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mount.h"
 #include "sync.h"
+#include "syscalls.h"
 #include "util.h"
 
 struct kill_data {
@@ -47,6 +48,44 @@ clone_error(struct container *c, int e, ocirt_error **err)
                                      "user.max_user_namespaces > 0 and kernel.unprivileged_userns_clone=1",
                                      "create the container's namespaces (clone)");
         return ocirt_fail(err, e, "create the container's namespaces (clone)");
+}
+
+/* clone3 into the cgroup when cgroup.c opened one (v2): the init is born there without the runtime
+ * migrating in and out. Else, or when the kernel refuses it (before 5.7, or a seccomp filter), a
+ * raw clone. Returns 0 with *ret_pid (0 in the child), or -errno with err set. */
+static int
+spawn_clone(struct container *c, struct undo *undo, pid_t *ret_pid, ocirt_error **err)
+{
+        uint64_t flags = c->slow_path ? 0 : c->clone_flags;
+        pid_t pid;
+
+        if (c->cgroup_fd >= 0) {
+                struct ocirt_clone_args a = { .exit_signal = SIGCHLD, .cgroup = (uint64_t) c->cgroup_fd };
+
+                /* clone() makes the new cgroup namespace from the parent's cgroup, not the target's:
+                 * the init unshares it once it is in place (init.c). */
+                c->cgroupns_unshare = (flags & CLONE_NEWCGROUP) != 0;
+                a.flags = (flags & ~(uint64_t) CLONE_NEWCGROUP) | CLONE_INTO_CGROUP;
+                pid = (pid_t) syscall(SYS_clone3, &a, sizeof a);
+                if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EPERM && errno != EINVAL &&
+                                 errno != EOPNOTSUPP && errno != EACCES)) {
+                        int e = errno;
+                        close(c->cgroup_fd);
+                        c->cgroup_fd = -1;
+                        *ret_pid = pid;
+                        return pid < 0 ? clone_error(c, e, err) : 0;
+                }
+                log_debug(c->ctx, "clone3(CLONE_INTO_CGROUP) refused (%s), moving the runtime into the cgroup instead",
+                          strerror(errno));
+                c->cgroupns_unshare = false;
+                close(c->cgroup_fd);
+                c->cgroup_fd = -1;
+                if (cgroup_clone_fallback(c, undo, err) < 0)
+                        return -1;
+        }
+        pid = (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+        *ret_pid = pid;
+        return pid < 0 ? clone_error(c, errno, err) : 0;
 }
 
 /* EOF before SYNC_CREATED: the init reports every failure of its own (SYNC_ERROR, read before the
@@ -91,12 +130,11 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
 
         /* A raw clone with no stack behaves like fork() with namespace flags: the child runs on a copy
          * of this stack and needs nothing from the parent afterwards. */
-        pid = (pid_t) syscall(SYS_clone, (c->slow_path ? 0 : c->clone_flags) | SIGCHLD, NULL, NULL, NULL, 0);
-        if (pid < 0) {
-                int e = errno;
+        r = spawn_clone(c, undo, &pid, err);
+        if (r < 0) {
                 close(sp[0]);
                 close(sp[1]);
-                return clone_error(c, e, err);
+                return r;
         }
         if (pid == 0)
                 init_main(c);

@@ -3,7 +3,7 @@
  *
  * libseccomp compiles the rules, but ocirt loads the result itself with seccomp(2):
  *  - the filter is compiled to BPF in seccomp_prepare(), while the init still has every
- *    capability and may allocate freely; seccomp_load() then makes one syscall, so the only calls
+ *    capability and may allocate freely; seccomp_install() then makes one syscall, so the only calls
  *    the container's filter sees from the runtime are sendmsg() (the notify fd), close() and
  *    execve() (and capset(), see below): a strict filter needs no rule for the runtime;
  *  - every SECCOMP_FILTER_FLAG_* is passed as the kernel knows it, including
@@ -14,7 +14,7 @@
  * Loading a filter needs no_new_privs or CAP_SYS_ADMIN. With noNewPrivileges false and a
  * capability set without CAP_SYS_ADMIN (podman's and docker's default), caps.c keeps
  * CAP_SYS_ADMIN in the permitted and effective sets until the filter is loaded, and
- * seccomp_load() drops it with one capset() right after (runc instead loads the filter before
+ * seccomp_install() drops it with one capset() right after (runc instead loads the filter before
  * dropping capabilities, so that its filter has to allow all the runtime's later syscalls). */
 #include "config.h"
 
@@ -23,11 +23,7 @@
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-/* libseccomp's own seccomp_load() has the name of ocirt's seam (container.h); ocirt never calls
- * libseccomp's (see above), so its declaration is renamed out of the way in this file. */
-#define seccomp_load libseccomp_seccomp_load_unused
 #include <seccomp.h>
-#undef seccomp_load
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -220,7 +216,7 @@ filter_build(const struct spec *s, const char *config_path, warn_fn warn, void *
         ctx = seccomp_init(def);
         if (!ctx)
                 return ocirt_fail(err, ENOMEM, "seccomp_init");
-        /* The kernel checks no_new_privs itself; we load with seccomp(2), not seccomp_load(). */
+        /* The kernel checks no_new_privs itself; we load with seccomp(2), not libseccomp's seccomp_load(). */
         (void) seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 
         for (size_t i = 0; i < sp->n_architectures; i++) {
@@ -389,7 +385,7 @@ seccomp_needs_sys_admin(struct container *c)
 
 /* Runs in: the container init, as the last step before execve (fds already closed). */
 int
-seccomp_load(struct container *c, int *ret_notify_fd, ocirt_error **err)
+seccomp_install(struct container *c, int *ret_notify_fd, ocirt_error **err)
 {
         struct seccomp_filter *f = c->seccomp;
         int r;

@@ -22,6 +22,17 @@
 #ifndef SYS_mount_setattr
 #define SYS_mount_setattr 442
 #endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+/* clone3()'s argument up to CLONE_ARGS_SIZE_VER2 (kernel 5.7: the cgroup field). */
+struct ocirt_clone_args {
+        uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+                set_tid_size, cgroup;
+};
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif

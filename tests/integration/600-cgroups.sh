@@ -196,6 +196,48 @@ cfg "$b2" '.linux.resources = {"pids": {"limit": 50}}'
 r run --bundle "$b2" "$ID-ns"
 bad=$(grep -v ':/$' <<<"$OUT")
 check_eq "cgroup namespace: the container sees its own cgroup as / everywhere" "0|" "$RC|$bad"
+# Cgroup ownership (config-linux.md): v2 + a new cgroup namespace + a read-write cgroup mount give
+# the cgroup (the directory and the delegate files only) to the host uid of process.user.uid.
+b3=$(new_bundle)
+args "$b3" $P sleep 60
+cfg "$b3" '.process.user.uid = 1000 | .mounts |= map(if .destination == "/sys/fs/cgroup" then .options |= map(select(. != "ro")) else . end)'
+rf "$b3/out" run --detach --bundle "$b3" "$ID-own"
+check_eq "run with a read-write cgroup mount and uid 1000" 0 "$RC"
+d=$(cgdir unified "$(pid_of "$ID-own")")
+if [ $V2 = 1 ]; then
+        check_eq "v2, rw cgroup mount: the cgroup directory and cgroup.procs belong to uid 1000" "1000 1000" \
+                "$(stat -c %u "$d" "$d/cgroup.procs" | tr '\n' ' ' | sed 's/ $//')"
+        check_eq "v2: a limit file (memory.max) stays root's" 0 "$(stat -c %u "$d/memory.max")"
+else
+        check_eq "v1/hybrid: the cgroup is not given away (delegation is not safe on v1)" 0 "$(stat -c %u "$(cgdir memory "$(pid_of "$ID-own")")")"
+fi
+rm_ctr "$ID-own"
+cfg "$b3" '.mounts |= map(if .destination == "/sys/fs/cgroup" then .options += ["ro"] else . end)'
+rf "$b3/out" run --detach --bundle "$b3" "$ID-own"
+d=$(cgdir unified "$(pid_of "$ID-own")")
+check_eq "a read-only cgroup mount: the cgroup stays root's" 0 "$(stat -c %u "$d")"
+rm_ctr "$ID-own"
+
+if [ $V2 = 1 ]; then
+        # v2: the init is clone3()d into its cgroup; the fallback (the runtime migrates) logs why.
+        r --debug run --bundle "$b2" "$ID-c3"
+        check_eq "v2: the init is born in its cgroup by clone3(CLONE_INTO_CGROUP), no fallback" "0|" \
+                "$RC|$(grep -o 'CLONE_INTO_CGROUP) refused.*' <<<"$ERR")"
+fi
+
+# --- the same id under two state roots: the default cgroup /ocirt/ID would be shared ---
+b4=$(new_bundle)
+args "$b4" $P sleep 60
+rf "$b4/out" run --detach --bundle "$b4" "$ID-twin"
+twin=$(pid_of "$ID-twin")
+other=$(mktemp -d "$STATE_ROOT.other.XXXXXX")
+RC=0
+ERR=$(timeout -k 2 20 "$OCIRT_BIN" --root "$other" run --bundle "$b4" "$ID-twin" 2>&1 </dev/null >/dev/null) || RC=$?
+check_eq "the same id under another --root: refused, its cgroup is in use" 1 "$RC"
+check_contains "the error says the cgroup is not empty" "is not empty: 1 process(es)" "$ERR"
+check_eq "and the first container's init was not touched" "running|alive" "$(status_of "$ID-twin")|$([ -d "/proc/$twin" ] && echo alive)"
+rm -rf "$other"
+rm_ctr "$ID-twin"
 
 # --- ps ---
 r ps --format json "$ID"
@@ -264,6 +306,16 @@ args "$b" $P alloc 200
 cfg "$b" '.linux.resources = {"memory": {"limit": 33554432, "swap": 33554432}}'
 r run --bundle "$b" "$ID-oom"
 check_eq "a memory limit of 32 MiB OOM-kills an allocation of 200 MiB (exit 137)" 137 "$RC"
+# `events` streams {"type":"oom"} when a process of a running container is OOM-killed.
+b=$(new_bundle)
+args "$b" /bin/sh -c "sleep 1.5; $P alloc 200; sleep 60"
+cfg "$b" '.linux.resources = {"memory": {"limit": 33554432, "swap": 33554432}}'
+rf "$b/out" run --detach --bundle "$b" "$ID-oomev"
+timeout -k 1 4 "$OCIRT_BIN" --root "$STATE_ROOT" events --interval 1s "$ID-oomev" >"$b/events" 2>&1 </dev/null
+check_eq "events: one {\"type\":\"oom\"} line for the killed allocation" \
+        "{\"type\":\"oom\",\"id\":\"$ID-oomev\"}" "$(grep '"oom"' "$b/events")"
+check_contains "events: stats lines around it" '"type":"stats"' "$(head -n 1 "$b/events")"
+rm_ctr "$ID-oomev"
 b=$(new_bundle)
 args "$b" $P alloc 8
 cfg "$b" '.linux.resources = {"memory": {"limit": 67108864, "swap": 67108864}}'

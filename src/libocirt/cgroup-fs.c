@@ -528,9 +528,10 @@ v2_memory(struct writer *w, const struct spec_memory *m)
         return 0;
 }
 
-/* runc's conversion of cpu.shares (2..262144) to cpu.weight (1..10000). */
-static uint64_t
-shares_to_weight(uint64_t shares)
+/* runc's conversion of cpu.shares (2..262144) to cpu.weight (1..10000); 0 stays 0 (unset). The
+ * systemd driver sets CPUWeight with it too, so the file and the property hold the same number. */
+uint64_t
+cgroup_shares_to_weight(uint64_t shares)
 {
         if (shares == 0)
                 return 0;
@@ -541,12 +542,19 @@ shares_to_weight(uint64_t shares)
         return 1 + ((shares - 2) * 9999) / 262142;
 }
 
+/* blkio weight (10..1000) to io.weight (1..10000), as runc converts it. */
+uint64_t
+cgroup_blkio_to_io_weight(uint64_t weight)
+{
+        return 1 + (weight - 10) * 9999 / 990;
+}
+
 static int
 v2_cpu(struct writer *w, const struct spec_cpu *c)
 {
         int r;
 
-        if (c->has_shares && c->shares && (r = wrf(w, V2, "cpu.weight", "cpu.shares", "%" PRIu64, shares_to_weight(c->shares))) < 0)
+        if (c->has_shares && c->shares && (r = wrf(w, V2, "cpu.weight", "cpu.shares", "%" PRIu64, cgroup_shares_to_weight(c->shares))) < 0)
                 return r;
         if (c->has_quota || c->has_period) {
                 char quota[32] = "max";
@@ -587,7 +595,7 @@ v2_io(struct writer *w, const struct spec_blockio *b)
         /* v1 weights are 10..1000; io.weight is 1..10000 (runc's conversion); io.bfq.weight takes v1's range. */
         if (b->has_weight) {
                 r = bfq ? wrf(w, V2, "io.bfq.weight", "blockIO.weight", "%u", (unsigned) b->weight)
-                        : wrf(w, V2, "io.weight", "blockIO.weight", "default %u", 1 + ((unsigned) b->weight - 10) * 9999 / 990);
+                        : wrf(w, V2, "io.weight", "blockIO.weight", "default %u", (unsigned) cgroup_blkio_to_io_weight(b->weight));
                 if (r < 0)
                         return r;
         }
@@ -598,7 +606,7 @@ v2_io(struct writer *w, const struct spec_blockio *b)
                 r = bfq ? wrf(w, V2, "io.bfq.weight", "blockIO.weightDevice", "%" PRId64 ":%" PRId64 " %u", d->major,
                               d->minor, (unsigned) d->weight)
                         : wrf(w, V2, "io.weight", "blockIO.weightDevice", "%" PRId64 ":%" PRId64 " %u", d->major,
-                              d->minor, 1 + ((unsigned) d->weight - 10) * 9999 / 990);
+                              d->minor, (unsigned) cgroup_blkio_to_io_weight(d->weight));
                 if (r < 0)
                         return r;
         }

@@ -155,17 +155,6 @@ props_done(struct props *p)
         *p = (struct props){ 0 };
 }
 
-/* Must match cgroup-fs.c's conversions (runc's): the file and the property hold the same number. */
-static uint64_t
-shares_to_weight(uint64_t shares)
-{
-        if (shares < 2)
-                shares = 2;
-        if (shares > 262144)
-                shares = 262144;
-        return 1 + ((shares - 2) * 9999) / 262142;
-}
-
 /* systemd keeps the quota per second of CPU time and writes quota*period/1s into cpu.max. Rounding
  * up makes that at least the requested quota (and exact for the usual values). */
 static void
@@ -259,7 +248,7 @@ resource_props(const struct spec_resources *r, bool tasks, const char *cpu_max, 
                 prop_u64(p, "MemorySwapMax", ".linux.resources.memory.swap",
                          m->swap < 0 ? INFINITY_U64 : (uint64_t) (m->swap - m->limit));
         if (c && c->has_shares && c->shares)
-                prop_u64(p, "CPUWeight", ".linux.resources.cpu.shares", shares_to_weight(c->shares));
+                prop_u64(p, "CPUWeight", ".linux.resources.cpu.shares", cgroup_shares_to_weight(c->shares));
         if (c && (c->has_quota || c->has_period)) {
                 char q[32];
                 uint64_t period;
@@ -279,7 +268,7 @@ resource_props(const struct spec_resources *r, bool tasks, const char *cpu_max, 
         /* systemd also writes io.bfq.weight from IOWeight, by its own curve: on a BFQ disk that file
          * may differ from the v1 weight cgroup-fs.c writes there, once systemd realizes the unit again. */
         if (r->block_io && r->block_io->has_weight && r->block_io->weight >= 10 && r->block_io->weight <= 1000)
-                prop_u64(p, "IOWeight", ".linux.resources.blockIO.weight", 1 + ((uint64_t) r->block_io->weight - 10) * 9999 / 990);
+                prop_u64(p, "IOWeight", ".linux.resources.blockIO.weight", cgroup_blkio_to_io_weight(r->block_io->weight));
 
         /* unified is written last by cgroup-fs.c, so it wins there; last in the message wins here. */
         static const struct {

@@ -64,6 +64,9 @@ int cgroup_fs_own_path(const char *controller, char **ret);
 void cgroup_fs_own_cache(bool on);
 /* Write pids.max (applied after the init is placed, see cgroup.c). */
 int cgroup_fs_set_pids(struct cgroup *cg, const struct spec_resources *res, const char *where, ocirt_error **err);
+/* The v1 -> v2 weight conversions (runc's), shared by both drivers. */
+uint64_t cgroup_shares_to_weight(uint64_t shares);
+uint64_t cgroup_blkio_to_io_weight(uint64_t weight);
 /* OOM kills in the cgroup so far (-ENOENT: no memory controller). */
 int cgroup_fs_oom_kills(const struct cgroup *cg, uint64_t *ret);
 /* Apply the config's resources (and its linux.devices as allowed devices) to a made cgroup. */

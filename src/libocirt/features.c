@@ -181,10 +181,16 @@ ocirt_features_json(ocirt_ctx *ctx, char **ret_json, ocirt_error **err)
         json_object_set_new(linux_, "memoryPolicy",
                             json_pack("{s:o,s:o}", "modes", strings(mpol_modes, ELEMENTSOF(mpol_modes)), "flags",
                                       strings(mpol_flags, ELEMENTSOF(mpol_flags))));
+        /* Annotations that change what the runtime does beyond the config (a trailing '.' is a
+         * prefix): any systemd unit property, as runc lists it. */
+        json_t *unsafe = json_array();
+#ifdef HAVE_SYSTEMD
+        json_array_append_new(unsafe, json_string("org.systemd.property."));
+#endif
         doc = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "ociVersionMin", "1.0.0", "ociVersionMax",
                         ocirt_spec_version(), "hooks", strings(hooks, ELEMENTSOF(hooks)), "mountOptions",
                         strings(mount_options, ELEMENTSOF(mount_options)), "annotations", ann,
-                        "potentiallyUnsafeConfigAnnotations", json_array(), "linux", linux_);
+                        "potentiallyUnsafeConfigAnnotations", unsafe, "linux", linux_);
         if (!doc)
                 return ocirt_fail(err, EIO, "build the features document");
         s = json_dumps(doc, JSON_INDENT(4) | JSON_PRESERVE_ORDER);

@@ -139,6 +139,14 @@ check_contains "cgroupsPath slice:prefix:name: the unit prefix-name.scope" "$sli
 check_eq "annotation NAMESec (seconds) is NAMEUSec" "TimeoutStopUSec=5s" "$(show "mytest-$ID.scope" TimeoutStopUSec)"
 r delete --force "$ID-p"
 
+# The init's cgroup namespace is rooted at its scope, however it got there (as root the runtime enters
+# the scope before the clone; a user outside the user manager's subtree is put in at SYNC_EARLY, and
+# then the init unshares its cgroup namespace afterwards).
+b=$(new_bundle)
+cfg "$b" '.process.args = ["/usr/bin/probe", "cgroup"]'
+r run --bundle "$b" "$ID-ns"
+check_eq "the container sees its scope as its cgroup root" "0|0::/" "$RC|$OUT"
+
 b=$(new_bundle)
 cfg "$b" '.process.args = ["/usr/bin/probe", "alloc", "200"] | .linux.resources = {"memory": {"limit": 33554432, "swap": 33554432}}'
 r run --bundle "$b" "$ID-oom"

@@ -22,6 +22,9 @@ check_eq "CAP_SYS_ADMIN is listed" true "$(jq '.linux.capabilities | index("CAP_
 check_eq "seccomp is enabled" true "$(jq '.linux.seccomp.enabled' "$out")"
 check_eq "supportedFlags is a subset of knownFlags" true "$(jq '(.linux.seccomp.supportedFlags - .linux.seccomp.knownFlags) == []' "$out")"
 check_contains "the ocirt version annotation" "$("$OCIRT_BIN" --version | head -n 1 | awk '{print $3}')" "$(jq -r '.annotations["org.opencontainers.ocirt.version"]' "$out")"
+check_eq "org.systemd.property. is a potentially unsafe annotation prefix exactly when the systemd driver is built" \
+        "$(jq '.linux.cgroup.systemd' "$out")" \
+        "$(jq '.potentiallyUnsafeConfigAnnotations | index("org.systemd.property.") != null' "$out")"
 # Every mount option it claims is accepted on a real mount.
 b=$(new_bundle)
 bad=""

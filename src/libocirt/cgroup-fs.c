@@ -1067,7 +1067,8 @@ fs_enter(struct cgroup *cg, pid_t pid, const char *sub, ocirt_error **err)
                         continue;
                 if (sub)
                         (void) mkdir(dir, 0755);
-                r = write_at(dir, "cgroup.procs", buf);
+                /* The runtime itself (pid 0) on v1: only its thread moves (cgroup.c, enter_runtime). */
+                r = write_at(dir, pid == 0 && !sub && !streq(cg->dirs[i].controller, V2) ? "tasks" : "cgroup.procs", buf);
                 if (r < 0)
                         return ocirt_fail(err, -r, "move process %d into cgroup '%s'", (int) pid, dir);
         }

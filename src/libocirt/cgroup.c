@@ -360,18 +360,28 @@ cgroup_commit(struct container *c, struct cgroup *cg, const char *driver, struct
 }
 
 /* Move the runtime in; the init inherits the cgroup at clone() and the runtime leaves again at
- * SYNC_EARLY. The way on v1 and hybrid hosts, which have no clone into a cgroup. */
+ * SYNC_EARLY. The way on v1 hierarchies, which have no clone into a cgroup. skip_v2: not into the
+ * v2 directory of a hybrid host (clone3 puts the init there). On v1 only the calling thread moves
+ * (cgroup-fs.c writes "0" to `tasks`), which spares the kernel's threadgroup write lock and its
+ * RCU grace period, and leaves the other threads of a program that embeds libocirt alone. */
 static int
-enter_runtime(struct container *c, struct cgroup *cg, struct undo *undo, ocirt_error **err)
+enter_runtime(struct container *c, const struct cgroup *cg, bool skip_v2, struct undo *undo, ocirt_error **err)
 {
+        _cleanup_cgroup_ struct cgroup *in = xcalloc(1, sizeof *in);
         _cleanup_free_ char *owntext = NULL;
         struct move_back *m;
         int r;
 
-        own_cgroups_into(cg, &owntext);
+        in->ctx = cg->ctx;
+        in->driver = cg->driver;
+        in->v2 = cg->v2;
+        for (size_t i = 0; i < cg->n_dirs; i++)
+                if (!(skip_v2 && streq(cg->dirs[i].controller, "unified")))
+                        cgroup_add_dir(in, cg->dirs[i].controller, cg->dirs[i].path);
+        own_cgroups_into(in, &owntext);
         m = text_block(c->ctx, owntext);
         undo_push(undo, "move the runtime back to its cgroup", undo_move_back, m);
-        r = cg->driver->enter(cg, 0, NULL, err);
+        r = in->driver->enter(in, 0, NULL, err);
         if (r < 0)
                 return ocirt_wrap(err, "cgroup");
         c->cgroup = m; /* owned by the undo step, which lives until commit */
@@ -465,8 +475,12 @@ prepare(struct container *c, struct undo *undo, ocirt_error **err)
                 c->cgroup_fd = open(cg->dirs[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (c->cgroup_fd >= 0)
                         return l && l->resources ? cgroup_fs_set_pids(cg, l->resources, c->config_path, err) : 0;
+                return enter_runtime(c, cg, false, undo, err);
         }
-        return enter_runtime(c, cg, undo, err);
+        /* Hybrid: clone3 into the v2 part, the runtime's thread into the v1 hierarchies. */
+        if (cgroup_dir_of(cg, "unified"))
+                c->cgroup_fd = open(cgroup_dir_of(cg, "unified"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        return enter_runtime(c, cg, c->cgroup_fd >= 0, undo, err);
 }
 
 int
@@ -479,12 +493,18 @@ cgroup_clone_fallback(struct container *c, struct undo *undo, ocirt_error **err)
                         cg = cgroup_from_text(c->ctx, c->extra[i].value);
         if (!cg || cg->n_dirs == 0)
                 return 0;
-        /* pids.max was written for an init that the runtime would not have shared its cgroup with. */
-        {
+        if (cg->v2) {
+                /* pids.max was written for an init that the runtime would not share its cgroup with. */
                 _cleanup_free_ char *p = xasprintf("%s/pids.max", cg->dirs[0].path);
                 (void) write_file_at(AT_FDCWD, p, "max", 3);
+        } else if (c->cgroup) {
+                /* Hybrid: out of the v1 hierarchies again, then into all of them and the v2 one. */
+                int r = undo_move_back(c->cgroup, err);
+                if (r < 0)
+                        return ocirt_wrap(err, "cgroup");
+                c->cgroup = NULL;
         }
-        return enter_runtime(c, cg, undo, err);
+        return enter_runtime(c, cg, false, undo, err);
 }
 
 int

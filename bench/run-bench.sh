@@ -7,7 +7,7 @@
 #
 # Usage: sudo bench/run-bench.sh [--runs N] [--warmup N] [--users root,rootless]
 #                                [--runtimes ocirt,crun,runc] [--user NAME]
-#                                [--rss-runs N] [--no-install] [--keep]
+#                                [--rss-runs N] [--idle MS] [--no-install] [--keep]
 # Environment: OCIRT_BIN  the ocirt binary (default: ./ocirt at the top of the tree)
 
 set -euo pipefail
@@ -23,11 +23,15 @@ die() { say "$*"; exit 1; }
 # ---------------------------------------------------------------------------
 # Inner mode: runs inside the private mount namespace (as root or as the test
 # user, after su), times every runtime and writes the raw results to OUTDIR.
-# Arguments: MODE WORK OUTDIR STATEBASE RUNS WARMUP RSS_RUNS FLOOR_FLAGS RT=BIN...
+# Arguments: MODE WORK OUTDIR STATEBASE RUNS WARMUP RSS_RUNS FLOOR_FLAGS IDLE_MS RT=BIN...
 # ---------------------------------------------------------------------------
 inner() {
-        local mode=$1 work=$2 out=$3 statebase=$4 runs=$5 warmup=$6 rss_runs=$7 floor_flags=$8
-        shift 8
+        local mode=$1 work=$2 out=$3 statebase=$4 runs=$5 warmup=$6 rss_runs=$7 floor_flags=$8 idle=$9
+        shift 9
+        # --idle: a pause before every timed run (not timed), so that each run starts on a quiet
+        # kernel, as a single `run` does; back to back, runs share deferred kernel work.
+        local -a prep=()
+        [ "$idle" = 0 ] || prep=(--prepare "sleep $(awk -v ms="$idle" 'BEGIN { printf "%.3f", ms / 1000 }')")
         local bundle="$work/bundle-$mode" rootfs="$work/rootfs"
         local chroot_bin unshare_bin
         chroot_bin=$(command -v chroot || echo /usr/sbin/chroot)
@@ -74,7 +78,7 @@ inner() {
                 say "$mode: timing $n ($runs runs, $warmup warm-up)"
                 # One hyperfine call per command, so that a runtime failing
                 # half-way loses only its own figures.
-                if ! hyperfine -N --style basic --runs "$runs" --warmup "$warmup" \
+                if ! hyperfine -N --style basic --runs "$runs" --warmup "$warmup" "${prep[@]}" \
                         --command-name "$n" \
                         --export-json "$out/$mode-$n.json" --export-csv "$out/$mode-$n.csv" \
                         "${cmds[$i]}" >"$out/$mode-$n.hyperfine.txt" 2>&1; then
@@ -119,6 +123,7 @@ RUNTIMES=ocirt,crun,runc
 TEST_USER=ocirt-test
 INSTALL=1
 KEEP=0
+IDLE=0
 
 usage() {
         sed -n '/^# Usage:/,/^# Environment:/p' "$SELF" | sed 's/^# \{0,1\}//'
@@ -131,6 +136,8 @@ while [ $# -gt 0 ]; do
         --warmup) WARMUP=$2; shift 2 ;;
         --warmup=*) WARMUP=${1#*=}; shift ;;
         --rss-runs) RSS_RUNS=$2; shift 2 ;;
+        --idle) IDLE=$2; shift 2 ;;
+        --idle=*) IDLE=${1#*=}; shift ;;
         --rss-runs=*) RSS_RUNS=${1#*=}; shift ;;
         --users) USERS=$2; shift 2 ;;
         --users=*) USERS=${1#*=}; shift ;;
@@ -148,6 +155,7 @@ done
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs: expected a positive number, got '$RUNS'"
 [[ $RSS_RUNS =~ ^[1-9][0-9]*$ ]] || die "--rss-runs: expected a positive number, got '$RSS_RUNS'"
 [[ $WARMUP =~ ^[0-9]+$ ]] || die "--warmup: expected a number, got '$WARMUP'"
+[[ $IDLE =~ ^[0-9]+$ ]] || die "--idle: expected milliseconds, got '$IDLE'"
 
 [ "$(id -u)" -eq 0 ] ||
         die "run me as root (sudo $0): I need a private mount namespace, and su to the test user for the rootless runs"
@@ -285,13 +293,13 @@ for mode in "${USER_LIST[@]}"; do
                 mkdir -p "$out" "$ROOT_STATE"
                 unshare -m --propagation private sh -c "$PRIV_NS" sh \
                         "$WORK/run-bench.sh" --inner root "$WORK" "$out" "$ROOT_STATE" \
-                        "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "${rt_specs[@]}" ||
+                        "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "$IDLE" "${rt_specs[@]}" ||
                         say "root: the benchmark failed"
         else
                 install -d -m 0755 -o "$TEST_USER" "$out"
                 statebase="/run/user/$TEST_UID/ocirt-bench.$$"
                 q=$(printf ' %q' "$WORK/run-bench.sh" --inner rootless "$WORK" "$out" "$statebase" \
-                        "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "${rt_specs[@]}")
+                        "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "$IDLE" "${rt_specs[@]}")
                 unshare -m --propagation private sh -c "$PRIV_NS" sh \
                         su -s /bin/bash "$TEST_USER" -c \
                         "export XDG_RUNTIME_DIR=/run/user/$TEST_UID HOME=\$(getent passwd $TEST_USER | cut -d: -f6) PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin; cd /; exec$q" ||
@@ -321,7 +329,11 @@ or_na() { [ -n "$1" ] && echo "$1" || echo "n/a"; }
         echo "ocirt: $OCIRT_BIN ($("$OCIRT_BIN" --version 2>/dev/null | head -n 1 || echo 'version unknown'))"
         echo "crun: $(crun --version | head -n 1); runc: $(runc --version | head -n 1)"
         echo
-        echo "## Time per run (ms, median of $RUNS sequential runs)"
+        if [ "$IDLE" = 0 ]; then
+                echo "## Time per run (ms, median of $RUNS sequential runs)"
+        else
+                echo "## Time per run (ms, median of $RUNS runs, each after $IDLE ms idle)"
+        fi
         echo
         echo "| user | floor | ocirt | crun | runc | ocirt/crun | runc/crun | ocirt/crun above floor |"
         echo "|---|---|---|---|---|---|---|---|"

@@ -151,7 +151,8 @@ int seccomp_forward_listener(ocirt_ctx *ctx, const char *state_json, const char 
 
 /* procattr.c (issue 3): the remaining process/linux fields. */
 int procattr_prepare(struct container *c, ocirt_error **err);      /* runtime, before clone: checks */
-int procattr_early(struct container *c, ocirt_error **err);        /* runtime, SYNC_EARLY: netDevices */
+int procattr_early(struct container *c, struct undo *undo, ocirt_error **err); /* runtime, SYNC_EARLY: netDevices, intelRdt */
+int procattr_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err); /* delete: the resctrl group it made */
 int procattr_after_pivot(struct container *c, ocirt_error **err);  /* init: sysctl, before masked/ro paths */
 int procattr_before_caps(struct container *c, ocirt_error **err);  /* init: scheduler, ioprio, mempolicy, ... */
 int procattr_before_exec(struct container *c, ocirt_error **err);  /* init: LSM exec labels, after caps */

@@ -575,6 +575,9 @@ teardown(ocirt_ctx *ctx, int dirfd, const struct state *st, ocirt_error **err)
         r = helpers_teardown(ctx, st, err);
         if (r < 0)
                 return r;
+        r = procattr_teardown(ctx, st, err);
+        if (r < 0)
+                return r;
         if (hooks_poststop(ctx, dirfd, st, &hook_err) < 0)
                 log_warning(ctx, "poststop hook: %s, ignoring", ocirt_error_message(hook_err));
         return 0;

@@ -21,6 +21,7 @@
 
 #include "container.h"
 #include "log.h"
+#include "state.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -343,8 +344,19 @@ prepare_intel_rdt(struct container *c, ocirt_error **err)
 
 /* Runs in: the runtime, at SYNC_EARLY. The group is named after closID (shared between containers,
  * like runc) or the container id; the init joins it through "tasks". */
+/* A resctrl group ocirt made goes at delete (procattr_teardown) or when create fails; one that
+ * existed before (a shared closID) stays, as with runc. rmdir moves its tasks back to the default
+ * group. */
 static int
-early_intel_rdt(struct container *c, ocirt_error **err)
+undo_rmdir(void *data, ocirt_error **err)
+{
+        if (rmdir(data) < 0 && errno != ENOENT)
+                return ocirt_fail(err, errno, "remove the resctrl group %s", (char *) data);
+        return 0;
+}
+
+static int
+early_intel_rdt(struct container *c, struct undo *undo, ocirt_error **err)
 {
         const struct spec_intel_rdt *rdt = c->spec->linux_->intel_rdt;
         _cleanup_free_ char *where = where_of(c, ".linux.intelRdt", NULL), *dir = NULL, *schemata = NULL,
@@ -356,7 +368,10 @@ early_intel_rdt(struct container *c, ocirt_error **err)
                 dir = xstrdup("/sys/fs/resctrl");
         else
                 dir = xasprintf("/sys/fs/resctrl/%s", rdt->clos_id ? rdt->clos_id : c->id);
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+        if (mkdir(dir, 0755) == 0) {
+                undo_push(undo, "remove the resctrl group", undo_rmdir, xstrdup(dir));
+                container_set_extra(c, "intelrdt.dir", dir);
+        } else if (errno != EEXIST)
                 return ocirt_fail_at(err, errno, where, NULL, "create %s", dir);
         dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0)
@@ -677,7 +692,7 @@ procattr_prepare(struct container *c, ocirt_error **err)
 
 /* Runs in: the runtime, at SYNC_EARLY (the init waits in its namespaces). */
 int
-procattr_early(struct container *c, ocirt_error **err)
+procattr_early(struct container *c, struct undo *undo, ocirt_error **err)
 {
         const struct spec_linux *l = c->spec->linux_;
         int r;
@@ -690,7 +705,7 @@ procattr_early(struct container *c, ocirt_error **err)
                         return ocirt_wrap(err, "netDevices");
         }
         if (l->intel_rdt) {
-                r = early_intel_rdt(c, err);
+                r = early_intel_rdt(c, undo, err);
                 if (r < 0)
                         return ocirt_wrap(err, "intelRdt");
         }
@@ -799,5 +814,15 @@ procattr_before_exec(struct container *c, ocirt_error **err)
                 if (r < 0)
                         return r;
         }
+        return 0;
+}
+
+int
+procattr_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err)
+{
+        const char *dir = state_get_extra(st, "intelrdt.dir");
+
+        if (dir && rmdir(dir) < 0 && errno != ENOENT)
+                return ocirt_fail(err, errno, "remove the resctrl group %s", dir);
         return 0;
 }

@@ -181,7 +181,7 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
                         /* Namespaces exist, nothing runs yet: cgroup, network devices, slirp4netns. */
                         r = cgroup_early(c, undo, err);
                         if (r >= 0)
-                                r = procattr_early(c, err);
+                                r = procattr_early(c, undo, err);
                         if (r >= 0)
                                 r = helpers_early(c, undo, err);
                         if (r < 0)

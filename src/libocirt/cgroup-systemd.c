@@ -24,6 +24,7 @@
 #include <inttypes.h>
 #include <unistd.h>
 
+#include "cgroup-systemd.h"
 #include "cgroup.h"
 #include "log.h"
 #include "util.h"
@@ -296,72 +297,197 @@ resource_props(const struct spec_resources *r, bool tasks, const char *cpu_max, 
 
 /* ---- org.systemd.property.* annotations: a subset of the GVariant text format ---- */
 
+/* What runc's parser (godbus ParseVariant) and GLib's take for the types systemd's properties have:
+ * 'string' or "string" with GVariant's escapes, true/false, numbers (decimal, 0x hex, 0 octal; a bare
+ * one is int32, or double with a point or an exponent), a type keyword or @code before a value, and
+ * lists of strings. Not: bytestrings, variants, tuples, dicts, maybes, other arrays. */
 #define ANNOTATION_PREFIX "org.systemd.property."
 #define ANNOTATION_FORMS                                                                           \
-        "give a GVariant text value: 'string', true or false, a typed number (uint64 N, int64 N, "  \
-        "uint32 N, int32 N, uint16 N, int16 N, byte N, double X), a bare integer (int32), or a "   \
-        "list of strings ['a', 'b']"
+        "give a GVariant text value: 'string' or \"string\", true or false, a typed number (uint64 N, " \
+        "int64 N, uint32 N, int32 N, uint16 N, int16 N, byte N, double X, or @t N and the like), a "    \
+        "bare integer (int32) or fraction (double), or a list of strings ['a', 'b'] (@as [] if empty)"
 
-/* A quoted string ('...' or "..." with backslash escapes); *end is set past the closing quote. */
+/* The type keywords and codes taken before a value. */
+static const struct gv_type {
+        const char *word, *sig;
+        bool is_signed;
+        uint64_t max; /* integers */
+} gv_types[] = {
+        { "boolean", "b", false, 0 },         { "byte", "y", false, UINT8_MAX },   { "int16", "n", true, INT16_MAX },
+        { "uint16", "q", false, UINT16_MAX }, { "int32", "i", true, INT32_MAX },   { "uint32", "u", false, UINT32_MAX },
+        { "int64", "x", true, INT64_MAX },    { "uint64", "t", false, UINT64_MAX }, { "double", "d", true, 0 },
+        { "string", "s", false, 0 },          { NULL, "as", false, 0 },
+};
+
+/* The type keyword (n bytes at s) or the code after '@'; NULL if it is none of them. */
+static const struct gv_type *
+gv_type_find(const char *s, size_t n)
+{
+        for (size_t i = 0; i < ELEMENTSOF(gv_types); i++) {
+                const char *name = s[0] == '@' ? gv_types[i].sig : gv_types[i].word;
+                size_t skip = s[0] == '@';
+                if (name && strlen(name) == n - skip && strncmp(s + skip, name, n - skip) == 0)
+                        return &gv_types[i];
+        }
+        return NULL;
+}
+
+static const char *
+skip_ws(const char *s)
+{
+        return s + strspn(s, " \t\n");
+}
+
+static void
+put_utf8(char **o, uint32_t c)
+{
+        char *p = *o;
+
+        if (c < 0x80)
+                *p++ = (char) c;
+        else if (c < 0x800) {
+                *p++ = (char) (0xc0 | c >> 6);
+                *p++ = (char) (0x80 | (c & 0x3f));
+        } else if (c < 0x10000) {
+                *p++ = (char) (0xe0 | c >> 12);
+                *p++ = (char) (0x80 | ((c >> 6) & 0x3f));
+                *p++ = (char) (0x80 | (c & 0x3f));
+        } else {
+                *p++ = (char) (0xf0 | c >> 18);
+                *p++ = (char) (0x80 | ((c >> 12) & 0x3f));
+                *p++ = (char) (0x80 | ((c >> 6) & 0x3f));
+                *p++ = (char) (0x80 | (c & 0x3f));
+        }
+        *o = p;
+}
+
+/* A quoted string ('...' or "...") with GVariant's escapes: \a \b \f \n \r \t \v, \uXXXX and
+ * \UXXXXXXXX (a code point, written as UTF-8; not NUL or a surrogate), backslash-newline dropped, any
+ * other character after a backslash taken as is. *end is set past the closing quote. */
 static int
 parse_quoted(const char *s, char **ret, const char **end)
 {
         char q = *s++;
-        char *out = xmalloc(strlen(s) + 1), *o = out;
+        /* An escape never makes more bytes than its text: \uXXXX is at most 3, \UXXXXXXXX 4. */
+        _cleanup_free_ char *out = xmalloc(strlen(s) + 1);
+        char *o = out;
 
         for (; *s && *s != q; s++) {
-                if (*s == '\\' && s[1])
-                        s++;
-                *o++ = *s;
+                if (*s != '\\') {
+                        *o++ = *s;
+                        continue;
+                }
+                if (!*++s)
+                        return -EINVAL;
+                switch (*s) {
+                case 'a': *o++ = '\a'; continue;
+                case 'b': *o++ = '\b'; continue;
+                case 'f': *o++ = '\f'; continue;
+                case 'n': *o++ = '\n'; continue;
+                case 'r': *o++ = '\r'; continue;
+                case 't': *o++ = '\t'; continue;
+                case 'v': *o++ = '\v'; continue;
+                case '\n': continue;
+                }
+                if (*s == 'u' || *s == 'U') {
+                        size_t n = *s == 'u' ? 4 : 8;
+                        char hex[9] = { 0 };
+                        unsigned long cp;
+                        if (strspn(s + 1, "0123456789abcdefABCDEF") < n)
+                                return -EINVAL;
+                        memcpy(hex, s + 1, n);
+                        cp = strtoul(hex, NULL, 16);
+                        if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+                                return -EINVAL;
+                        put_utf8(&o, (uint32_t) cp);
+                        s += n;
+                } else
+                        *o++ = *s;
         }
-        if (*s != q) {
-                free(out);
+        if (*s != q)
                 return -EINVAL;
-        }
         *o = '\0';
-        *ret = out;
+        *ret = TAKE_PTR(out);
         *end = s + 1;
         return 0;
+}
+
+/* An integer of type t: an optional '-', then decimal, 0x hex or 0 octal digits (strtoull's base 0). */
+static int
+parse_gv_int(const char *s, const struct gv_type *t, struct prop *q)
+{
+        bool neg = *s == '-';
+        uint64_t mag;
+        char *end;
+
+        s += neg;
+        if (*s < '0' || *s > '9')
+                return -EINVAL;
+        errno = 0;
+        mag = strtoull(s, &end, 0);
+        if (*end)
+                return -EINVAL;
+        if (errno == ERANGE || (neg && !t->is_signed) || mag > t->max + neg)
+                return -ERANGE;
+        if (!t->is_signed)
+                q->v.u = mag;
+        else if (neg)
+                q->v.i = mag > INT64_MAX ? INT64_MIN : -(int64_t) mag;
+        else
+                q->v.i = (int64_t) mag;
+        return 0;
+}
+
+static int
+parse_gv_double(const char *s, struct prop *q)
+{
+        const char *d = s + (*s == '-');
+        char *end;
+
+        if ((*d < '0' || *d > '9') && *d != '.') /* no inf or nan, as in GVariant */
+                return -EINVAL;
+        errno = 0;
+        q->v.d = strtod(s, &end);
+        if (*end || end == s)
+                return -EINVAL;
+        return errno == ERANGE ? -ERANGE : 0;
 }
 
 static int
 parse_value(const char *value, struct prop *q)
 {
-        static const struct {
-                const char *word;
-                char sig;
-                bool is_signed;
-                uint64_t max;
-        } types[] = {
-                { "byte", 'y', false, UINT8_MAX },   { "uint16", 'q', false, UINT16_MAX }, { "int16", 'n', true, INT16_MAX },
-                { "uint32", 'u', false, UINT32_MAX }, { "int32", 'i', true, INT32_MAX },   { "uint64", 't', false, UINT64_MAX },
-                { "int64", 'x', true, INT64_MAX },    { "double", 'd', true, 0 },
-        };
-        _cleanup_free_ char *buf = xstrdup(value + strspn(value, " \t"));
-        char *s = buf, *end;
-        size_t len = strlen(s);
-        char sig = 'i'; /* untyped: GVariant's int32 */
-        bool is_signed = true, typed = false;
-        uint64_t max = INT32_MAX;
+        _cleanup_free_ char *buf = xstrdup(skip_ws(value));
+        const struct gv_type *t = NULL;
+        const char *s = buf;
+        size_t len = strlen(buf), n;
 
-        while (len && strchr(" \t\n", s[len - 1]))
-                s[--len] = '\0';
+        while (len && strchr(" \t\n", buf[len - 1]))
+                buf[--len] = '\0';
+        /* A type keyword ("uint64 5") or code ("@t 5"), then white space and the value. */
+        n = strcspn(s, " \t\n");
+        if (s[n] && (t = gv_type_find(s, n)))
+                s = skip_ws(s + n);
+        if (!t && s[0] == '@')
+                return -EINVAL; /* a type code this parser does not take */
+
         if (streq(s, "true") || streq(s, "false")) {
+                if (t && !streq(t->sig, "b"))
+                        return -EINVAL;
                 strcpy(q->sig, "b");
                 q->v.u = s[0] == 't';
                 return 0;
         }
         if (*s == '\'' || *s == '"') {
                 const char *e;
-                if (parse_quoted(s, &q->s, &e) < 0 || *e)
+                if ((t && !streq(t->sig, "s")) || parse_quoted(s, &q->s, &e) < 0 || *skip_ws(e))
                         return -EINVAL;
                 strcpy(q->sig, "s");
                 return 0;
         }
-        if (startswith(s, "@as "))
-                s += strspn(s + 3, " ") + 3;
         if (*s == '[') {
-                const char *p = s + 1 + strspn(s + 1, " ");
+                const char *p = skip_ws(s + 1);
+                if (t ? !streq(t->sig, "as") : *p == ']') /* GVariant needs the type of an empty array */
+                        return -EINVAL;
                 strcpy(q->sig, "as");
                 q->strv = xcalloc(1, sizeof(char *));
                 while (*p != ']') {
@@ -369,47 +495,26 @@ parse_value(const char *value, struct prop *q)
                         if ((*p != '\'' && *p != '"') || parse_quoted(p, &item, &p) < 0)
                                 return -EINVAL;
                         strv_push(&q->strv, item);
-                        p += strspn(p, " ");
-                        if (*p == ',')
-                                p += 1 + strspn(p + 1, " ");
-                        else if (*p != ']')
+                        p = skip_ws(p);
+                        if (*p == ',') {
+                                p = skip_ws(p + 1);
+                                if (*p == ']') /* no trailing comma in GVariant arrays */
+                                        return -EINVAL;
+                        } else if (*p != ']')
                                 return -EINVAL;
                 }
-                return p[1] ? -EINVAL : 0;
+                return *skip_ws(p + 1) ? -EINVAL : 0;
         }
-        for (size_t i = 0; i < ELEMENTSOF(types); i++) {
-                size_t n = strlen(types[i].word);
-                if (strncmp(s, types[i].word, n) == 0 && (s[n] == ' ' || s[n] == '\t')) {
-                        sig = types[i].sig;
-                        is_signed = types[i].is_signed;
-                        max = types[i].max;
-                        typed = true;
-                        s += n + strspn(s + n, " \t");
-                        break;
-                }
-        }
-        if (!*s)
+        if (t && (streq(t->sig, "b") || streq(t->sig, "s") || streq(t->sig, "as")))
                 return -EINVAL;
-        q->sig[0] = sig;
-        q->sig[1] = '\0';
-        errno = 0;
-        if (sig == 'd' || (!typed && strpbrk(s, ".eE"))) {
-                /* "double X", or a bare number with a fraction or exponent: GVariant makes it a double */
-                q->sig[0] = 'd';
-                q->v.d = strtod(s, &end);
-        } else if (is_signed) {
-                long long v = strtoll(s, &end, 10);
-                if (v > (long long) max || v < -(long long) max - 1)
-                        return -ERANGE;
-                q->v.i = v;
-        } else {
-                if (*s == '-')
-                        return -ERANGE;
-                q->v.u = strtoull(s, &end, 10);
-                if (q->v.u > max)
-                        return -ERANGE;
+        if (!t) {
+                /* Untyped: int32, or double with a point or an exponent (not in hex digits). */
+                const char *d = s + (*s == '-');
+                bool hex = d[0] == '0' && (d[1] == 'x' || d[1] == 'X');
+                t = !hex && strpbrk(s, ".eE") ? gv_type_find("double", 6) : gv_type_find("int32", 5);
         }
-        return errno || *end || end == s ? -EINVAL : 0;
+        strcpy(q->sig, t->sig);
+        return streq(t->sig, "d") ? parse_gv_double(s, q) : parse_gv_int(s, t, q);
 }
 
 /* runc and crun take NAMESec in seconds for NAMEUSec (e.g. TimeoutStopSec "5"): the same here. */
@@ -569,6 +674,81 @@ props_names(const struct props *p)
         return s;
 }
 
+/* The unit's properties from spec: the resources systemd has properties for (TasksMax only if
+ * `tasks`), then the annotations'; *ret_n_config: how many of them come from the resources. */
+static int
+unit_props(const struct spec *spec, bool tasks, struct props *p, size_t *ret_n_config, ocirt_error **err)
+{
+        const struct spec_resources *res = spec->linux_ ? spec->linux_->resources : NULL;
+
+        if (res)
+                resource_props(res, tasks, NULL, p);
+        *ret_n_config = p->n;
+        return annotation_props(spec, p, err);
+}
+
+/* "NAME SIGNATURE VALUE" (cgroup-systemd.h): strings quoted as they are, without escapes. */
+static char *
+prop_text(const struct prop *q)
+{
+        char *s = NULL, *t;
+
+        switch (q->sig[0]) {
+        case 'b':
+                return xasprintf("%s b %s", q->name, q->v.u ? "true" : "false");
+        case 'y': case 'q': case 'u': case 't':
+                return xasprintf("%s %s %" PRIu64, q->name, q->sig, q->v.u);
+        case 'n': case 'i': case 'x':
+                return xasprintf("%s %s %" PRId64, q->name, q->sig, q->v.i);
+        case 'd': {
+                char buf[64];
+                /* the shortest of %.15g and %.17g that reads back as the same double */
+                snprintf(buf, sizeof buf, "%.15g", q->v.d);
+                if (strtod(buf, NULL) != q->v.d)
+                        snprintf(buf, sizeof buf, "%.17g", q->v.d);
+                return xasprintf("%s d %s", q->name, buf);
+        }
+        case 's':
+                return xasprintf("%s s '%s'", q->name, q->s);
+        case 'a':
+                s = xasprintf("%s %s [", q->name, q->sig);
+                for (size_t i = 0; q->sig[1] == 's' ? q->strv[i] != NULL : i < q->n_bytes; i++) {
+                        if (q->sig[1] == 's')
+                                t = xasprintf("%s%s'%s'", s, i ? ", " : "", q->strv[i]);
+                        else
+                                t = xasprintf("%s%s0x%02x", s, i ? ", " : "", q->bytes[i]);
+                        free(s);
+                        s = t;
+                }
+                t = xasprintf("%s]", s);
+                free(s);
+                return t;
+        }
+        return xasprintf("%s %s ?", q->name, q->sig);
+}
+
+int
+cgroup_systemd_props_text(const struct spec *spec, char **ret, ocirt_error **err)
+{
+        _cleanup_(props_done) struct props props = { 0 };
+        size_t n_config;
+        char *s;
+        int r;
+
+        r = unit_props(spec, true, &props, &n_config, err);
+        if (r < 0)
+                return r;
+        s = xstrdup("");
+        for (size_t i = 0; i < props.n; i++) {
+                _cleanup_free_ char *line = prop_text(&props.v[i]);
+                char *t = xasprintf("%s%s%s", s, i ? "\n" : "", line);
+                free(s);
+                s = t;
+        }
+        *ret = s;
+        return 0;
+}
+
 /* ---- the unit ---- */
 
 /* cgroupsPath "slice:prefix:name" -> unit "prefix-name.scope" in "slice". */
@@ -602,17 +782,13 @@ cgroup_systemd_start(ocirt_ctx *ctx, bool user, const char *slice, const char *u
         _cleanup_(msgp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_(props_done) struct props props = { 0 };
         _cleanup_free_ char *names = NULL;
-        const struct spec_resources *res = spec->linux_ ? spec->linux_->resources : NULL;
         sd_bus_error e = SD_BUS_ERROR_NULL;
         size_t n_config;
         int r;
 
         /* When the runtime itself enters (so that the init is born in the scope), a pids limit would
          * count it: TasksMax then waits for cgroup_systemd_early, as pids.max does in cgroup.c. */
-        if (res)
-                resource_props(res, pid != getpid(), NULL, &props);
-        n_config = props.n;
-        r = annotation_props(spec, &props, err);
+        r = unit_props(spec, pid != getpid(), &props, &n_config, err);
         if (r < 0)
                 return r;
         names = props_names(&props);

@@ -88,6 +88,13 @@ ns_join(struct container *c, bool user, ocirt_error **err)
                         return ocirt_fail(err, errno, "join user namespace");
                 close(c->join_fd[SPEC_NS_USER]);
                 c->join_fd[SPEC_NS_USER] = -1;
+                /* Become the namespace's root, as after creating one: our host ids are usually not
+                 * mapped there, and files made as the overflow id fail with EOVERFLOW. EINVAL: the
+                 * namespace maps no 0; process.user is applied later anyway. */
+                if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
+                        return ocirt_fail(err, errno, "setresgid(0) in the joined user namespace");
+                if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
+                        return ocirt_fail(err, errno, "setresuid(0) in the joined user namespace");
         }
         for (int t = 0; t < SPEC_NS__MAX; t++) {
                 if (t == SPEC_NS_USER || c->join_fd[t] < 0)

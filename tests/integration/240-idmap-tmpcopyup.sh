@@ -164,8 +164,16 @@ if is_root; then
                 check_contains "joined userns idmap: the JSON path of the option" ".mounts[0].options" "$OUT"
                 check_contains "joined userns idmap: the hint says why" "joins" "$OUT"
                 no_leftovers "joined userns idmap"
+                # Without an idmapped mount, joining works: the init becomes the namespace's root
+                # (before the fix it stayed the overflow id and /dev/pts failed with EOVERFLOW).
+                b5=$(new_bundle)
+                cfg "$b5" '.linux.namespaces |= map(if .type == "user" then .path = $p else . end)
+                           | if any(.linux.namespaces[]; .type == "user") then . else .linux.namespaces += [{"type": "user", "path": $p}] end
+                           | del(.linux.uidMappings, .linux.gidMappings)' --arg p "/proc/$holder/ns/user"
+                run_in "$b5" /usr/bin/probe ids
+                check_eq "joined userns: the init is the namespace's root, /dev/pts mounted" "0 uid=0 gid=0" "$RC $(printf '%s\n' "$OUT" | head -n 2 | paste -sd ' ')"
         else
-                for t in "error" "path" "hint" "no state" "nothing mounted"; do skip "joined userns idmap: $t" "cannot set up a user namespace to join"; done
+                for t in "error" "path" "hint" "no state" "nothing mounted" "root"; do skip "joined userns idmap: $t" "cannot set up a user namespace to join"; done
         fi
         kill "$holder" 2>/dev/null
         wait "$holder" 2>/dev/null

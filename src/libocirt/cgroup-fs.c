@@ -1065,10 +1065,11 @@ fs_enter(struct cgroup *cg, pid_t pid, const char *sub, ocirt_error **err)
                 int r;
                 if (i > 0 && streq(cg->dirs[i].path, cg->dirs[i - 1].path))
                         continue;
-                if (sub)
-                        (void) mkdir(dir, 0755);
-                /* The runtime itself (pid 0) on v1: only its thread moves (cgroup.c, enter_runtime). */
-                r = write_at(dir, pid == 0 && !sub && !streq(cg->dirs[i].controller, V2) ? "tasks" : "cgroup.procs", buf);
+                /* A new v1 cpuset cgroup starts with no cpus and mems and takes no process. */
+                if (sub && mkdir(dir, 0755) == 0 && streq(cg->dirs[i].controller, "cpuset"))
+                        cpuset_fill(cg->dirs[i].path, dir);
+                /* The caller itself (pid 0) on v1: only its thread moves (cgroup.c, enter_runtime). */
+                r = write_at(dir, pid == 0 && !streq(cg->dirs[i].controller, V2) ? "tasks" : "cgroup.procs", buf);
                 if (r < 0)
                         return ocirt_fail(err, -r, "move process %d into cgroup '%s'", (int) pid, dir);
         }

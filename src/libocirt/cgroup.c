@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cgroup.c: the front door of the cgroup drivers (issue 6): which driver a container gets, the
- * lifecycle seams (cgroup_prepare ... cgroup_join) and the public commands pause, resume, update,
+ * lifecycle seams (cgroup_prepare ... cgroup_join_self) and the public commands pause, resume, update,
  * ps and stats. The drivers (cgroup-fs.c, cgroup-systemd.c, cgroup-none.c) do the work.
  *
  * How the init gets into its cgroup: cgroup_prepare makes the cgroup and applies the limits. On a
@@ -586,17 +586,52 @@ cgroup_is_paused(ocirt_ctx *ctx, const struct state *st)
         return cg && cg->driver->is_frozen(cg) == 1;
 }
 
+/* exec: the v2 directory (the cgroup, or its `sub`, made here) for clone3(CLONE_INTO_CGROUP) of the
+ * exec helper: -1 when the container has no v2 directory, -errno on an error. */
 int
-cgroup_join(ocirt_ctx *ctx, const struct state *st, pid_t pid, const char *sub, ocirt_error **err)
+cgroup_exec_v2_fd(ocirt_ctx *ctx, const struct state *st, const char *sub, ocirt_error **err)
 {
         _cleanup_cgroup_ struct cgroup *cg = cgroup_from_state(ctx, st);
+        _cleanup_free_ char *dir = NULL;
+        const char *v2 = cg ? cgroup_dir_of(cg, "unified") : NULL;
+        int fd;
+
+        if (!v2)
+                return -1;
+        if (sub && (sub[0] == '/' || strstr(sub, "..")))
+                return ocirt_fail_at(err, EINVAL, "--cgroup", "give a path below the container's cgroup, e.g. 'sub'",
+                                     "'%s' is not a relative path without '..'", sub);
+        dir = sub ? xasprintf("%s/%s", v2, sub) : xstrdup(v2);
+        if (sub)
+                (void) mkdir(dir, 0755);
+        fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return ocirt_fail(err, errno, "open cgroup '%s'", dir);
+        return fd;
+}
+
+/* exec, in the forked helper before it joins any namespace: move the calling thread into the
+ * container's cgroup (or its `sub`). On v1 through `tasks`, which takes no threadgroup lock (see
+ * enter_runtime); skip_v2 when clone3 already put the helper into the v2 directory. */
+int
+cgroup_join_self(ocirt_ctx *ctx, const struct state *st, const char *sub, bool skip_v2, ocirt_error **err)
+{
+        _cleanup_cgroup_ struct cgroup *cg = cgroup_from_state(ctx, st);
+        _cleanup_cgroup_ struct cgroup *in = NULL;
 
         if (!cg)
                 return 0;
         if (sub && (sub[0] == '/' || strstr(sub, "..")))
                 return ocirt_fail_at(err, EINVAL, "--cgroup", "give a path below the container's cgroup, e.g. 'sub'",
                                      "'%s' is not a relative path without '..'", sub);
-        return cg->driver->enter(cg, pid, sub, err);
+        in = xcalloc(1, sizeof *in);
+        in->ctx = ctx;
+        in->driver = cg->driver;
+        in->v2 = cg->v2;
+        for (size_t i = 0; i < cg->n_dirs; i++)
+                if (!(skip_v2 && streq(cg->dirs[i].controller, "unified")))
+                        cgroup_add_dir(in, cg->dirs[i].controller, cg->dirs[i].path);
+        return in->n_dirs ? in->driver->enter(in, 0, sub, err) : 0;
 }
 
 /* ---- the public commands ---- */

@@ -166,8 +166,10 @@ int cgroup_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err);
 /* 1: handled (all processes signalled through the cgroup), 0: not possible, caller falls back. */
 int cgroup_kill_all(ocirt_ctx *ctx, const struct state *st, int sig);
 bool cgroup_is_paused(ocirt_ctx *ctx, const struct state *st);
-/* exec: put pid into the container's cgroup (sub: --cgroup sub-path or NULL). */
-int cgroup_join(ocirt_ctx *ctx, const struct state *st, pid_t pid, const char *sub, ocirt_error **err);
+/* exec without the runtime migrating anything: the v2 directory for clone3 of the helper (-1: none),
+ * and the helper's move of its own thread into the rest. */
+int cgroup_exec_v2_fd(ocirt_ctx *ctx, const struct state *st, const char *sub, ocirt_error **err);
+int cgroup_join_self(ocirt_ctx *ctx, const struct state *st, const char *sub, bool skip_v2, ocirt_error **err);
 
 /* hooks.c (issue 7). */
 int hooks_prepare(struct container *c, ocirt_error **err);                     /* runtime: sets wait_hooks */

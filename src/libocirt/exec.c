@@ -6,8 +6,8 @@
  * forked by the intermediate with CLONE_PARENT so that it lands in the container's pid namespace and
  * is still the runtime's child (the runtime waits for it in the foreground; conmon and containerd's
  * shim, as subreapers, inherit it when the runtime exits after --detach). The process gets the
- * container's cgroup (cgroup_join, before any namespace is joined, so the cgroup namespace shows the
- * right root), its rlimits, user, capabilities, LSM labels, no_new_privs and seccomp filter, in
+ * container's cgroup (clone3 into the v2 part, cgroup_join_self for v1, before any namespace is
+ * joined, so the cgroup namespace shows the right root), its rlimits, user, capabilities, LSM labels, no_new_privs and seccomp filter, in
  * init.c's order. The runtime learns that exec succeeded from EOF on the close-on-exec sync socket,
  * and only then writes the pid file: conmon detects a failed exec by its absence.
  *
@@ -33,6 +33,7 @@
 #include "log.h"
 #include "state.h"
 #include "sync.h"
+#include "syscalls.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
@@ -66,6 +67,7 @@ struct exec_run {
         pid_t pid;                  /* the process, once known */
         int pty_master;
         struct state *st;
+        bool cgroup_v2_done; /* the helper was clone3()d into the v2 cgroup */
 };
 
 /* ---- --user and gid parsing ---- */
@@ -549,6 +551,9 @@ exec_intermediate(struct exec_run *x)
 
         if (sync_expect(x->sync_child, SYNC_START, NULL, NULL, NULL, NULL, &e) < 0)
                 _exit(1);
+        /* Into the container's cgroup before any namespace, so its cgroup namespace shows '/'. */
+        if (cgroup_join_self(x->ctx, x->st, x->o->cgroup, x->cgroup_v2_done, &e) < 0)
+                init_fail(&c, e);
         for (size_t i = 0; i < N_NS; i++) {
                 if (x->ns_fd[i] < 0)
                         continue;
@@ -673,14 +678,30 @@ check_status(ocirt_ctx *ctx, int dirfd, const char *id, const struct state *st, 
 static int
 spawn(struct exec_run *x, ocirt_error **err)
 {
-        pid_t mid;
+        pid_t mid = -1;
         int sp[2], r, ws;
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
                 return ocirt_fail(err, errno, "socketpair");
         x->sync_parent = sp[0];
         x->sync_child = sp[1];
-        mid = (pid_t) syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+        /* The helper is born in the v2 cgroup (no migration, see cgroup.c) unless it must first run
+         * outside it with execCPUAffinity.initial; the rest it joins itself. */
+        if (!(x->spec->process->has_exec_cpu_affinity && x->spec->process->exec_cpu_affinity_initial)) {
+                _cleanup_close_ int cgfd = cgroup_exec_v2_fd(x->ctx, x->st, x->o->cgroup, err);
+                if (cgfd < -1)
+                        return cgfd;
+                if (cgfd >= 0) {
+                        struct ocirt_clone_args a = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+                                                      .cgroup = (uint64_t) cgfd };
+                        mid = (pid_t) syscall(SYS_clone3, &a, sizeof a);
+                        x->cgroup_v2_done = mid >= 0;
+                        if (mid < 0 && errno != ENOSYS && errno != E2BIG && errno != EINVAL && errno != EPERM)
+                                return ocirt_fail(err, errno, "fork into the container's cgroup");
+                }
+        }
+        if (!x->cgroup_v2_done)
+                mid = (pid_t) syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
         if (mid < 0)
                 return ocirt_fail(err, errno, "fork");
         if (mid == 0)
@@ -693,8 +714,6 @@ spawn(struct exec_run *x, ocirt_error **err)
         r = 0;
         if (x->spec->process->has_exec_cpu_affinity && x->spec->process->exec_cpu_affinity_initial)
                 r = set_affinity(mid, x->spec->process->exec_cpu_affinity_initial, ".process.execCPUAffinity.initial", err);
-        if (r >= 0)
-                r = cgroup_join(x->ctx, x->st, mid, x->o->cgroup, err);
         if (r >= 0)
                 r = sync_send(x->sync_parent, SYNC_START, 0, -1, err);
         if (r >= 0)

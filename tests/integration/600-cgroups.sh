@@ -225,6 +225,18 @@ if [ $V2 = 1 ]; then
                 "$RC|$(grep -o 'CLONE_INTO_CGROUP) refused.*' <<<"$ERR")"
 fi
 
+# --- exec joins the container's cgroup in every hierarchy (clone3 into v2, its own thread on v1) ---
+b6=$(new_bundle)
+args "$b6" $P sleep 60
+rf "$b6/out" run --detach --bundle "$b6" "$ID-ex"
+r exec "$ID-ex" $P cgroup
+bad=$(grep -v ':/$' <<<"$OUT")
+check_eq "exec: the process is in the container's cgroup everywhere (its cgroup namespace shows /)" "0|" "$RC|$bad"
+r exec --cgroup sub "$ID-ex" $P cgroup
+bad=$(grep -v ':/sub$' <<<"$OUT")
+check_eq "exec --cgroup sub: in the sub-cgroup everywhere" "0|" "$RC|$bad"
+rm_ctr "$ID-ex"
+
 # --- the same id under two state roots: the default cgroup /ocirt/ID would be shared ---
 b4=$(new_bundle)
 args "$b4" $P sleep 60

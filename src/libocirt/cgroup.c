@@ -359,6 +359,31 @@ cgroup_commit(struct container *c, struct cgroup *cg, const char *driver, struct
         return 0;
 }
 
+/* cg's directories, without the v2 one when skip_v2. */
+static struct cgroup *
+cgroup_subset(const struct cgroup *cg, bool skip_v2)
+{
+        struct cgroup *in = xcalloc(1, sizeof *in);
+
+        in->ctx = cg->ctx;
+        in->driver = cg->driver;
+        in->v2 = cg->v2;
+        for (size_t i = 0; i < cg->n_dirs; i++)
+                if (!(skip_v2 && streq(cg->dirs[i].controller, "unified")))
+                        cgroup_add_dir(in, cg->dirs[i].controller, cg->dirs[i].path);
+        return in;
+}
+
+/* exec --cgroup SUB: a relative path that stays below the container's cgroup. */
+static int
+check_sub(const char *sub, ocirt_error **err)
+{
+        if (sub && (sub[0] == '/' || strstr(sub, "..")))
+                return ocirt_fail_at(err, EINVAL, "--cgroup", "give a path below the container's cgroup, e.g. 'sub'",
+                                     "'%s' is not a relative path without '..'", sub);
+        return 0;
+}
+
 /* Move the runtime in; the init inherits the cgroup at clone() and the runtime leaves again at
  * SYNC_EARLY. The way on v1 hierarchies, which have no clone into a cgroup. skip_v2: not into the
  * v2 directory of a hybrid host (clone3 puts the init there). On v1 only the calling thread moves
@@ -367,17 +392,11 @@ cgroup_commit(struct container *c, struct cgroup *cg, const char *driver, struct
 static int
 enter_runtime(struct container *c, const struct cgroup *cg, bool skip_v2, struct undo *undo, ocirt_error **err)
 {
-        _cleanup_cgroup_ struct cgroup *in = xcalloc(1, sizeof *in);
+        _cleanup_cgroup_ struct cgroup *in = cgroup_subset(cg, skip_v2);
         _cleanup_free_ char *owntext = NULL;
         struct move_back *m;
         int r;
 
-        in->ctx = cg->ctx;
-        in->driver = cg->driver;
-        in->v2 = cg->v2;
-        for (size_t i = 0; i < cg->n_dirs; i++)
-                if (!(skip_v2 && streq(cg->dirs[i].controller, "unified")))
-                        cgroup_add_dir(in, cg->dirs[i].controller, cg->dirs[i].path);
         own_cgroups_into(in, &owntext);
         m = text_block(c->ctx, owntext);
         undo_push(undo, "move the runtime back to its cgroup", undo_move_back, m);
@@ -598,9 +617,8 @@ cgroup_exec_v2_fd(ocirt_ctx *ctx, const struct state *st, const char *sub, ocirt
 
         if (!v2)
                 return -1;
-        if (sub && (sub[0] == '/' || strstr(sub, "..")))
-                return ocirt_fail_at(err, EINVAL, "--cgroup", "give a path below the container's cgroup, e.g. 'sub'",
-                                     "'%s' is not a relative path without '..'", sub);
+        if (check_sub(sub, err) < 0)
+                return -EINVAL;
         dir = sub ? xasprintf("%s/%s", v2, sub) : xstrdup(v2);
         if (sub)
                 (void) mkdir(dir, 0755);
@@ -621,16 +639,9 @@ cgroup_join_self(ocirt_ctx *ctx, const struct state *st, const char *sub, bool s
 
         if (!cg)
                 return 0;
-        if (sub && (sub[0] == '/' || strstr(sub, "..")))
-                return ocirt_fail_at(err, EINVAL, "--cgroup", "give a path below the container's cgroup, e.g. 'sub'",
-                                     "'%s' is not a relative path without '..'", sub);
-        in = xcalloc(1, sizeof *in);
-        in->ctx = ctx;
-        in->driver = cg->driver;
-        in->v2 = cg->v2;
-        for (size_t i = 0; i < cg->n_dirs; i++)
-                if (!(skip_v2 && streq(cg->dirs[i].controller, "unified")))
-                        cgroup_add_dir(in, cg->dirs[i].controller, cg->dirs[i].path);
+        if (check_sub(sub, err) < 0)
+                return -EINVAL;
+        in = cgroup_subset(cg, skip_v2);
         return in->n_dirs ? in->driver->enter(in, 0, sub, err) : 0;
 }
 

@@ -692,11 +692,9 @@ spawn(struct exec_run *x, ocirt_error **err)
                 if (cgfd < -1)
                         return cgfd;
                 if (cgfd >= 0) {
-                        struct ocirt_clone_args a = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
-                                                      .cgroup = (uint64_t) cgfd };
-                        mid = (pid_t) syscall(SYS_clone3, &a, sizeof a);
+                        mid = clone3_into_cgroup(0, cgfd);
                         x->cgroup_v2_done = mid >= 0;
-                        if (mid < 0 && errno != ENOSYS && errno != E2BIG && errno != EINVAL && errno != EPERM)
+                        if (mid < 0 && !clone3_refused(errno))
                                 return ocirt_fail(err, errno, "fork into the container's cgroup");
                 }
         }

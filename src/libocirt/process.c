@@ -60,15 +60,11 @@ spawn_clone(struct container *c, struct undo *undo, pid_t *ret_pid, ocirt_error 
         pid_t pid;
 
         if (c->cgroup_fd >= 0) {
-                struct ocirt_clone_args a = { .exit_signal = SIGCHLD, .cgroup = (uint64_t) c->cgroup_fd };
-
                 /* clone() makes the new cgroup namespace from the parent's cgroup, not the target's:
                  * the init unshares it once it is in place (init.c). */
                 c->cgroupns_unshare = (flags & CLONE_NEWCGROUP) != 0;
-                a.flags = (flags & ~(uint64_t) CLONE_NEWCGROUP) | CLONE_INTO_CGROUP;
-                pid = (pid_t) syscall(SYS_clone3, &a, sizeof a);
-                if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EPERM && errno != EINVAL &&
-                                 errno != EOPNOTSUPP && errno != EACCES)) {
+                pid = clone3_into_cgroup(flags & ~(uint64_t) CLONE_NEWCGROUP, c->cgroup_fd);
+                if (pid >= 0 || !clone3_refused(errno)) {
                         int e = errno;
                         close(c->cgroup_fd);
                         c->cgroup_fd = -1;

@@ -6,6 +6,9 @@
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -33,6 +36,22 @@ struct ocirt_clone_args {
         uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
                 set_tid_size, cgroup;
 };
+/* Fork-like clone3 (no stack) with CLONE_INTO_CGROUP: the child is born in the cgroup of cgroup_fd. */
+static inline pid_t
+clone3_into_cgroup(uint64_t flags, int cgroup_fd)
+{
+        struct ocirt_clone_args a = { .flags = flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+                                      .cgroup = (uint64_t) cgroup_fd };
+        return (pid_t) syscall(SYS_clone3, &a, sizeof a);
+}
+
+/* The errors of clone3_into_cgroup() after which a plain clone() and a migration are the way: no
+ * clone3 (before 5.7, or a seccomp filter), or the kernel refuses this cgroup for it. */
+static inline bool
+clone3_refused(int e)
+{
+        return e == ENOSYS || e == E2BIG || e == EPERM || e == EINVAL || e == EOPNOTSUPP || e == EACCES;
+}
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif

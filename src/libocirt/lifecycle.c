@@ -101,6 +101,8 @@ container_done(struct container *c)
                 close(c->pty_master);
         if (c->lock_fd >= 0)
                 close(c->lock_fd);
+        if (c->cgroup_fd >= 0) /* a create that failed between cgroup_prepare and the clone */
+                close(c->cgroup_fd);
         for (size_t i = 0; i < c->n_extra; i++) {
                 free(c->extra[i].key);
                 free(c->extra[i].value);

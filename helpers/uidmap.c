@@ -158,14 +158,26 @@ subid_from_libsubid(bool gid, const char *name, struct subid_range **ret, size_t
         return 0;
 }
 
-int
-subid_lookup(bool gid, const char *name, uid_t uid, struct subid_range **ret, size_t *ret_n, const char **ret_source)
+static int
+subid_from_file(bool gid, const char *name, uid_t uid, struct subid_range **ret, size_t *ret_n)
 {
-        const char *file = gid ? "/etc/subgid" : "/etc/subuid";
         _cleanup_free_ char *text = NULL;
         size_t len;
         int r;
 
+        *ret = NULL;
+        *ret_n = 0;
+        r = read_file_at(AT_FDCWD, gid ? "/etc/subgid" : "/etc/subuid", &text, &len);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        return subid_parse(text, name, uid, ret, ret_n);
+}
+
+int
+subid_lookup(bool gid, const char *name, uid_t uid, struct subid_range **ret, size_t *ret_n, const char **ret_source)
+{
         *ret = NULL;
         *ret_n = 0;
         if (subid_from_libsubid(gid, name, ret, ret_n) == 0 && *ret_n > 0) {
@@ -174,13 +186,8 @@ subid_lookup(bool gid, const char *name, uid_t uid, struct subid_range **ret, si
                 return 0;
         }
         if (ret_source)
-                *ret_source = file;
-        r = read_file_at(AT_FDCWD, file, &text, &len);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
-                return r;
-        return subid_parse(text, name, uid, ret, ret_n);
+                *ret_source = gid ? "/etc/subgid" : "/etc/subuid";
+        return subid_from_file(gid, name, uid, ret, ret_n);
 }
 
 bool
@@ -201,6 +208,15 @@ uidmap_tool_privileged(const char *path, bool *ret_setuid, bool *ret_caps)
 
 /* ---- the check before the clone ---- */
 
+static bool
+maps_covered(const struct spec_idmap *m, size_t n, uint32_t own, const struct subid_range *ranges, size_t nr)
+{
+        for (size_t i = 0; i < n; i++)
+                if (!(m[i].size == 1 && m[i].host_id == own) && !subid_covers(ranges, nr, m[i].host_id, m[i].size, NULL))
+                        return false;
+        return true;
+}
+
 static int
 check_maps(struct container *c, bool gid, const char *name, ocirt_error **err)
 {
@@ -213,6 +229,15 @@ check_maps(struct container *c, bool gid, const char *name, ocirt_error **err)
         const char *source = NULL;
         int r;
 
+        /* The file first: it is what newuidmap reads on most hosts, and loading libsubid (with the
+         * audit and SELinux libraries it pulls in) would be the largest allocation of a rootless
+         * start, about 1 MB of peak RSS. libsubid is asked only when the file does not cover the
+         * mapping, for ranges that NSS serves from elsewhere, and then for the error. */
+        r = subid_from_file(gid, name, own, &ranges, &nr);
+        if (r == 0 && maps_covered(m, n, own, ranges, nr))
+                return 0;
+        free(ranges);
+        ranges = NULL;
         r = subid_lookup(gid, name, own, &ranges, &nr, &source);
         if (r < 0)
                 return ocirt_fail(err, -r, "read %s", gid ? "/etc/subgid" : "/etc/subuid");

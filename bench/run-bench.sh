@@ -6,7 +6,7 @@
 # each runtime as a ratio to crun. See bench/README.md for the method.
 #
 # Usage: sudo bench/run-bench.sh [--runs N] [--warmup N] [--users root,rootless]
-#                                [--runtimes ocirt,crun,runc] [--user NAME]
+#                                [--paths run,wide,exec] [--runtimes ocirt,crun,runc] [--user NAME]
 #                                [--rss-runs N] [--idle MS] [--no-install] [--keep]
 # Environment: OCIRT_BIN  the ocirt binary (default: ./ocirt at the top of the tree)
 
@@ -33,15 +33,19 @@ inner() {
         local -a prep=()
         [ "$idle" = 0 ] || prep=(--prepare "sleep $(awk -v ms="$idle" 'BEGIN { printf "%.3f", ms / 1000 }')")
         local bundle="$work/bundle-$mode" rootfs="$work/rootfs"
-        local chroot_bin unshare_bin
+        local chroot_bin unshare_bin nsenter_bin exec_pid=""
         chroot_bin=$(command -v chroot || echo /usr/sbin/chroot)
         unshare_bin=$(command -v unshare || echo /usr/bin/unshare)
+        nsenter_bin=$(command -v nsenter || echo /usr/bin/nsenter)
 
         # name|command words; the floor first, then every runtime that works.
         local -a names=() cmds=() undo=()
         # shellcheck disable=SC2206 # word splitting of the flags is wanted
         names+=(floor)
-        cmds+=("$unshare_bin $floor_flags $chroot_bin $rootfs /bin/true")
+        case $mode in
+        *-exec) cmds+=(skip) ;; # set from the first running container below
+        *) cmds+=("$unshare_bin $floor_flags $chroot_bin $rootfs /bin/true") ;;
+        esac
         undo+=(true)
 
         local spec rt bin state id cmd rc
@@ -56,10 +60,28 @@ inner() {
                         continue
                 fi
                 mkdir -p "$state"
-                cmd="$bin --root $state run --bundle $bundle $id"
-                # The first run decides whether this runtime takes part.
                 rc=0
-                $cmd >"$out/$mode-$rt.firstrun.log" 2>&1 </dev/null || rc=$?
+                case $mode in
+                *-exec)
+                        # exec: one running container per runtime (its bundle runs
+                        # sleep), then every timed run is `exec ID /bin/true`.
+                        "$bin" --root "$state" run --detach --bundle "$bundle" "$id" \
+                                >"$out/$mode-$rt.firstrun.log" 2>&1 </dev/null || rc=$?
+                        cmd="$bin --root $state exec $id /bin/true"
+                        [ "$rc" -ne 0 ] || $cmd >>"$out/$mode-$rt.firstrun.log" 2>&1 </dev/null || rc=$?
+                        if [ "$rc" -eq 0 ] && [ -z "$exec_pid" ]; then
+                                exec_pid=$("$bin" --root "$state" state "$id" | jq -r .pid)
+                                # The floor for exec: nsenter into the same container's
+                                # namespaces, root and cwd, and exec /bin/true.
+                                cmds[0]="$nsenter_bin -t $exec_pid -a -r -w /bin/true"
+                        fi
+                        ;;
+                *)
+                        cmd="$bin --root $state run --bundle $bundle $id"
+                        # The first run decides whether this runtime takes part.
+                        $cmd >"$out/$mode-$rt.firstrun.log" 2>&1 </dev/null || rc=$?
+                        ;;
+                esac
                 if [ "$rc" -ne 0 ]; then
                         say "$mode: skipping $rt: its first run failed with exit status $rc:"
                         sed 's/^/    /' "$out/$mode-$rt.firstrun.log" | tail -n 5 >&2
@@ -71,6 +93,10 @@ inner() {
                 cmds+=("$cmd")
                 undo+=("$bin --root $state delete --force $id")
         done
+        if [ "${cmds[0]}" = skip ]; then
+                # No runtime started a container: no floor to measure either.
+                unset 'names[0]' 'cmds[0]' 'undo[0]'
+        fi
 
         local i n
         for i in "${!names[@]}"; do
@@ -104,6 +130,13 @@ inner() {
                         >"$out/$mode-$n.rss"
         done
         rm -f "$out/.time"
+        case $mode in
+        *-exec)
+                for i in "${!undo[@]}"; do
+                        ${undo[$i]} >/dev/null 2>&1 || true
+                done
+                ;;
+        esac
 }
 
 if [ "${1:-}" = "--inner" ]; then
@@ -119,6 +152,7 @@ RUNS=100
 WARMUP=5
 RSS_RUNS=5
 USERS=root,rootless
+PATHS=run,wide,exec
 RUNTIMES=ocirt,crun,runc
 TEST_USER=ocirt-test
 INSTALL=1
@@ -139,6 +173,8 @@ while [ $# -gt 0 ]; do
         --idle) IDLE=$2; shift 2 ;;
         --idle=*) IDLE=${1#*=}; shift ;;
         --rss-runs=*) RSS_RUNS=${1#*=}; shift ;;
+        --paths) PATHS=$2; shift 2 ;;
+        --paths=*) PATHS=${1#*=}; shift ;;
         --users) USERS=$2; shift 2 ;;
         --users=*) USERS=${1#*=}; shift ;;
         --runtimes) RUNTIMES=$2; shift 2 ;;
@@ -169,6 +205,7 @@ need hyperfine hyperfine
 need /usr/bin/time time
 need jq jq
 need unshare util-linux
+need nsenter util-linux
 dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need_pkgs+=(busybox-static)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
         [ "$INSTALL" -eq 1 ] || die "missing packages: ${need_pkgs[*]} (drop --no-install, or apt-get install them)"
@@ -189,6 +226,23 @@ done
 for u in "${USER_LIST[@]}"; do
         case $u in root | rootless) ;; *) die "--users: unknown '$u' (known: root, rootless)" ;; esac
 done
+IFS=, read -r -a PATH_LIST <<<"$PATHS"
+for p in "${PATH_LIST[@]}"; do
+        case $p in run | wide | exec) ;; *) die "--paths: unknown '$p' (known: run, wide, exec)" ;; esac
+done
+has_path() { [[ " ${PATH_LIST[*]} " == *" $1 "* ]]; }
+# The modes measured, in table order: MODE = USER[-PATH].
+#   root, rootless     `run` of /bin/true; rootless maps only the user's own id (runc's spec)
+#   rootless-wide      `run`, rootless with the user's own id and its whole subordinate range
+#                      (what `ocirt spec --rootless` writes): newuidmap and newgidmap do the maps
+#   root-exec, rootless-exec   `exec ID /bin/true` into a running container
+MODES=()
+for u in "${USER_LIST[@]}"; do
+        ! has_path run || MODES+=("$u")
+        [ "$u" = root ] || ! has_path wide || MODES+=("$u-wide")
+        ! has_path exec || MODES+=("$u-exec")
+done
+[ ${#MODES[@]} -gt 0 ] || die "--users/--paths: nothing to measure"
 
 # --- 2. the rootless test user (the same set-up as tests/setup-host) --------
 TEST_UID=
@@ -246,6 +300,7 @@ edit_config() {
 mkdir "$WORK/bundle-root"
 (cd "$WORK/bundle-root" && runc spec)
 edit_config "$WORK/bundle-root"
+SUB_UID="" SUB_GID=""
 if [ -n "$TEST_UID" ]; then
         install -d -m 0755 -o "$TEST_USER" "$WORK/bundle-rootless"
         su -s /bin/sh "$TEST_USER" -c "cd '$WORK/bundle-rootless' && runc spec --rootless" ||
@@ -253,11 +308,30 @@ if [ -n "$TEST_UID" ]; then
         edit_config "$WORK/bundle-rootless"
         chown "$TEST_USER" "$WORK/bundle-rootless/config.json"
         chmod 0644 "$WORK/bundle-rootless/config.json"
+        # The wide mapping: own id to 0, then the first subordinate range from 1 on.
+        SUB_UID=$(awk -F: -v u="$TEST_USER" -v n="$TEST_UID" '$1 == u || $1 == n { print $2 "," $3; exit }' /etc/subuid)
+        SUB_GID=$(awk -F: -v u="$TEST_USER" -v n="$TEST_UID" '$1 == u || $1 == n { print $2 "," $3; exit }' /etc/subgid)
+        [ -n "$SUB_UID" ] && [ -n "$SUB_GID" ] || die "$TEST_USER has no range in /etc/subuid or /etc/subgid"
+        install -d -m 0755 -o "$TEST_USER" "$WORK/bundle-rootless-wide"
+        jq --argjson su "${SUB_UID%,*}" --argjson sn "${SUB_UID#*,}" \
+                --argjson sg "${SUB_GID%,*}" --argjson gn "${SUB_GID#*,}" '
+                .linux.uidMappings += [{containerID: 1, hostID: $su, size: $sn}] |
+                .linux.gidMappings += [{containerID: 1, hostID: $sg, size: $gn}]' \
+                "$WORK/bundle-rootless/config.json" >"$WORK/bundle-rootless-wide/config.json"
+        chmod 0644 "$WORK/bundle-rootless-wide/config.json"
 fi
+# exec: the same configs running sleep, for a container that stays up.
+for u in "${USER_LIST[@]}"; do
+        [ -f "$WORK/bundle-$u/config.json" ] || continue
+        mkdir -p "$WORK/bundle-$u-exec"
+        jq '.process.args = ["/bin/sleep", "3600"]' "$WORK/bundle-$u/config.json" >"$WORK/bundle-$u-exec/config.json"
+        chmod 0755 "$WORK/bundle-$u-exec"
+        chmod 0644 "$WORK/bundle-$u-exec/config.json"
+done
 
 # The floor: the same namespaces as the config, entered with unshare(1),
 # then chroot into the rootfs and exec /bin/true.
-floor_flags() {
+floor_flags() { # BUNDLE MODE
         local flags="" t
         for t in $(jq -r '.linux.namespaces[].type' "$1/config.json"); do
                 case $t in
@@ -270,6 +344,8 @@ floor_flags() {
                 user) flags+=" --user --map-root-user" ;;
                 esac
         done
+        # unshare(1) runs newuidmap/newgidmap for the subordinate range, as the runtimes do.
+        [ "$2" != rootless-wide ] || flags+=" --map-users=${SUB_UID%,*},1,${SUB_UID#*,} --map-groups=${SUB_GID%,*},1,${SUB_GID#*,}"
         echo "${flags# }"
 }
 
@@ -286,19 +362,19 @@ for rt in "${RT_LIST[@]}"; do
         rt_specs+=("$rt=${BIN[$rt]}")
 done
 
-for mode in "${USER_LIST[@]}"; do
+for mode in "${MODES[@]}"; do
         out="$WORK/out-$mode"
-        ff=$(floor_flags "$WORK/bundle-$mode")
-        if [ "$mode" = root ]; then
+        ff=$(floor_flags "$WORK/bundle-$mode" "$mode")
+        if [ "${mode%%-*}" = root ]; then
                 mkdir -p "$out" "$ROOT_STATE"
                 unshare -m --propagation private sh -c "$PRIV_NS" sh \
-                        "$WORK/run-bench.sh" --inner root "$WORK" "$out" "$ROOT_STATE" \
+                        "$WORK/run-bench.sh" --inner "$mode" "$WORK" "$out" "$ROOT_STATE" \
                         "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "$IDLE" "${rt_specs[@]}" ||
                         say "root: the benchmark failed"
         else
                 install -d -m 0755 -o "$TEST_USER" "$out"
                 statebase="/run/user/$TEST_UID/ocirt-bench.$$"
-                q=$(printf ' %q' "$WORK/run-bench.sh" --inner rootless "$WORK" "$out" "$statebase" \
+                q=$(printf ' %q' "$WORK/run-bench.sh" --inner "$mode" "$WORK" "$out" "$statebase" \
                         "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "$IDLE" "${rt_specs[@]}")
                 unshare -m --propagation private sh -c "$PRIV_NS" sh \
                         su -s /bin/bash "$TEST_USER" -c \
@@ -309,6 +385,7 @@ for mode in "${USER_LIST[@]}"; do
 done
 cp "$WORK/bundle-root/config.json" "$RESULTS/config-root.json"
 [ -z "$TEST_UID" ] || cp "$WORK/bundle-rootless/config.json" "$RESULTS/config-rootless.json"
+[ -z "$TEST_UID" ] || cp "$WORK/bundle-rootless-wide/config.json" "$RESULTS/config-rootless-wide.json"
 
 # --- 4. the table -----------------------------------------------------------
 median_ms() { # MODE NAME -> median in ms, or empty
@@ -335,21 +412,21 @@ or_na() { [ -n "$1" ] && echo "$1" || echo "n/a"; }
                 echo "## Time per run (ms, median of $RUNS runs, each after $IDLE ms idle)"
         fi
         echo
-        echo "| user | floor | ocirt | crun | runc | ocirt/crun | runc/crun | ocirt/crun above floor |"
-        echo "|---|---|---|---|---|---|---|---|"
-        for mode in "${USER_LIST[@]}"; do
+        echo "| path | floor | ocirt | crun | runc | ocirt/crun | runc/crun | ocirt/crun above floor | ocirt/floor |"
+        echo "|---|---|---|---|---|---|---|---|---|"
+        for mode in "${MODES[@]}"; do
                 fl=$(median_ms "$mode" floor)
                 o=$(median_ms "$mode" ocirt)
                 c=$(median_ms "$mode" crun)
                 r=$(median_ms "$mode" runc)
-                echo "| $mode | $(or_na "$fl") | $(or_na "$o") | $(or_na "$c") | $(or_na "$r") | $(ratio "$o" "$c") | $(ratio "$r" "$c") | $(above "$o" "$c" "$fl") |"
+                echo "| $mode | $(or_na "$fl") | $(or_na "$o") | $(or_na "$c") | $(or_na "$r") | $(ratio "$o" "$c") | $(ratio "$r" "$c") | $(above "$o" "$c" "$fl") | $(ratio "$o" "$fl") |"
         done
         echo
         echo "## Peak RSS of one run (kB, median of $RSS_RUNS, GNU time -v)"
         echo
-        echo "| user | floor | ocirt | crun | runc | ocirt/crun | runc/crun |"
+        echo "| path | floor | ocirt | crun | runc | ocirt/crun | runc/crun |"
         echo "|---|---|---|---|---|---|---|"
-        for mode in "${USER_LIST[@]}"; do
+        for mode in "${MODES[@]}"; do
                 fl=$(rss_kb "$mode" floor)
                 o=$(rss_kb "$mode" ocirt)
                 c=$(rss_kb "$mode" crun)
@@ -357,8 +434,10 @@ or_na() { [ -n "$1" ] && echo "$1" || echo "n/a"; }
                 echo "| $mode | $(or_na "$fl") | $(or_na "$o") | $(or_na "$c") | $(or_na "$r") | $(ratio "$o" "$c") | $(ratio "$r" "$c") |"
         done
         echo
-        echo "Targets: ocirt/crun time <= 0.50x, ocirt/crun peak RSS <= 0.70x."
-        for mode in "${USER_LIST[@]}"; do
+        echo "Targets: ocirt/crun time <= 0.50x, ocirt/crun peak RSS <= 0.70x, ocirt/floor time <= 3x."
+        echo "Floors: unshare(1) + chroot(1) of /bin/true with the same namespaces and mapping (newuidmap for"
+        echo "rootless-wide); for exec, nsenter(1) into the running ocirt container."
+        for mode in "${MODES[@]}"; do
                 [ ! -f "$RESULTS/$mode-skipped" ] || echo "Skipped ($mode): $(tr '\n' ' ' <"$RESULTS/$mode-skipped")(see the messages above)"
         done
 } | tee "$RESULTS/summary.md"

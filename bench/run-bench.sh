@@ -73,7 +73,7 @@ inner() {
                                 exec_pid=$("$bin" --root "$state" state "$id" | jq -r .pid)
                                 # The floor for exec: nsenter into the same container's
                                 # namespaces, root and cwd, and exec /bin/true.
-                                cmds[0]="$nsenter_bin -t $exec_pid -a -r -w /bin/true"
+                                cmds[0]="$nsenter_bin -t $exec_pid $floor_flags -r -w /bin/true"
                         fi
                         ;;
                 *)
@@ -331,8 +331,23 @@ done
 
 # The floor: the same namespaces as the config, entered with unshare(1),
 # then chroot into the rootfs and exec /bin/true.
-floor_flags() { # BUNDLE MODE
+floor_flags() { # BUNDLE MODE: unshare(1)'s flags, or nsenter(1)'s for an exec mode
         local flags="" t
+        if [[ $2 == *-exec ]]; then
+                for t in $(jq -r '.linux.namespaces[].type' "$1/config.json"); do
+                        case $t in
+                        pid) flags+=" -p" ;;
+                        network) flags+=" -n" ;;
+                        ipc) flags+=" -i" ;;
+                        uts) flags+=" -u" ;;
+                        mount) flags+=" -m" ;;
+                        cgroup) flags+=" -C" ;;
+                        user) flags+=" -U --preserve-credentials" ;;
+                        esac
+                done
+                echo "${flags# }"
+                return
+        fi
         for t in $(jq -r '.linux.namespaces[].type' "$1/config.json"); do
                 case $t in
                 pid) flags+=" --pid --fork" ;;

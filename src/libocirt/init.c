@@ -347,6 +347,17 @@ init_main(struct container *c)
         }
         umask(p->user.has_umask ? (mode_t) p->user.umask : 022);
 
+        /* A created container must be joinable by its rootless owner (`exec`, slirp4netns, a
+         * debugger), as runc's is. While this process is not dumpable, its /proc/PID/ns links
+         * need CAP_SYS_PTRACE in the user namespace its memory belongs to, and that is the
+         * initial one (the init was cloned from the runtime, not exec'd): the owner has it only
+         * in the container's. Dumpable now, it is the owner's like any of its processes. What it
+         * holds by now is harmless to expose: the container's root, stdio, the start and sync
+         * sockets; not when its binary (/proc/self/exe) is the runtime's, writable from here. */
+        if (!c->run_mode && c->rootless && !c->exe_exposed && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
+                ocirt_fail(&e, errno, "PR_SET_DUMPABLE");
+                init_fail(c, e);
+        }
         CHECK(sync_send(c->sync_child, SYNC_CREATED, 0, -1, &e));
         if (!c->run_mode)
                 CHECK(wait_for_start(c, &e));

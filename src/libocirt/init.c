@@ -191,26 +191,10 @@ static char **
 build_env(struct container *c)
 {
         char **env = strv_copy(c->spec->process->env);
-        const char *lf = getenv("LISTEN_FDS");
-        int n;
 
         if (!env_get(env, "PATH"))
                 strv_push(&env, "PATH=" DEFAULT_PATH);
-        /* Socket activation, as runc does: the runtime was given LISTEN_FDS fds from 3 on and passes
-         * them with --preserve-fds; the program is their listener now (LISTEN_PID is checked by
-         * sd_listen_fds()). Only as many as are really passed. */
-        if (c->preserve_fds > 0 && lf && parse_int(lf, &n) >= 0 && n > 0 && !env_get(env, "LISTEN_FDS")) {
-                _cleanup_free_ char *a = xasprintf("LISTEN_FDS=%d", n < c->preserve_fds ? n : c->preserve_fds);
-                _cleanup_free_ char *b = xasprintf("LISTEN_PID=%d", (int) getpid());
-                const char *names = getenv("LISTEN_FDNAMES");
-
-                strv_push(&env, a);
-                strv_push(&env, b);
-                if (names && !env_get(env, "LISTEN_FDNAMES")) {
-                        _cleanup_free_ char *f = xasprintf("LISTEN_FDNAMES=%s", names);
-                        strv_push(&env, f);
-                }
-        }
+        env_add_listen_fds(&env, c->preserve_fds);
         return env;
 }
 

@@ -218,8 +218,8 @@ cli_parse_signal(const char *s, int *ret_signo)
         if (!s || !*s)
                 return -EINVAL;
         if (isdigit((unsigned char) s[0])) {
-                /* Signal 0 only probes for existence; clients send real signals. */
-                if (parse_uint(s, SIGRTMAX, &signo) < 0 || signo == 0)
+                /* 0 is kill(2)'s existence probe: runc takes it, and health checks use it. */
+                if (parse_uint(s, SIGRTMAX, &signo) < 0)
                         return -EINVAL;
                 *ret_signo = signo;
                 return 0;
@@ -445,6 +445,25 @@ cli_create_option(int c, const char *arg, ocirt_create_options *opts, ocirt_erro
         case CLI_OPT_OVERLAY_KEEP:
                 opts->overlay_keep_dir = arg;
                 return 1;
+        case 'f':
+                opts->config_path = arg;
+                return 1;
         }
         return 0;
+}
+
+int cli_failure_status = EXIT_FAILURE;
+
+int
+cli_listen_fds(void)
+{
+        const char *s = getenv("LISTEN_FDS");
+        int n;
+
+        /* crun ignores LISTEN_PID here, and so must we: systemd sets it to the pid of the process
+         * it started (conmon, podman, a shell), never to the runtime's own. A value that is not a
+         * small number passes nothing rather than a guess. */
+        if (!s || parse_uint(s, 4096, &n) < 0)
+                return 0;
+        return n;
 }

@@ -83,9 +83,19 @@ int cli_get_id(int argc, char **argv, const struct cli_help *help, const char **
  * name `flag`. */
 int cli_parse_uint(const char *flag, const char *s, int max, int *ret, ocirt_error **err);
 
-/* A signal as a number, NAME or SIGNAME (case-insensitive), RTMIN+N or RTMAX-N.
+/* A signal as a number (0 included: the existence probe), NAME or SIGNAME (case-insensitive),
+ * RTMIN+N or RTMAX-N.
  * Returns 0 and sets *ret_signo, or -EINVAL. Does not set an error: the caller knows where. */
 int cli_parse_signal(const char *s, int *ret_signo);
+
+/* The exit status main.c uses when a command fails: 1, or what the command set (exec: 255, as
+ * runc, so that a caller tells a failed exec from a process that exited 1). */
+extern int cli_failure_status;
+
+/* systemd socket activation, as crun does it: the N of LISTEN_FDS=N in the runtime's environment
+ * (0 when unset or not a number), the fds 3 .. 3+N-1 to pass to the container on top of
+ * --preserve-fds. The library sets the container's LISTEN_FDS and LISTEN_PID. */
+int cli_listen_fds(void);
 
 /* ---- printing (cli-util.c) ---- */
 
@@ -132,10 +142,12 @@ enum {
         { "allow-host-loopback", no_argument, NULL, CLI_OPT_ALLOW_HOST_LOOPBACK }, \
         { "overlay", optional_argument, NULL, CLI_OPT_OVERLAY },                 \
         { "overlay-layer", required_argument, NULL, CLI_OPT_OVERLAY_LAYER },     \
-        { "overlay-keep", required_argument, NULL, CLI_OPT_OVERLAY_KEEP }
+        { "overlay-keep", required_argument, NULL, CLI_OPT_OVERLAY_KEEP },            \
+        { "config", required_argument, NULL, 'f' }
 
 #define CLI_CREATE_OPTIONS_HELP                                                                   \
         "  -b, --bundle DIR           the bundle directory (default: the current directory)\n"    \
+        "  -f, --config FILE          the config to use (default: BUNDLE/config.json)\n"          \
         "      --pid-file FILE        write the container process's pid to FILE\n"                \
         "      --console-socket SOCK  send the terminal's master fd to the AF_UNIX socket SOCK\n" \
         "      --preserve-fds N       pass N more fds (3 .. 3+N-1) to the container\n"           \

@@ -11,6 +11,8 @@ const struct cli_help cmd_create_help = {
         .usage = "ID",
         .summary = "create a container from a bundle, ready for 'ocirt start'",
         .options = CLI_CREATE_OPTIONS_HELP,
+        .notes = "With LISTEN_FDS=N in the environment (systemd socket activation), fds 3 .. 3+N-1 are\n"
+                 "passed too, and the container process gets LISTEN_FDS=N and LISTEN_PID=its own pid.\n",
 };
 
 static const struct option options[] = {
@@ -27,7 +29,7 @@ cmd_create(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
         const char *id;
         int c, r;
 
-        while ((c = cli_getopt(argc, argv, "b:hp:", options, &cmd_create_help, err)) != -1) {
+        while ((c = cli_getopt(argc, argv, "b:f:hp:", options, &cmd_create_help, err)) != -1) {
                 switch (c) {
                 case 'h':
                         cli_help_print(&cmd_create_help);
@@ -44,5 +46,6 @@ cmd_create(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
         r = cli_get_id(argc, argv, &cmd_create_help, &id, err);
         if (r < 0)
                 return r;
+        arg_opts.preserve_fds += cli_listen_fds();
         return ocirt_container_create(ctx, id, &arg_opts, err);
 }

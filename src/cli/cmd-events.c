@@ -49,6 +49,19 @@ parse_duration(const char *s, long *ret_ms)
         return 0;
 }
 
+/* The OOM counter, or < 0 when it cannot be read (no memory controller, or the container went away
+ * meanwhile: the next statistics then end the stream). Why it failed does not matter here, but the
+ * library's error needs a place to go. */
+static int
+oom_kills(ocirt_ctx *ctx, const char *id, uint64_t *ret)
+{
+        ocirt_error *e = NULL;
+        int r = ocirt_container_oom_kills(ctx, id, ret, &e);
+
+        ocirt_error_free(e);
+        return r;
+}
+
 int
 cmd_events(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
 {
@@ -78,7 +91,7 @@ cmd_events(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
         if (r < 0)
                 return r;
         uint64_t ooms = 0;
-        bool watch_oom = !stats_once && ocirt_container_oom_kills(ctx, id, &ooms, NULL) >= 0;
+        bool watch_oom = !stats_once && oom_kills(ctx, id, &ooms) >= 0;
         for (bool first = true;; first = false) {
                 _cleanup_free_ char *data = NULL;
                 r = ocirt_container_stats(ctx, id, &data, err);
@@ -95,7 +108,7 @@ cmd_events(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
                         long ms = left < OOM_TICK_MS ? left : OOM_TICK_MS;
                         uint64_t now;
                         nanosleep(&(struct timespec){ .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L }, NULL);
-                        if (!watch_oom || ocirt_container_oom_kills(ctx, id, &now, NULL) < 0 || now <= ooms)
+                        if (!watch_oom || oom_kills(ctx, id, &now) < 0 || now <= ooms)
                                 continue;
                         for (; ooms < now; ooms++) {
                                 fputs("{\"type\":\"oom\",\"id\":", stdout);

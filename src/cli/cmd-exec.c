@@ -41,8 +41,10 @@ const struct cli_help cmd_exec_help = {
                    "      --apparmor PROFILE     the AppArmor profile of the process\n"
                    "      --cgroup PATH          the sub-cgroup of the container to run in\n",
         .notes = "Without --process the container's own process (config.json) is the base: its user, env,\n"
-                 "capabilities and rlimits apply unless a flag changes them. In the foreground exec\n"
-                 "forwards signals and exits with the process's status (128+N when killed by signal N).\n",
+                 "capabilities and rlimits apply unless a flag changes them; its terminal does not: the\n"
+                 "process has a terminal only with -t (with --process, as the file says). In the\n"
+                 "foreground exec forwards signals and exits with the process's status (128+N when\n"
+                 "killed by signal N); when exec itself fails, the status is 255.\n",
 };
 
 static const struct option options[] = {
@@ -164,10 +166,18 @@ cmd_exec(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
                                     "unexpected command '%s' with --process", argv[optind + 1]);
                 goto out;
         }
+        /* runc: a terminal only with -t, whatever process.terminal in config.json says (conmon and
+         * the shims pass -t when they want one); with --process the file's own terminal applies. */
+        if (!o.process_path && o.tty < 0)
+                o.tty = 0;
+        o.preserve_fds += cli_listen_fds();
         o.args = optind + 1 < argc ? argv + optind + 1 : NULL;
         o.env = env;
         o.additional_gids = gids;
         o.caps = caps;
+        /* From here on a failure is the runtime's, not the process's: 255, as runc, so that a
+         * caller tells it from a process that exited 1 (usage errors above stay 1, as in runc). */
+        cli_failure_status = 255;
         r = ocirt_container_exec(ctx, id, &o, &status, err);
         if (r >= 0)
                 r = (o.flags & OCIRT_EXEC_DETACH) ? 0 : status;

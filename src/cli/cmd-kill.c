@@ -13,7 +13,8 @@ const struct cli_help cmd_kill_help = {
         .usage = "ID [SIGNAL]",
         .summary = "send a signal (default SIGTERM) to a container",
         .options = "  -a, --all                  signal every process of the container, not only its init\n",
-        .notes = "SIGNAL is a number (9), a name (KILL, SIGKILL, sigkill) or RTMIN+N / RTMAX-N.\n",
+        .notes = "SIGNAL is a number (9), a name (KILL, SIGKILL, sigkill) or RTMIN+N / RTMAX-N. Signal 0\n"
+                 "sends nothing: the exit status says whether the container process still exists.\n",
 };
 
 static const struct option options[] = {
@@ -56,5 +57,10 @@ cmd_kill(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
                                        "use a number (9), a name (KILL or SIGKILL) or RTMIN+N / RTMAX-N",
                                        "unknown signal '%s'", signame);
 
+        /* Signal 0 sends nothing: it asks whether the container's init still exists (exit 0) or
+         * not (an error, as runc's "container not running"). Probing the init answers that for
+         * --all too, without freezing the cgroup to walk it. */
+        if (signo == 0)
+                arg_all = false;
         return ocirt_container_kill(ctx, id, signo, arg_all ? OCIRT_KILL_ALL : 0, err);
 }

@@ -75,7 +75,10 @@ print_json(const ocirt_state_info *items, size_t n)
         /* runc prints "null" for no containers; "[]" is what every consumer handles. */
         fputc('[', stdout);
         for (size_t i = 0; i < n; i++) {
-                fputs(i ? ",{\"id\":" : "{\"id\":", stdout);
+                /* runc's field order; go-runc decodes by name, people and diffs read the order. */
+                fputs(i ? ",{\"ociVersion\":" : "{\"ociVersion\":", stdout);
+                cli_json_string(stdout, items[i].oci_version);
+                fputs(",\"id\":", stdout);
                 cli_json_string(stdout, items[i].id);
                 printf(",\"pid\":%d,\"status\":", (int) items[i].pid);
                 cli_json_string(stdout, items[i].status);

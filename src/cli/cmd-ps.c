@@ -17,7 +17,8 @@ const struct cli_help cmd_ps_help = {
         .usage = "ID [PS_ARGS...]",
         .summary = "list the processes of a container",
         .options = "  -f, --format FORMAT        table (default: ps(1) output) or json (an array of pids)\n",
-        .notes = "PS_ARGS are passed to ps(1) in table format (default: -ef); put -- before them: ocirt ps ID -- -o pid,comm\n",
+        .notes = "PS_ARGS, everything after the ID, are passed to ps(1) in table format (default: -ef),\n"
+                 "e.g. ocirt ps ID -o pid,comm; a -- right after the ID is dropped.\n",
 };
 
 static const struct option options[] = {
@@ -108,7 +109,8 @@ cmd_ps(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
         size_t n = 0;
         int c, r;
 
-        while ((c = cli_getopt(argc, argv, "f:h", options, &cmd_ps_help, err)) != -1) {
+        /* '+': the options end at the ID, as in runc: what follows it is ps(1)'s (-o pid,comm). */
+        while ((c = cli_getopt(argc, argv, "+f:h", options, &cmd_ps_help, err)) != -1) {
                 switch (c) {
                 case 'f':
                         format = optarg;
@@ -129,6 +131,11 @@ cmd_ps(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
         r = ocirt_id_validate(id, err);
         if (r < 0)
                 return r;
+        /* A "--" right after the ID only separates; runc would hand it to ps(1), which refuses it. */
+        if (optind + 1 < argc && strcmp(argv[optind + 1], "--") == 0) {
+                argv[optind + 1] = argv[optind];
+                optind++;
+        }
         r = ocirt_container_pids(ctx, id, &pids, &n, err);
         if (r < 0)
                 return r;

@@ -15,14 +15,14 @@ const struct cli_help cmd_run_help = {
         .usage = "ID",
         .summary = "create and start a container, and wait for it unless detached",
         .options = CLI_CREATE_OPTIONS_HELP
-                "  -f, --config FILE          the config to use (default: BUNDLE/config.json)\n"
                 "  -d, --detach               return once the container process has started\n"
                 "      --keep                 keep the container's state after it exits\n",
+        .notes = "With LISTEN_FDS=N in the environment (systemd socket activation), fds 3 .. 3+N-1 are\n"
+                 "passed too, and the container process gets LISTEN_FDS=N and LISTEN_PID=its own pid.\n",
 };
 
 static const struct option options[] = {
         CLI_CREATE_LONG_OPTIONS,
-        { "config", required_argument, NULL, 'f' },
         { "detach", no_argument, NULL, 'd' },
         { "keep", no_argument, NULL, OPT_KEEP },
         { "help", no_argument, NULL, 'h' },
@@ -39,9 +39,6 @@ cmd_run(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
 
         while ((c = cli_getopt(argc, argv, "b:f:dhp:", options, &cmd_run_help, err)) != -1) {
                 switch (c) {
-                case 'f':
-                        arg_opts.config_path = optarg;
-                        break;
                 case 'd':
                         arg_opts.flags |= OCIRT_RUN_DETACH;
                         break;
@@ -62,6 +59,7 @@ cmd_run(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
         r = cli_get_id(argc, argv, &cmd_run_help, &id, err);
         if (r < 0)
                 return r;
+        arg_opts.preserve_fds += cli_listen_fds();
         r = ocirt_container_run(ctx, id, &arg_opts, &status, err);
         if (r < 0)
                 return r;

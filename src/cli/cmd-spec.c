@@ -13,6 +13,7 @@
 enum {
         OPT_ROOTLESS = 0x100,
         OPT_USERNS,
+        OPT_SINGLE_ID,
 };
 
 const struct cli_help cmd_spec_help = {
@@ -22,13 +23,19 @@ const struct cli_help cmd_spec_help = {
         .options = "  -b, --bundle DIR           where to write config.json (default: the current directory)\n"
                    "      --rootless             generate a config for an unprivileged user: you as 0, and\n"
                    "                             your subordinate ids (/etc/subuid) from 1 when you have some\n"
-                   "      --userns single|auto   single: map only you (no newuidmap needed); auto: the above\n",
+                   "      --single-id            with --rootless: map only you, as 'runc spec --rootless' does\n"
+                   "                             (no newuidmap needed; room for tools that add mappings)\n"
+                   "      --userns single|auto   single: the same as --single-id; auto: the default above\n",
+        .notes = "The default --rootless mapping (you as 0, your subordinate range from 1) lets the container\n"
+                 "own files of many ids; a tool that appends its own mapping to a runc-style spec needs\n"
+                 "--single-id, or the ranges overlap.\n",
 };
 
 static const struct option options[] = {
         { "bundle", required_argument, NULL, 'b' },
         { "rootless", no_argument, NULL, OPT_ROOTLESS },
         { "userns", required_argument, NULL, OPT_USERNS },
+        { "single-id", no_argument, NULL, OPT_SINGLE_ID },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
 };
@@ -67,6 +74,9 @@ cmd_spec(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
                         break;
                 case OPT_ROOTLESS:
                         arg_rootless = true;
+                        break;
+                case OPT_SINGLE_ID:
+                        arg_userns_single = true;
                         break;
                 case OPT_USERNS:
                         if (strcmp(optarg, "single") == 0)

@@ -40,8 +40,9 @@ static const struct command {
 
 /* Where messages go: stderr always (up to max_level), and the --log file when given. */
 struct cli_log {
-        int fd; /* the --log file, or -1 */
+        int fd; /* the --log file, stderr (is_stderr), or -1 */
         bool json;
+        bool is_stderr; /* --log-format json without --log: the JSON lines go to stderr, as runc's */
         int max_level;
         off_t start;   /* the file's size when this command opened it */
         off_t written; /* what this command appended since */
@@ -98,6 +99,25 @@ level_name(int level)
 }
 
 static void
+logfmt_quote(FILE *f, const char *s)
+{
+        fputc('"', f);
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+                if (*p == '"' || *p == '\\')
+                        fprintf(f, "\\%c", *p);
+                else if (*p == '\n')
+                        fputs("\\n", f);
+                else if (*p == '\t')
+                        fputs("\\t", f);
+                else if (*p < 0x20 || *p == 0x7f)
+                        fprintf(f, "\\x%02x", *p);
+                else
+                        fputc(*p, f);
+        }
+        fputc('"', f);
+}
+
+static void
 log_to_file(struct cli_log *log, int level, const char *msg)
 {
         _cleanup_free_ char *line = NULL;
@@ -117,7 +137,11 @@ log_to_file(struct cli_log *log, int level, const char *msg)
                 cli_json_string(f, msg);
                 fprintf(f, ",\"time\":\"%s\"}\n", now);
         } else {
-                fprintf(f, "%s %s %s\n", now, level_name(level), msg);
+                /* runc's (logrus's) text form, which people grep and containerd's tooling reads:
+                 * time="..." level=error msg="...", the message quoted as Go quotes strings. */
+                fprintf(f, "time=\"%s\" level=%s msg=", now, level_name(level));
+                logfmt_quote(f, msg);
+                fputc('\n', f);
         }
         if (fclose(f) != 0)
                 abort();
@@ -137,7 +161,8 @@ log_sink(void *userdata, int level, int errnum, const char *msg)
         (void) errnum; /* already in msg: the library appends its strerror */
         if (level > log->max_level)
                 return;
-        fprintf(stderr, "ocirt: %s: %s\n", level_name(level), msg);
+        if (!log->is_stderr)
+                fprintf(stderr, "ocirt: %s: %s\n", level_name(level), msg);
         log_to_file(log, level, msg);
 }
 
@@ -149,11 +174,13 @@ print_error(struct cli_log *log, const ocirt_error *e)
 
         if (!msg)
                 msg = "unknown error";
-        if (where)
+        if (log->is_stderr)
+                ; /* the JSON line below is the whole report */
+        else if (where)
                 fprintf(stderr, "ocirt: %s: %s\n", where, msg);
         else
                 fprintf(stderr, "ocirt: %s\n", msg);
-        if (hint)
+        if (hint && !log->is_stderr)
                 fprintf(stderr, "ocirt: hint: %s\n", hint);
 
         /* podman reads the --log file with a single json.Unmarshal and containerd keeps the last
@@ -162,7 +189,7 @@ print_error(struct cli_log *log, const ocirt_error *e)
          * nobody else appended to the file meanwhile (they went to stderr too). */
         if (asprintf(&line, "%s%s%s", where ? where : "", where ? ": " : "", msg) < 0)
                 abort();
-        if (log->fd >= 0 && log->json && log->written > 0) {
+        if (log->fd >= 0 && !log->is_stderr && log->json && log->written > 0) {
                 struct stat st;
                 if (fstat(log->fd, &st) == 0 && st.st_size == log->start + log->written &&
                     ftruncate(log->fd, log->start) == 0)
@@ -337,8 +364,15 @@ open_log(struct cli_log *log)
 {
         log->json = arg_log_json;
         log->max_level = arg_debug ? OCIRT_LOG_DEBUG : arg_log_level;
-        if (!arg_log)
+        if (!arg_log) {
+                /* runc's logger writes to stderr without --log, in the format asked for: a program
+                 * that asks for JSON gets only JSON lines there. */
+                if (log->json) {
+                        log->fd = STDERR_FILENO;
+                        log->is_stderr = true;
+                }
                 return 0;
+        }
         /* 0644 and append, as runc leaves its log: the shim and podman read it as another user
          * may, and several runtime calls add to the same file. */
         log->fd = open(arg_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
@@ -417,10 +451,10 @@ main(int argc, char **argv)
 
         if (r < 0) {
                 print_error(&log, err);
-                r = EXIT_FAILURE;
+                r = cli_failure_status;
         }
         err = ocirt_error_free(err);
-        if (log.fd >= 0)
+        if (log.fd >= 0 && !log.is_stderr)
                 (void) close(log.fd);
         return r;
 }

@@ -708,7 +708,7 @@ pause_resume(ocirt_ctx *ctx, const char *id, bool pause, ocirt_error **err)
                 else
                         r = l.cg->driver->freeze(l.cg, pause, err);
         }
-        if (r < 0 && !ocirt_error_where(*err))
+        if (r < 0 && err && *err && !ocirt_error_where(*err))
                 ocirt_wrap(err, "%s '%s'", pause ? "pause" : "resume", id);
         loaded_done(&l);
         return r;
@@ -750,7 +750,7 @@ ocirt_container_update(ocirt_ctx *ctx, const char *id, const char *resources_jso
                 r = cgroup_systemd_update(streq(strempty(state_get_extra(&l.st, "cgroup.user")), "1"),
                                           state_get_extra(&l.st, "cgroup.unit"), cgroup_dir_of(l.cg, "unified"),
                                           s->linux_ ? s->linux_->resources : NULL, err);
-        if (r < 0 && !ocirt_error_where(*err))
+        if (r < 0 && err && *err && !ocirt_error_where(*err))
                 ocirt_wrap(err, "update '%s'", id);
         loaded_done(&l);
         return r;
@@ -767,7 +767,7 @@ ocirt_container_pids(ocirt_ctx *ctx, const char *id, pid_t **ret_pids, size_t *r
         r = load(ctx, id, &l, /* need_cgroup= */ true, err);
         if (r >= 0 && l.status != STATUS_STOPPED)
                 r = l.cg->driver->pids(l.cg, ret_pids, ret_n, err);
-        if (r < 0 && !ocirt_error_where(*err))
+        if (r < 0 && err && *err && !ocirt_error_where(*err))
                 ocirt_wrap(err, "ps '%s'", id);
         loaded_done(&l);
         return r;
@@ -789,7 +789,7 @@ ocirt_container_stats(ocirt_ctx *ctx, const char *id, char **ret_json, ocirt_err
                 *ret_json = json_dumps(data, JSON_COMPACT);
                 json_decref(data);
         }
-        if (r < 0 && !ocirt_error_where(*err))
+        if (r < 0 && err && *err && !ocirt_error_where(*err))
                 ocirt_wrap(err, "events '%s'", id);
         loaded_done(&l);
         return r;
@@ -807,7 +807,7 @@ ocirt_container_oom_kills(ocirt_ctx *ctx, const char *id, uint64_t *ret_count, o
                 r = ocirt_fail_at(err, EINVAL, id, NULL, "the container is stopped");
         if (r >= 0 && cgroup_fs_oom_kills(l.cg, ret_count) < 0)
                 r = ocirt_fail_at(err, ENOTSUP, id, NULL, "the container's cgroup has no memory controller");
-        if (r < 0 && !ocirt_error_where(*err))
+        if (r < 0 && err && *err && !ocirt_error_where(*err))
                 ocirt_wrap(err, "events '%s'", id);
         loaded_done(&l);
         return r;

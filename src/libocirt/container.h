@@ -27,6 +27,7 @@ struct container {
         const char *console_socket;
 
         bool rootless;      /* the runtime is not root in the initial user namespace */
+        bool exe_exposed;   /* the container's root could write the runtime's binary (exe.c) */
         uid_t host_uid;
         gid_t host_gid;
 

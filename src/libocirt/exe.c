@@ -131,6 +131,7 @@ exe_protect(struct container *c, ocirt_error **err)
         if (running_sealed())
                 return 0;
         if (!c->ctx->reexec_argv) {
+                c->exe_exposed = true;
                 log_warning(c->ctx, "the container's root could write this program's binary through /proc/self/exe "
                                     "(CVE-2019-5736); call ocirt_ctx_set_self_reexec() or use a user namespace, ignoring");
                 return 0;

@@ -262,7 +262,7 @@ load_json(const char *path, const char *where, const char *hint, json_t **ret, o
 static int
 build_spec(const struct state *st, const ocirt_exec_options *o, struct spec **ret, ocirt_error **err)
 {
-        _cleanup_free_ char *cfg_path = xasprintf("%s/config.json", st->bundle), *text = NULL;
+        _cleanup_free_ char *cfg_path = state_config_path(st), *text = NULL;
         json_t *cfg = NULL, *proc = NULL;
         int r;
 
@@ -373,7 +373,7 @@ home_of(uid_t uid)
 }
 
 static char **
-build_env(const struct spec_process *p)
+build_env(const struct spec_process *p, int preserve_fds)
 {
         char **env = strv_copy(p->env);
 
@@ -383,6 +383,7 @@ build_env(const struct spec_process *p)
                 _cleanup_free_ char *h = home_of(p->user.uid), *kv = xasprintf("HOME=%s", h);
                 strv_push(&env, kv);
         }
+        env_add_listen_fds(&env, preserve_fds);
         return env;
 }
 
@@ -484,7 +485,7 @@ exec_process(struct exec_run *x)
                               "chdir to .process.cwd '%s'", p->cwd);
                 init_fail(&c, e);
         }
-        env = build_env(p);
+        env = build_env(p, x->o->preserve_fds);
         {
                 _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", x->where);
                 CHECK(find_executable(where, p->args[0], env, &exe, &e));

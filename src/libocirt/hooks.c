@@ -320,7 +320,7 @@ hooks_start_container(struct container *c, ocirt_error **err)
 static int
 load_hooks(const struct state *st, struct spec **ret, ocirt_error **err)
 {
-        _cleanup_free_ char *path = xasprintf("%s/config.json", st->bundle);
+        _cleanup_free_ char *path = state_config_path(st);
 
         return spec_load(path, ret, err);
 }

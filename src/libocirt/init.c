@@ -191,26 +191,10 @@ static char **
 build_env(struct container *c)
 {
         char **env = strv_copy(c->spec->process->env);
-        const char *lf = getenv("LISTEN_FDS");
-        int n;
 
         if (!env_get(env, "PATH"))
                 strv_push(&env, "PATH=" DEFAULT_PATH);
-        /* Socket activation, as runc does: the runtime was given LISTEN_FDS fds from 3 on and passes
-         * them with --preserve-fds; the program is their listener now (LISTEN_PID is checked by
-         * sd_listen_fds()). Only as many as are really passed. */
-        if (c->preserve_fds > 0 && lf && parse_int(lf, &n) >= 0 && n > 0 && !env_get(env, "LISTEN_FDS")) {
-                _cleanup_free_ char *a = xasprintf("LISTEN_FDS=%d", n < c->preserve_fds ? n : c->preserve_fds);
-                _cleanup_free_ char *b = xasprintf("LISTEN_PID=%d", (int) getpid());
-                const char *names = getenv("LISTEN_FDNAMES");
-
-                strv_push(&env, a);
-                strv_push(&env, b);
-                if (names && !env_get(env, "LISTEN_FDNAMES")) {
-                        _cleanup_free_ char *f = xasprintf("LISTEN_FDNAMES=%s", names);
-                        strv_push(&env, f);
-                }
-        }
+        env_add_listen_fds(&env, c->preserve_fds);
         return env;
 }
 
@@ -347,6 +331,17 @@ init_main(struct container *c)
         }
         umask(p->user.has_umask ? (mode_t) p->user.umask : 022);
 
+        /* A created container must be joinable by its rootless owner (`exec`, slirp4netns, a
+         * debugger), as runc's is. While this process is not dumpable, its /proc/PID/ns links
+         * need CAP_SYS_PTRACE in the user namespace its memory belongs to, and that is the
+         * initial one (the init was cloned from the runtime, not exec'd): the owner has it only
+         * in the container's. Dumpable now, it is the owner's like any of its processes. What it
+         * holds by now is harmless to expose: the container's root, stdio, the start and sync
+         * sockets; not when its binary (/proc/self/exe) is the runtime's, writable from here. */
+        if (!c->run_mode && c->rootless && !c->exe_exposed && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
+                ocirt_fail(&e, errno, "PR_SET_DUMPABLE");
+                init_fail(c, e);
+        }
         CHECK(sync_send(c->sync_child, SYNC_CREATED, 0, -1, &e));
         if (!c->run_mode)
                 CHECK(wait_for_start(c, &e));

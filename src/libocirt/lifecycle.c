@@ -146,8 +146,13 @@ container_prepare(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o,
 
         /* Errors name the config as the user knows it. */
         if (o->config_path) {
+                _cleanup_free_ char *abs = realpath(o->config_path, NULL);
+
                 cfg = xstrdup(o->config_path);
                 c->config_path = xstrdup(o->config_path);
+                /* exec builds its process from the container's config: remember which one. */
+                if (abs)
+                        container_set_extra(c, "config", abs);
         } else {
                 cfg = xasprintf("%s/config.json", c->bundle);
                 c->config_path = o->bundle && !streq(o->bundle, ".") ? xasprintf("%s/config.json", o->bundle)
@@ -692,6 +697,7 @@ ocirt_container_list(ocirt_ctx *ctx, ocirt_state_info **ret_list, size_t *ret_n,
                         .rootfs = xstrdup(strempty(st.rootfs)),
                         .created = xstrdup(strempty(st.created)),
                         .owner = st.id ? state_owner_name(st.owner) : xstrdup(""),
+                        .oci_version = xstrdup(st.oci_version ? st.oci_version : ocirt_spec_version()),
                 };
                 n++;
                 state_done(&st);
@@ -711,6 +717,7 @@ ocirt_state_info_free(ocirt_state_info *list, size_t n)
                 free(list[i].rootfs);
                 free(list[i].created);
                 free(list[i].owner);
+                free(list[i].oci_version);
         }
         free(list);
 }

@@ -134,6 +134,7 @@ typedef struct ocirt_state_info {
         char *rootfs;
         char *created; /* RFC 3339 */
         char *owner;   /* user name (or uid) of the owner */
+        char *oci_version; /* the state's ociVersion, as runc's `list --format json` shows it */
 } ocirt_state_info;
 
 OCIRT_PUBLIC int ocirt_container_list(ocirt_ctx *ctx, ocirt_state_info **ret_list, size_t *ret_n, ocirt_error **err);

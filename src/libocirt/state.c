@@ -191,6 +191,14 @@ state_get_extra(const struct state *st, const char *key)
         return NULL;
 }
 
+char *
+state_config_path(const struct state *st)
+{
+        const char *given = state_get_extra(st, "config");
+
+        return given ? xstrdup(given) : xasprintf("%s/config.json", st->bundle);
+}
+
 int
 state_write(int dirfd, const struct state *st, ocirt_error **err)
 {

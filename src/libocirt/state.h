@@ -32,6 +32,9 @@ struct state {
 
 /* NULL when the key is not there. */
 const char *state_get_extra(const struct state *st, const char *key);
+/* The container's config file (caller frees): the one `create --config` was given, else
+ * BUNDLE/config.json. */
+char *state_config_path(const struct state *st);
 
 enum state_status {
         STATUS_CREATING,

@@ -18,6 +18,32 @@ env_get(char **env, const char *name)
         return NULL;
 }
 
+void
+env_add_listen_fds(char ***env, int preserve_fds)
+{
+        const char *lf = getenv("LISTEN_FDS");
+        int n;
+
+        /* Socket activation, as crun does: the runtime was given LISTEN_FDS fds from 3 on and passes
+         * them (the CLI adds them to --preserve-fds); the program is their listener now, and
+         * sd_listen_fds() checks LISTEN_PID against its own pid, which is this process's: it
+         * execs. Only as many as are really passed, and never over what the config says. */
+        if (preserve_fds <= 0 || !lf || parse_int(lf, &n) < 0 || n <= 0 || env_get(*env, "LISTEN_FDS"))
+                return;
+        {
+                _cleanup_free_ char *a = xasprintf("LISTEN_FDS=%d", n < preserve_fds ? n : preserve_fds);
+                _cleanup_free_ char *b = xasprintf("LISTEN_PID=%d", (int) getpid());
+                const char *names = getenv("LISTEN_FDNAMES");
+
+                strv_push(env, a);
+                strv_push(env, b);
+                if (names && !env_get(*env, "LISTEN_FDNAMES")) {
+                        _cleanup_free_ char *f = xasprintf("LISTEN_FDNAMES=%s", names);
+                        strv_push(env, f);
+                }
+        }
+}
+
 static bool
 is_executable(const char *p)
 {

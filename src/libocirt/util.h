@@ -44,6 +44,9 @@ int write_pid_file(const char *path, pid_t pid, ocirt_error **err);
  * from other errors by them). `where` names the config path or flag for errors. */
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 const char *env_get(char **env, const char *name);
+/* Add LISTEN_FDS, LISTEN_PID (this process) and LISTEN_FDNAMES from the runtime's environment
+ * when fds are passed (socket activation); runs in the process that is about to exec. */
+void env_add_listen_fds(char ***env, int preserve_fds);
 int find_executable(const char *where, const char *name, char **env, char **ret, ocirt_error **err);
 
 /* util-fs.c */

@@ -3,9 +3,11 @@
  *
  * Order matters: the bounding set is dropped while CAP_SETPCAP is still effective; the uid/gid switch
  * keeps the permitted set (PR_SET_KEEPCAPS); then capset() sets the five sets exactly, inheritable
- * empty unless asked (CVE-2022-29162), and ambient caps are raised last. A capability the process
- * cannot have (unknown to this kernel, or outside the runtime's own bounding set, e.g. root without
- * CAP_SYS_RESOURCE) is a warning, as the spec says, never a failure. */
+ * empty unless asked (CVE-2022-29162), and ambient caps are raised last. A name that is no
+ * capability at all was refused by spec_validate(); a real one the process cannot have (too new
+ * for this kernel, or outside the runtime's own bounding set, e.g. root without CAP_SYS_RESOURCE)
+ * is one warning per set, never a failure. An ambient one without its inheritable one is dropped
+ * quietly, as runc and crun do. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -43,9 +45,10 @@ parse_set(struct container *c, char **names, const char *set, int last)
         uint64_t m = 0;
 
         for (size_t i = 0; names && names[i]; i++) {
-                cap_value_t v;
+                /* spec_validate() refused names that are no capability at all. */
+                int v = spec_cap_from_name(names[i]);
 
-                if (cap_from_name(names[i], &v) < 0 || (int) v > last) {
+                if (v < 0 || v > last) {
                         init_log(c, OCIRT_LOG_WARNING, "capability '%s' in %s is unknown to this kernel, ignoring",
                                  names[i], set);
                         continue;
@@ -85,18 +88,24 @@ cap_name(int i)
         return r;
 }
 
+/* One warning per set, naming every capability of `wanted` that `have` lacks. */
 static void
 warn_missing(struct container *c, uint64_t wanted, uint64_t have, const char *set)
 {
         uint64_t miss = wanted & ~have;
+        _cleanup_free_ char *list = NULL;
 
         for (int i = 0; miss && i < 64; i++) {
                 if (!(miss & (1ULL << i)))
                         continue;
                 _cleanup_free_ char *n = cap_name(i);
-                init_log(c, OCIRT_LOG_WARNING, "cannot grant %s in the %s set (the runtime does not hold it, or the other sets do not allow it), ignoring",
-                         n, set);
+                char *l = xasprintf("%s%s%s", strempty(list), list ? ", " : "", n);
+                free(list);
+                list = l;
         }
+        if (list)
+                init_log(c, OCIRT_LOG_WARNING, "cannot grant %s in the %s set (the runtime does not hold %s, or the other sets do not allow %s), ignoring",
+                         list, set, __builtin_popcountll(miss) > 1 ? "them" : "it", __builtin_popcountll(miss) > 1 ? "them" : "it");
 }
 
 int
@@ -142,16 +151,11 @@ colon_field(const char *line, int idx, const char **ret, size_t *ret_len)
         return true;
 }
 
-/* The supplementary groups of `uid` in the container's /etc/passwd and /etc/group, as runc and
- * docker give them when the config lists none. Missing files or entries: no groups. */
-static size_t
-groups_of_user(uid_t uid, gid_t *gids, size_t max)
+/* The line of `uid` in a passwd-format text, or NULL. */
+static const char *
+passwd_line_of(const char *passwd, uid_t uid)
 {
-        _cleanup_free_ char *passwd = read_container_file("/etc/passwd"), *group = NULL;
-        _cleanup_free_ char *name = NULL;
-        size_t n = 0;
-
-        for (char *l = passwd; l && *l && !name; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        for (const char *l = passwd; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
                 const char *f;
                 size_t len;
                 char num[16];
@@ -160,9 +164,38 @@ groups_of_user(uid_t uid, gid_t *gids, size_t max)
                         continue;
                 memcpy(num, f, len);
                 num[len] = '\0';
-                if (strtoul(num, NULL, 10) == uid && colon_field(l, 0, &f, &len) && len > 0)
-                        name = xstrndup(f, len);
+                if (strtoul(num, NULL, 10) == uid)
+                        return l;
         }
+        return NULL;
+}
+
+/* Runs in: the container init or an exec'd process, after the pivot. HOME for `uid`: its directory
+ * in the container's /etc/passwd, "/" when it has none (runc's rule). */
+char *
+user_home(uid_t uid)
+{
+        _cleanup_free_ char *passwd = read_container_file("/etc/passwd");
+        const char *l = passwd_line_of(passwd, uid), *f;
+        size_t len;
+
+        if (l && colon_field(l, 5, &f, &len) && len > 0 && f[0] == '/')
+                return xstrndup(f, len);
+        return xstrdup("/");
+}
+
+/* The supplementary groups of `uid` in the container's /etc/passwd and /etc/group, as runc and
+ * docker give them when the config lists none. Missing files or entries: no groups. */
+static size_t
+groups_of_user(uid_t uid, gid_t *gids, size_t max)
+{
+        _cleanup_free_ char *passwd = read_container_file("/etc/passwd"), *group = NULL;
+        _cleanup_free_ char *name = NULL;
+        const char *pl = passwd_line_of(passwd, uid), *pf;
+        size_t n = 0, plen;
+
+        if (pl && colon_field(pl, 0, &pf, &plen) && plen > 0)
+                name = xstrndup(pf, plen);
         if (!name)
                 return 0;
         group = read_container_file("/etc/group");
@@ -315,7 +348,10 @@ caps_apply(struct container *c, ocirt_error **err)
          * what the bounding set still holds. */
         warn_missing(c, want.inheritable, want.bounding & bnd, "inheritable");
         want.inheritable &= want.bounding & bnd;
-        asked_ambient = want.ambient;
+        /* An ambient capability needs the same one in the permitted and inheritable sets. buildah
+         * lists ambient ones without inheritable ones on every RUN step; runc and crun drop those
+         * quietly, and so do we. Only one the runtime cannot grant at all is worth a warning. */
+        asked_ambient = want.ambient & want.inheritable;
         want.ambient &= want.permitted & want.inheritable;
         warn_missing(c, asked_ambient, want.ambient, "ambient");
 

@@ -134,6 +134,7 @@ int terminal_send_console(const char *socket_path, int master, ocirt_error **err
 /* caps.c — Runs in: the container init, as the last steps before exec. */
 int caps_apply(struct container *c, ocirt_error **err);
 int caps_keep_for_user_switch(bool on);
+char *user_home(uid_t uid); /* after the pivot: HOME from the container's /etc/passwd, else "/" */
 
 /* ---- Subsystems plugged into the lifecycle. Each lives in its own file(s), owned by its issue.
  * Runtime-side calls happen in lifecycle.c / process.c in this order:

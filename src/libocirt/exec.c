@@ -349,29 +349,6 @@ set_affinity(pid_t pid, const char *list, const char *where, ocirt_error **err)
 /* ---- Runs in: the exec'd process, after it joined every namespace ---- */
 
 
-/* HOME from the container's /etc/passwd, "/" when the user has no entry (runc's rule). */
-static char *
-home_of(uid_t uid)
-{
-        _cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
-        char line[1024];
-
-        while (f && fgets(line, sizeof line, f)) {
-                char *fields[7] = { 0 }, *p = line;
-                size_t n = 0;
-
-                line[strcspn(line, "\n")] = '\0';
-                for (char *t = strsep(&p, ":"); t && n < 7; t = strsep(&p, ":"))
-                        fields[n++] = t;
-                if (n >= 6) {
-                        uint32_t u;
-                        if (parse_id(fields[2], strlen(fields[2]), &u) == 0 && u == uid && fields[5][0] == '/')
-                                return xstrdup(fields[5]);
-                }
-        }
-        return xstrdup("/");
-}
-
 static char **
 build_env(const struct spec_process *p, int preserve_fds)
 {
@@ -380,7 +357,7 @@ build_env(const struct spec_process *p, int preserve_fds)
         if (!env_get(env, "PATH"))
                 strv_push(&env, "PATH=" DEFAULT_PATH);
         if (!env_get(env, "HOME")) {
-                _cleanup_free_ char *h = home_of(p->user.uid), *kv = xasprintf("HOME=%s", h);
+                _cleanup_free_ char *h = user_home(p->user.uid), *kv = xasprintf("HOME=%s", h);
                 strv_push(&env, kv);
         }
         env_add_listen_fds(&env, preserve_fds);

@@ -141,16 +141,39 @@ set_time_offsets(struct container *c, ocirt_error **err)
 
 
 
+/* Create a missing .process.cwd while the root may still be written to: rootfs_finalize() may make it
+ * read-only, and runc creates it before that too. Created as root, 0755, as runc does; any error is
+ * left to enter_cwd(), which names it. */
+static void
+make_cwd(struct container *c)
+{
+        const char *cwd = c->spec->process->cwd;
+        struct stat st;
+
+        /* We are inside the pivoted root: a plain mkdir -p cannot reach the host. */
+        if (stat(cwd, &st) < 0 && errno == ENOENT)
+                (void) mkdir_p(cwd, 0755);
+}
+
+/* chdir to .process.cwd. A directory that only process.user may enter (a mode 0700 one whose group
+ * is not mapped, where root in the user namespace has no CAP_DAC_OVERRIDE) fails before the
+ * switch to that user: *ret_retry then asks for a second try after caps_apply(), as runc does. */
 static int
-enter_cwd(struct container *c, ocirt_error **err)
+enter_cwd(struct container *c, bool after_user_switch, bool *ret_retry, ocirt_error **err)
 {
         const char *cwd = c->spec->process->cwd;
 
+        *ret_retry = false;
         if (chdir(cwd) == 0)
                 goto check;
-        if (errno != ENOENT)
-                return ocirt_fail_at(err, errno, c->config_path, NULL, "chdir to .process.cwd '%s'", cwd);
-        /* We are inside the pivoted root: a plain mkdir -p cannot reach the host. */
+        if (!after_user_switch && (errno == EACCES || errno == EPERM)) {
+                *ret_retry = true;
+                return 0;
+        }
+        if (errno != ENOENT || after_user_switch)
+                return ocirt_fail_at(err, errno, c->config_path,
+                                     after_user_switch ? "make the directory accessible to .process.user" : NULL,
+                                     "chdir to .process.cwd '%s'", cwd);
         if (mkdir_p(cwd, 0755) < 0 || chdir(cwd) < 0)
                 return ocirt_fail_at(err, errno, c->config_path, NULL, "create .process.cwd '%s'", cwd);
 check:
@@ -194,6 +217,12 @@ build_env(struct container *c)
 
         if (!env_get(env, "PATH"))
                 strv_push(&env, "PATH=" DEFAULT_PATH);
+        /* As runc and exec do: the user's home from the container's /etc/passwd, else "/". Read
+         * before the user switch (the file may not be readable by that user). */
+        if (!env_get(env, "HOME")) {
+                _cleanup_free_ char *h = user_home(c->spec->process->user.uid), *kv = xasprintf("HOME=%s", h);
+                strv_push(&env, kv);
+        }
         env_add_listen_fds(&env, c->preserve_fds);
         return env;
 }
@@ -241,6 +270,7 @@ init_main(struct container *c)
         _cleanup_free_ char *exe = NULL;
         _cleanup_strv_ char **env = NULL;
         int rootfd = -1, keep[2];
+        bool cwd_retry = false;
 
         /* A copy of the flock'ed fd would keep the container locked after `create` exits. */
         close(c->lock_fd);
@@ -268,7 +298,7 @@ init_main(struct container *c)
 
         /* Before the process becomes non-dumpable: its /proc files then belong to the initial
          * namespace's root, and a rootless init could no longer open oom_score_adj. */
-        if (p->has_oom_score_adj) {
+        if (p && p->has_oom_score_adj) {
                 char buf[16];
                 int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
                 int r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t) n);
@@ -292,7 +322,7 @@ init_main(struct container *c)
                 CHECK(set_time_offsets(c, &e));
 
         CHECK(rootfs_setup(c, &rootfd, &e));
-        if (p->terminal)
+        if (p && p->terminal)
                 CHECK(terminal_setup_child(c, rootfd, &e));
         if (c->spec->hostname && sethostname(c->spec->hostname, strlen(c->spec->hostname)) < 0) {
                 ocirt_fail_at(&e, errno, c->config_path, NULL, "set .hostname '%s'", c->spec->hostname);
@@ -310,9 +340,21 @@ init_main(struct container *c)
         CHECK(rootfs_pivot(c, rootfd, &e));
         close(rootfd);
         CHECK(procattr_after_pivot(c, &e));
+        if (p)
+                make_cwd(c);
         CHECK(rootfs_finalize(c, &e));
 
-        CHECK(enter_cwd(c, &e));
+        if (!p) {
+                /* No .process (allowed until `start`, which refuses): the container is its
+                 * namespaces and mounts, which exec can enter; this init only holds them. */
+                CHECK(sync_send(c->sync_child, SYNC_CREATED, 0, -1, &e));
+                CHECK(wait_for_start(c, &e));
+                ocirt_fail_at(&e, EINVAL, c->config_path, "delete the container and create it with a .process",
+                              "no .process to start");
+                init_fail(c, e);
+        }
+
+        CHECK(enter_cwd(c, /* after_user_switch= */ false, &cwd_retry, &e));
         env = build_env(c);
         {
                 /* Before waiting for `start`, so that create reports a missing executable. */
@@ -324,6 +366,8 @@ init_main(struct container *c)
         CHECK(procattr_before_caps(c, &e));
         CHECK(apply_rlimits(c, &e));
         CHECK(caps_apply(c, &e));
+        if (cwd_retry)
+                CHECK(enter_cwd(c, /* after_user_switch= */ true, &cwd_retry, &e));
         CHECK(procattr_before_exec(c, &e));
         if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
                 ocirt_fail(&e, errno, "set no_new_privs");
@@ -345,7 +389,6 @@ init_main(struct container *c)
         CHECK(sync_send(c->sync_child, SYNC_CREATED, 0, -1, &e));
         if (!c->run_mode)
                 CHECK(wait_for_start(c, &e));
-        CHECK(hooks_start_container(c, &e));
 
         /* Only stdio and the preserved fds reach the program (CVE-2024-21626). The sync socket stays
          * open (close-on-exec) so the runtime sees exec succeed as EOF. */
@@ -362,6 +405,10 @@ init_main(struct container *c)
                 /* With a NOTIFY rule, seccomp_install() itself sends the listener fd (SYNC_SECCOMP_FD). */
                 CHECK(seccomp_install(c, &nfd, &e));
         }
+        /* Under the filter, as runc runs them: a startContainer hook runs in the container and may
+         * do only what the container's process may (issue 13.5). The hook child restores default
+         * signal handling itself. */
+        CHECK(hooks_start_container(c, &e));
         execve(exe, p->args, env);
         {
                 _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", c->config_path);

@@ -168,13 +168,18 @@ container_prepare(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o,
                 return r;
 
         p = c->spec->process;
-        if (!p || p->n_args == 0)
+        /* The spec asks for .process only at `start`: `create` without one makes a container that
+         * only holds its namespaces and mounts (exec can enter it), and `start` refuses it. */
+        if (p ? p->n_args == 0 : run_mode)
                 return ocirt_fail_at(err, EINVAL, c->config_path, "add .process.args, e.g. [\"sh\"]",
-                                     "no process to run: .process.args is missing or empty");
+                                     "no process to run: .process%s is missing%s", p ? ".args" : "",
+                                     p ? " or empty" : "");
+        if (!p)
+                container_set_extra(c, "process", "none");
         if (!c->spec->root || !c->spec->root->path)
                 return ocirt_fail_at(err, EINVAL, c->config_path, "add .root.path, e.g. \"rootfs\"",
                                      ".root.path is missing");
-        if (p->terminal && !o->console_socket && !(run_mode && !(o->flags & OCIRT_RUN_DETACH)))
+        if (p && p->terminal && !o->console_socket && !(run_mode && !(o->flags & OCIRT_RUN_DETACH)))
                 return ocirt_fail_at(err, EINVAL, "--console-socket",
                                      "pass --console-socket, or set process.terminal to false",
                                      "a detached container with process.terminal needs a console socket");
@@ -464,6 +469,13 @@ ocirt_container_start(ocirt_ctx *ctx, const char *id, ocirt_error **err)
         if (status != STATUS_CREATED) {
                 r = ocirt_fail_at(err, EINVAL, id, status == STATUS_STOPPED ? "create it again" : NULL,
                                   "cannot start a container that is %s", state_status_name(status));
+                goto out;
+        }
+        if (state_get_extra(&st, "process")) {
+                /* Checked here, before the init is told anything: the container stays created. */
+                _cleanup_free_ char *where = xasprintf("%s/config.json", st.bundle);
+                r = ocirt_fail_at(err, EINVAL, where, "delete the container and create it from a config with a .process",
+                                  "the container was created without a .process: there is nothing to start");
                 goto out;
         }
         start_socket_path(dirfd, &sa);

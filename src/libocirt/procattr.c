@@ -653,12 +653,12 @@ procattr_prepare(struct container *c, ocirt_error **err)
         const struct spec_linux *l = c->spec->linux_;
         int r;
 
-        if (p->apparmor_profile && !apparmor_enabled()) {
+        if (p && p->apparmor_profile && !apparmor_enabled()) {
                 _cleanup_free_ char *where = where_of(c, ".process.apparmorProfile", NULL);
                 return ocirt_fail_at(err, ENOTSUP, where, "remove .process.apparmorProfile, or enable AppArmor in the kernel",
                                      "AppArmor is not enabled on this host (profile '%s')", p->apparmor_profile);
         }
-        if (p->selinux_label && !selinux_enabled()) {
+        if (p && p->selinux_label && !selinux_enabled()) {
                 _cleanup_free_ char *where = where_of(c, ".process.selinuxLabel", NULL);
                 return ocirt_fail_at(err, ENOTSUP, where, "remove .process.selinuxLabel, or enable SELinux",
                                      "SELinux is not enabled on this host (label '%s')", p->selinux_label);

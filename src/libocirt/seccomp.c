@@ -18,7 +18,9 @@
  * dropping capabilities, so that its filter has to allow all the runtime's later syscalls). */
 #include "config.h"
 
+#include <assert.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <jansson.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -187,6 +189,99 @@ add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_syscall *sc, uint32_t ac
         return 0;
 }
 
+/* ---- ENOSYS for syscalls newer than the profile ----
+ *
+ * A profile is an allow list written at some date; a syscall added to the kernel later is unknown
+ * to it and gets the default action, typically EPERM. glibc and Go try the new call first and
+ * fall back to the old one only on ENOSYS (clone3 -> clone, faccessat2 -> faccessat, ...), so an
+ * EPERM breaks programs that would have run. Like runc and crun, we put a few instructions in
+ * front of libseccomp's program: for each architecture of the filter, a syscall number above the
+ * highest one the profile names returns ENOSYS, and every other call goes on to libseccomp's
+ * rules unchanged. */
+
+#ifndef AUDIT_ARCH_X86_64
+#define AUDIT_ARCH_X86_64 0xc000003eU
+#endif
+/* x32 syscall numbers on x86_64 carry this bit; they stay with libseccomp's rules. */
+#define X32_SYSCALL_BIT 0x40000000U
+
+struct arch_max {
+        uint32_t arch; /* the AUDIT_ARCH_* value the kernel puts in seccomp_data.arch */
+        uint32_t max;  /* the highest syscall number the profile names on it */
+};
+
+/* The highest number each of the filter's architectures gives to a name of the profile.
+ * Architectures none of the names resolve on are left out (nothing to compare with). */
+static size_t
+profile_maxima(const struct spec_seccomp *sp, const uint32_t *archs, size_t n_archs, struct arch_max *ret)
+{
+        size_t n = 0;
+
+        for (size_t a = 0; a < n_archs; a++) {
+                bool any = false;
+                uint32_t max = 0;
+
+                /* libseccomp's x32 token is not a value the kernel reports (x32 calls arrive as
+                 * x86_64 ones with X32_SYSCALL_BIT). */
+                if (archs[a] == SCMP_ARCH_X32)
+                        continue;
+                for (size_t i = 0; i < sp->n_syscalls; i++)
+                        for (size_t k = 0; sp->syscalls[i].names[k]; k++) {
+                                int nr = seccomp_syscall_resolve_name_arch(archs[a], sp->syscalls[i].names[k]);
+
+                                /* Negative: a pseudo number for a call this arch multiplexes or lacks. */
+                                if (nr < 0 || (archs[a] == AUDIT_ARCH_X86_64 && (uint32_t) nr >= X32_SYSCALL_BIT))
+                                        continue;
+                                if (!any || (uint32_t) nr > max)
+                                        max = (uint32_t) nr;
+                                any = true;
+                        }
+                if (any)
+                        ret[n++] = (struct arch_max){ archs[a], max };
+        }
+        return n;
+}
+
+/* The prefix for `n` architectures, placed in front of `f->prog`. Block per architecture:
+ *   jeq ARCH ? next insn : next block;  ld nr;  [x86_64: jge X32_BIT ? main : next insn]
+ *   jgt MAX ? next insn : main;  ret ERRNO(ENOSYS)
+ * The accumulator holds the arch across blocks (the first insn loads it once). -E2BIG when the
+ * whole would be longer than the kernel accepts. */
+static int
+prepend_enosys(struct seccomp_filter *f, const struct arch_max *am, size_t n)
+{
+        struct sock_filter pre[1 + 16 * 5], *prog;
+        size_t len = 1, total = 1;
+
+        assert(n <= 16);
+        for (size_t i = 0; i < n; i++)
+                total += am[i].arch == AUDIT_ARCH_X86_64 ? 5 : 4;
+        pre[0] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+        for (size_t i = 0; i < n; i++) {
+                size_t blk = am[i].arch == AUDIT_ARCH_X86_64 ? 5 : 4;
+                /* Distance from the instruction at `len + k` to the first one after the prefix. */
+#define TO_MAIN(k) ((uint8_t) (total - (len + (k)) - 1))
+                pre[len] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, am[i].arch, 0, (uint8_t) (blk - 1));
+                pre[len + 1] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+                if (blk == 5)
+                        pre[len + 2] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, TO_MAIN(2), 0);
+                pre[len + blk - 2] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, am[i].max, 0, TO_MAIN(blk - 2));
+                pre[len + blk - 1] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+#undef TO_MAIN
+                len += blk;
+        }
+        assert(len == total && total < 256);
+        if (f->n_prog + len > BPF_MAXINSNS)
+                return -E2BIG;
+        prog = xmalloc((f->n_prog + len) * sizeof *prog);
+        memcpy(prog, pre, len * sizeof *prog);
+        memcpy(prog + len, f->prog, f->n_prog * sizeof *prog);
+        free(f->prog);
+        f->prog = prog;
+        f->n_prog += len;
+        return 0;
+}
+
 /* Compile s->linux_->seccomp to BPF. *ret stays NULL when the config has no seccomp section. */
 static int
 filter_build(const struct spec *s, const char *config_path, warn_fn warn, void *ud, struct seccomp_filter **ret,
@@ -198,7 +293,8 @@ filter_build(const struct spec *s, const char *config_path, warn_fn warn, void *
         _cleanup_free_ char *where = NULL, *unknown = NULL;
         _cleanup_close_ int mfd = -1;
         uint32_t def;
-        size_t n_unknown = 0;
+        size_t n_unknown = 0, n_archs = 0;
+        uint32_t archs[16];
         struct stat st;
         int r;
 
@@ -219,6 +315,7 @@ filter_build(const struct spec *s, const char *config_path, warn_fn warn, void *
         /* The kernel checks no_new_privs itself; we load with seccomp(2), not libseccomp's seccomp_load(). */
         (void) seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 
+        archs[n_archs++] = seccomp_arch_native();
         for (size_t i = 0; i < sp->n_architectures; i++) {
                 uint32_t a = resolve_arch(sp->architectures[i]);
 
@@ -228,6 +325,8 @@ filter_build(const struct spec *s, const char *config_path, warn_fn warn, void *
                         continue;
                 }
                 r = seccomp_arch_add(ctx, a);
+                if (r == 0 && n_archs < ELEMENTSOF(archs))
+                        archs[n_archs++] = a;
                 if (r < 0 && r != -EEXIST) {
                         free(where);
                         return ocirt_fail_at(err, -r,
@@ -323,6 +422,18 @@ filter_build(const struct spec *s, const char *config_path, warn_fn warn, void *
         f->prog = xmalloc((size_t) st.st_size);
         if (pread(mfd, f->prog, (size_t) st.st_size, 0) != st.st_size)
                 return ocirt_fail(err, EIO, "read the seccomp program back");
+        /* With ALLOW or LOG as the default, a syscall the profile does not know runs (or gets the
+         * kernel's own ENOSYS) already; ENOSYS as the default needs no help either. */
+        if (def != SCMP_ACT_ALLOW && def != SCMP_ACT_LOG && def != SCMP_ACT_ERRNO(ENOSYS)) {
+                struct arch_max am[ELEMENTSOF(archs)];
+                size_t n = profile_maxima(sp, archs, n_archs, am);
+
+                if (n > 0 && prepend_enosys(f, am, n) < 0) {
+                        free(where);
+                        return ocirt_fail_at(err, E2BIG, where = xasprintf("%s: .linux.seccomp", config_path),
+                                             "use fewer rules", "the seccomp program is too long");
+                }
+        }
         *ret = TAKE_PTR(f);
         return 0;
 }

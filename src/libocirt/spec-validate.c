@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <seccomp.h>
 #include <stdarg.h>
+#include <strings.h>
 
 #include "spec.h"
 #include "util.h"
@@ -256,11 +257,65 @@ validate_seccomp(const struct spec *s, ocirt_error **err)
         return 0;
 }
 
+/* Every capability Linux has defined, by number (linux/capability.h, up to 6.x). Our own list, not
+ * libcap's or the build host's headers: a name must be refused when it is no capability at all
+ * (the spec: a value that cannot be mapped MUST be an error), and only warned about when it is a
+ * real one that the running kernel is too old to know (caps.c). */
+static const char *const cap_names[] = {
+        "CAP_CHOWN",            "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+        "CAP_FSETID",           "CAP_KILL",           "CAP_SETGID",          "CAP_SETUID",
+        "CAP_SETPCAP",          "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+        "CAP_NET_ADMIN",        "CAP_NET_RAW",        "CAP_IPC_LOCK",        "CAP_IPC_OWNER",
+        "CAP_SYS_MODULE",       "CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",
+        "CAP_SYS_PACCT",        "CAP_SYS_ADMIN",      "CAP_SYS_BOOT",        "CAP_SYS_NICE",
+        "CAP_SYS_RESOURCE",     "CAP_SYS_TIME",       "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
+        "CAP_LEASE",            "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
+        "CAP_MAC_OVERRIDE",     "CAP_MAC_ADMIN",      "CAP_SYSLOG",          "CAP_WAKE_ALARM",
+        "CAP_BLOCK_SUSPEND",    "CAP_AUDIT_READ",     "CAP_PERFMON",         "CAP_BPF",
+        "CAP_CHECKPOINT_RESTORE",
+};
+
+int
+spec_cap_from_name(const char *name)
+{
+        for (size_t i = 0; i < ELEMENTSOF(cap_names); i++)
+                if (strcasecmp(name, cap_names[i]) == 0)
+                        return (int) i;
+        return -1;
+}
+
+static int
+validate_capabilities(const struct spec *s, ocirt_error **err)
+{
+        const struct spec_capabilities *c = s->process ? s->process->capabilities : NULL;
+        const struct {
+                const char *name;
+                char **v;
+        } sets[] = {
+                { "bounding", c ? c->bounding : NULL },       { "effective", c ? c->effective : NULL },
+                { "inheritable", c ? c->inheritable : NULL }, { "permitted", c ? c->permitted : NULL },
+                { "ambient", c ? c->ambient : NULL },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(sets); i++)
+                for (size_t j = 0; sets[i].v && sets[i].v[j]; j++) {
+                        _cleanup_free_ char *msg = NULL;
+
+                        if (spec_cap_from_name(sets[i].v[j]) >= 0)
+                                continue;
+                        msg = xasprintf("'%s' is not a Linux capability", sets[i].v[j]);
+                        return fail_path(s, err, "use a name from capabilities(7), such as CAP_NET_BIND_SERVICE", msg,
+                                         ".process.capabilities.%s[%zu]", sets[i].name, j);
+                }
+        return 0;
+}
+
 int
 spec_validate(const struct spec *s, ocirt_error **err)
 {
         static int (*const rules[])(const struct spec *, ocirt_error **) = {
                 validate_user_ns, validate_mounts, validate_uts, validate_time_ns, validate_sysctl, validate_seccomp,
+                validate_capabilities,
         };
 
         assert(s);

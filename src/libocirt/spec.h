@@ -366,6 +366,8 @@ spec_freep(struct spec **s)
 
 /* Semantic checks (spec-validate.c); run by spec_parse(). Errors name "FILE: .json.path". */
 int spec_validate(const struct spec *s, ocirt_error **err);
+/* "CAP_KILL" (any case) -> 5; -1 when the name is no Linux capability at all. */
+int spec_cap_from_name(const char *name);
 
 /* Helpers for the runtime (spec-linux.c: namespaces; spec.c: annotations). */
 const struct spec_namespace *spec_find_ns(const struct spec *s, enum spec_ns_type t);

@@ -56,3 +56,12 @@ field() {
 state_left() {
         ls -A "$STATE_ROOT" 2>/dev/null
 }
+# probe ARGS...: run /usr/bin/probe ARGS in a fresh container of bundle $b named "$ID-<n>" (the
+# caller sets b and ID; n counts), then delete it; sets OUT, ERR and RC as r does. A script that
+# defines its own probe() after sourcing this file replaces it.
+probe() {
+        n=$((${n:-0} + 1))
+        args "$b" /usr/bin/probe "$@"
+        r run --bundle "$b" "$ID-$n"
+        rm_ctr "$ID-$n"
+}

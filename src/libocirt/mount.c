@@ -396,6 +396,40 @@ fd_mnt_id(int fd)
         return id;
 }
 
+/* ---- which mounts are the container's own ------------------------------------------------------ */
+
+/* The mounts this container made itself: its rootfs bind (noted by devices.c through rootfd) and the
+ * new filesystems of the mounts list. A directory on any other mount (a bind of a host directory,
+ * or a host submount an rbind brought along) belongs to the host: ocirt creates nothing there that
+ * the config did not ask for (issue 13.1: a bind-mounted /dev gets no default devices). */
+static int own_ids[256];
+static size_t n_own_ids;
+
+static void
+note_own_mount(int fd)
+{
+        int id = fd_mnt_id(fd);
+
+        if (id >= 0 && n_own_ids < ELEMENTSOF(own_ids))
+                own_ids[n_own_ids++] = id;
+}
+
+/* Runs in: the container init. */
+bool
+mount_is_own(int rootfd, int fd)
+{
+        int id = fd_mnt_id(fd);
+
+        if (id < 0)
+                return false;
+        if (id == fd_mnt_id(rootfd))
+                return true;
+        for (size_t i = 0; i < n_own_ids; i++)
+                if (own_ids[i] == id)
+                        return true;
+        return false;
+}
+
 /* mountinfo escapes space, tab, newline and backslash as \ooo. */
 static void
 unescape_octal(char *s)
@@ -1181,6 +1215,8 @@ struct mount_step {
         char *src_abs; /* owned: a bind's source, absolute */
         bool is_dir;   /* the destination to create is a directory (else a file, for a bind of one) */
         bool cgroup_ro, legacy_once, copyup, copyup_ro;
+        bool attached; /* by the new API: mfd names the mount */
+        bool dev_ro;   /* /dev, read-only once devices.c is done with it */
         int dstfd, mfd; /* owned */
         int fs_r;       /* -errno: the kernel refused the new filesystem (see refused_fs) */
         char why[512];  /* the kernel's own words about it */
@@ -1350,6 +1386,7 @@ try_new_api(struct mount_step *s, ocirt_error **err)
                 return ocirt_fail_at(err, -r, where = mount_where(c, s->index), NULL, "attach the mount on '%s'",
                                      m->destination);
         new_api_state = 1;
+        s->attached = true;
         r = apply_propagation(s->mfd, &s->p);
         if (r < 0)
                 return ocirt_fail_at(err, -r, where = mount_where(c, s->index), NULL, "set the propagation of '%s'",
@@ -1437,6 +1474,65 @@ refused_fs(struct mount_step *s, ocirt_error **err)
                              s->why[0] ? ": " : "", s->why);
 }
 
+/* Whether a destination names /dev ("/dev", "//dev/", "/./dev"). */
+static bool
+is_dev_dir(const char *dest)
+{
+        const char *p = dest;
+        bool seen = false;
+
+        while (*p) {
+                size_t n;
+
+                while (*p == '/')
+                        p++;
+                n = strcspn(p, "/");
+                if (n == 0 || (n == 1 && p[0] == '.')) {
+                        p += n;
+                        continue;
+                }
+                if (seen || n != 3 || strncmp(p, "dev", 3) != 0)
+                        return false;
+                seen = true;
+                p += n;
+        }
+        return seen;
+}
+
+/* A read-only /dev is made writable first and read-only once its nodes, symlinks and submounts
+ * (pts, shm, mqueue) are in place (mount_dev_finish), as runc does: else /dev/pts cannot be created. */
+static bool dev_ro_pending;
+
+/* Runs in: the container init, at the end of devices_setup(). */
+int
+mount_dev_finish(struct container *c, int rootfd, ocirt_error **err)
+{
+        _cleanup_close_ int fd = -1;
+        char target[64];
+        int r;
+
+        if (!dev_ro_pending)
+                return 0;
+        dev_ro_pending = false;
+        r = pathres_open(rootfd, "/dev", 0, &fd, err);
+        if (r < 0)
+                return ocirt_wrap(err, "make /dev read-only");
+        if (new_api_state >= 0) {
+                if (sys_mount_setattr(fd, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0, 0) == 0)
+                        return 0;
+                r = -errno;
+                if (!api_refused(r))
+                        return ocirt_fail(err, -r, "make /dev read-only");
+                note_legacy(c, r, "mount_setattr");
+        }
+        r = fd_path(fd, target, sizeof target);
+        if (r >= 0 && mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | current_ms(target) | MS_RDONLY, NULL) < 0)
+                r = -errno;
+        if (r < 0)
+                return ocirt_fail(err, -r, "make /dev read-only (mount(2) remount)");
+        return 0;
+}
+
 /* Runs in: the container init, before pivot_root. */
 int
 mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t index, ocirt_error **err)
@@ -1454,6 +1550,10 @@ mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t in
                 r = remount(c, rootfd, m, index, &s.p, err);
                 goto out;
         }
+        if ((s.p.set & MOUNT_ATTR_RDONLY) && is_dev_dir(m->destination)) {
+                s.p.set &= ~(uint64_t) MOUNT_ATTR_RDONLY;
+                s.dev_ro = true;
+        }
         r = plan_job(&s, err);
         if (r >= 0) {
                 protect_host_cgroups(&s);
@@ -1465,7 +1565,14 @@ mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t in
                 r = try_legacy(&s, err);
         if (r == 0)
                 r = refused_fs(&s, err);
-        else if (r > 0 && s.cgroup_ro) {
+        else if (r > 0 && s.j.kind == KIND_FS) {
+                _cleanup_close_ int fd = -1;
+
+                if (s.attached)
+                        note_own_mount(s.mfd);
+                else if (pathres_open(rootfd, m->destination, 0, &fd, NULL) >= 0)
+                        note_own_mount(fd);
+        } else if (r > 0 && s.cgroup_ro) {
                 _cleanup_free_ char *sub = xasprintf("%s/%s", m->destination, streq(s.j.src, "/sys") ? "fs/cgroup" : "cgroup");
                 r = tree_readonly(c, rootfd, sub, err);
                 if (r < 0) {
@@ -1473,6 +1580,8 @@ mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t in
                         r = ocirt_wrap(err, "%s", where);
                 }
         }
+        if (r > 0 && s.dev_ro)
+                dev_ro_pending = true;
 out:
         strv_free(s.p.data);
         free(s.src_abs);

@@ -12,7 +12,6 @@ source "$OCIRT_TESTS/lib/prelude.sh"
 need jq "jq edits the configs"
 P=/usr/bin/probe
 ID=mounts280-$$
-n=0
 made="null zero full random urandom tty fd stdin stdout stderr console"
 
 # plant DIR: a host directory with an ordinary file at ptmx (and, as root, a real null node: the
@@ -32,15 +31,6 @@ left() {
         done
         echo "${out# }"
 }
-run_b() { # BUNDLE ARGS...: OUT, RC
-        local b=$1
-        shift
-        n=$((n + 1))
-        args "$b" "$@"
-        r run --bundle "$b" "$ID-$n"
-        OUT=$OUT${ERR:+$'\n'$ERR}
-        rm_ctr "$ID-$n"
-}
 
 hostdev=$_t_dir/hostdev
 plant "$hostdev"
@@ -50,7 +40,7 @@ is_root || cfg "$b" '.linux.maskedPaths = []'
 cfg "$b" '(.mounts[] | select(.destination == "/dev")) |= {destination: "/dev", type: "bind", source: $d, options: ["rbind", "rw"]}' --arg d "$hostdev"
 
 # --- a /dev bound from the host ---
-run_b "$b" /bin/sh -c 'ls -a /dev; grep " /dev/pts " /proc/self/mountinfo'
+run_bundle "$b" /bin/sh -c 'ls -a /dev; grep " /dev/pts " /proc/self/mountinfo'
 check_eq "bound /dev: the container runs" 0 "$RC"
 [ "$RC" -eq 0 ] || diag "$OUT"
 check_eq "bound /dev: no default device, symlink or console in the host dir" "" "$(left "$hostdev")"
@@ -84,7 +74,7 @@ mkdir -p "$hostshm"
 cfg "$b" '.linux.devices = [{path: "/dev/mydev", type: "c", major: 1, minor: 5},
                             {path: "/dev/shm/sub/myzero", type: "c", major: 1, minor: 5}]
           | .mounts += [{destination: "/dev/shm", type: "bind", source: $s, options: ["bind"]}]' --arg s "$hostshm"
-run_b "$b" $P ids
+run_bundle "$b" $P ids
 check_eq "linux.devices in host dirs: the container runs" 0 "$RC"
 [ "$RC" -eq 0 ] || diag "$OUT"
 check "linux.devices: no node in the bound /dev" test ! -e "$hostdev/mydev"
@@ -93,7 +83,7 @@ cfg "$b" 'del(.linux.devices) | .mounts |= map(select(.destination != "/dev/shm"
 
 # --- control: a tmpfs /dev still gets everything ---
 c=$(new_bundle)
-run_b "$c" /bin/sh -c 'ls -a /dev'
+run_bundle "$c" /bin/sh -c 'ls -a /dev'
 for x in null zero full random urandom tty fd stdin stdout stderr ptmx; do
         check_contains "tmpfs /dev: has $x" "$x" "$OUT"
 done

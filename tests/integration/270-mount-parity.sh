@@ -141,6 +141,13 @@ if is_root || jq -e '[.linux.uidMappings[]? | select(.containerID <= 1000 and .c
         else
                 skip "the pty belongs to uid 1000" "script(1) is missing"
         fi
+        # exec: the same for the exec'd process (runc's setns init does it too).
+        n=$((n + 1))
+        args "$b" sleep 60
+        "$OCIRT_BIN" --root "$STATE_ROOT" run -d --bundle "$b" "$ID-$n" >/dev/null 2>&1 </dev/null
+        OUT=$(echo | timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" exec "$ID-$n" stat -L -c "%u" /proc/self/fd/0 /proc/self/fd/1 2>&1 | cat)
+        rm_ctr "$ID-$n"
+        check_eq "exec: stdio pipes belong to uid 1000" "1000 1000" "$(echo $OUT)"
         # A host file handed over as stdout stays the host's.
         f=$_t_dir/out.txt
         : >"$f"
@@ -151,6 +158,7 @@ if is_root || jq -e '[.linux.uidMappings[]? | select(.containerID <= 1000 and .c
         check_eq "a host file as stdout keeps its owner" "$(id -u)" "$(stat -c %u "$f")"
 else
         skip "stdio pipes belong to uid 1000" "uid 1000 is not mapped"
+        skip "exec: stdio pipes belong to uid 1000" "uid 1000 is not mapped"
         skip "the pty belongs to uid 1000" "uid 1000 is not mapped"
         skip "a host file as stdout keeps its owner" "uid 1000 is not mapped"
 fi

@@ -1899,7 +1899,7 @@ mount_new_fd(struct container *c, int rootfd, const char *dest, int dstfd, const
         int r;
 
         if (new_api_state >= 0) {
-                r = new_fs(type, NULL, data, set, false, &mfd, why, sizeof why);
+                r = new_fs(type, type, data, set, false, &mfd, why, sizeof why); /* source: as mount(2) below names it */
                 if (r >= 0)
                         r = attach(mfd, dstfd);
                 if (r >= 0)

@@ -130,6 +130,8 @@ int terminal_setup_child(struct container *c, int rootfd, ocirt_error **err); /*
 int terminal_open_slave(int master, const struct spec_process *p, int *ret_slave, ocirt_error **err);
 int terminal_take(int sync_sock, int master, int slave, ocirt_error **err);
 int terminal_send_console(const char *socket_path, int master, ocirt_error **err);
+/* init, before the switch to process.user: stdio (pty, pipes, sockets) becomes that user's. */
+int terminal_fix_stdio(struct container *c, ocirt_error **err);
 
 /* caps.c — Runs in: the container init, as the last steps before exec. */
 int caps_apply(struct container *c, ocirt_error **err);

@@ -53,17 +53,50 @@ can_mknod(struct container *c)
         return !c->new_ns[SPEC_NS_USER] && c->join_fd[SPEC_NS_USER] < 0 && geteuid() == 0;
 }
 
+/* Whether ocirt may create what `path` needs: its deepest existing directory lies on a mount of the
+ * container's own (mount_is_own), not in a bind of a host directory, where a device node, a
+ * symlink or a missing parent would land on the host (issue 13.1). */
+static bool
+may_create_in(int rootfd, const char *path)
+{
+        _cleanup_free_ char *dir = xstrdup(path);
+
+        for (;;) {
+                _cleanup_close_ int fd = -1;
+                char *slash;
+                int r = pathres_open(rootfd, *dir ? dir : "/", 0, &fd, NULL);
+
+                if (r >= 0)
+                        return mount_is_own(rootfd, fd);
+                slash = strrchr(dir, '/');
+                if (r != -ENOENT || !slash)
+                        return true; /* the real error comes from the creation itself */
+                *slash = '\0';
+        }
+}
+
+/* 1 with the parent directory of `path` (created if missing) in *ret_dirfd; 0 when it lies in a
+ * host directory, where nothing is created. */
 static int
-split_parent(int rootfd, const char *path, int *ret_dirfd, const char **ret_name, ocirt_error **err)
+split_parent(struct container *c, int rootfd, const char *path, bool check, int *ret_dirfd, const char **ret_name,
+             ocirt_error **err)
 {
         _cleanup_free_ char *dir = xstrdup(path);
         char *slash = strrchr(dir, '/');
+        int r;
 
         if (!slash || !slash[1])
                 return ocirt_fail(err, EINVAL, "device path '%s'", path);
         *ret_name = path + (slash - dir) + 1;
         *slash = '\0';
-        return pathres_open(rootfd, *dir ? dir : "/", PATHRES_MKDIR, ret_dirfd, err);
+        /* The default devices go straight into /dev, which devices_setup() checked once. */
+        if (check && !may_create_in(rootfd, *dir ? dir : "/")) {
+                if (ocirt_log_level(c->ctx) >= OCIRT_LOG_DEBUG)
+                        init_log(c, OCIRT_LOG_DEBUG, "'%s' is in a bind mount of a host directory: not created", path);
+                return 0;
+        }
+        r = pathres_open(rootfd, *dir ? dir : "/", PATHRES_MKDIR, ret_dirfd, err);
+        return r < 0 ? r : 1;
 }
 
 static int
@@ -95,8 +128,8 @@ create_dev(struct container *c, int rootfd, const struct dev *d, ocirt_error **e
         struct stat st;
         int r;
 
-        r = split_parent(rootfd, d->path, &dirfd, &name, err);
-        if (r < 0)
+        r = split_parent(c, rootfd, d->path, /* check= */ d->where != NULL, &dirfd, &name, err);
+        if (r <= 0)
                 return r;
 
         /* EPERM: uid 0 of a user namespace that is not the host's (rootless podman runs its runtime in
@@ -178,11 +211,20 @@ devices_setup(struct container *c, int rootfd, ocirt_error **err)
                 { "/proc/self/fd/2", "stderr" }, { "pts/ptmx", "ptmx" },
         };
         _cleanup_close_ int devfd = -1;
+        bool own;
         int r;
 
         /* mknod and the created files must get exactly the configured modes. */
         umask(0);
-        for (size_t i = 0; i < ELEMENTSOF(default_devs); i++) {
+        r = pathres_open(rootfd, "/dev", PATHRES_MKDIR, &devfd, err);
+        if (r < 0)
+                return r;
+        /* A /dev bound from the host (-v /dev:/dev) is the host's: no default device, symlink or
+         * console placeholder goes there, and its ptmx stays what it is, as with runc and crun. */
+        own = mount_is_own(rootfd, devfd);
+        if (!own && ocirt_log_level(c->ctx) >= OCIRT_LOG_DEBUG)
+                init_log(c, OCIRT_LOG_DEBUG, "/dev is a bind mount of a host directory: no default devices or symlinks");
+        for (size_t i = 0; own && i < ELEMENTSOF(default_devs); i++) {
                 if (config_has_dev(l, default_devs[i].path))
                         continue;
                 r = create_dev(c, rootfd, &default_devs[i], err);
@@ -207,10 +249,9 @@ devices_setup(struct container *c, int rootfd, ocirt_error **err)
                 if (r < 0)
                         return r;
         }
+        if (!own)
+                return mount_dev_finish(c, rootfd, err);
 
-        r = pathres_open(rootfd, "/dev", PATHRES_MKDIR, &devfd, err);
-        if (r < 0)
-                return r;
         /* O_PATH fds cannot be used as a *at() base for symlinkat; reopen as a directory. */
         {
                 int d = openat(devfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -230,7 +271,16 @@ devices_setup(struct container *c, int rootfd, ocirt_error **err)
                                 (void) symlinkat(links[i][0], devfd, links[i][1]);
                 }
         }
-        return 0;
+        /* The pty is bound on /dev/console later (terminal.c), when a read-only /dev no longer takes
+         * a new file: its mount point is made now. */
+        if (c->spec->process && c->spec->process->terminal) {
+                int f = openat(devfd, "console", O_CREAT | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
+                if (f < 0 && errno != EEXIST && errno != ELOOP && errno != EISDIR)
+                        return ocirt_fail(err, errno, "create /dev/console");
+                if (f >= 0)
+                        close(f);
+        }
+        return mount_dev_finish(c, rootfd, err);
 }
 
 /* Runs in: the container init. /dev/console becomes the pty slave, bound from the fd the init
@@ -241,7 +291,19 @@ devices_bind_console(struct container *c, int rootfd, int pty_slave, ocirt_error
         _cleanup_close_ int dst = -1, mfd = -1;
         int r;
 
-        r = pathres_open(rootfd, "/dev/console", PATHRES_MKFILE | PATHRES_NOFOLLOW, &dst, err);
+        r = pathres_open(rootfd, "/dev/console", PATHRES_NOFOLLOW, &dst, NULL);
+        if (r == -ENOENT && !may_create_in(rootfd, "/dev")) {
+                /* A host /dev without a console: nothing is created there; the pty is the
+                 * process's stdio all the same. */
+                if (ocirt_log_level(c->ctx) >= OCIRT_LOG_DEBUG)
+                        init_log(c, OCIRT_LOG_DEBUG, "/dev is a bind mount of a host directory without a console: "
+                                                     "/dev/console is not bound");
+                return 0;
+        }
+        if (r == -ENOENT)
+                r = pathres_open(rootfd, "/dev/console", PATHRES_MKFILE | PATHRES_NOFOLLOW, &dst, err);
+        else if (r < 0)
+                r = ocirt_fail(err, -r, "open /dev/console");
         if (r < 0)
                 return r;
         {

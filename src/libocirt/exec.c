@@ -457,6 +457,7 @@ exec_process(struct exec_run *x)
                 CHECK(set_affinity(0, p->exec_cpu_affinity_final, ".process.execCPUAffinity.final", &e));
         if (p->terminal)
                 CHECK(setup_tty(x, p, &e));
+        CHECK(terminal_fix_stdio(&c, &e));
         if (chdir(p->cwd) < 0) {
                 ocirt_fail_at(&e, errno, x->where, "the cwd must exist in the container",
                               "chdir to .process.cwd '%s'", p->cwd);

@@ -396,6 +396,40 @@ fd_mnt_id(int fd)
         return id;
 }
 
+/* ---- which mounts are the container's own ------------------------------------------------------ */
+
+/* The mounts this container made itself: its rootfs bind (noted by devices.c through rootfd) and the
+ * new filesystems of the mounts list. A directory on any other mount (a bind of a host directory,
+ * or a host submount an rbind brought along) belongs to the host: ocirt creates nothing there that
+ * the config did not ask for (issue 13.1: a bind-mounted /dev gets no default devices). */
+static int own_ids[256];
+static size_t n_own_ids;
+
+static void
+note_own_mount(int fd)
+{
+        int id = fd_mnt_id(fd);
+
+        if (id >= 0 && n_own_ids < ELEMENTSOF(own_ids))
+                own_ids[n_own_ids++] = id;
+}
+
+/* Runs in: the container init. */
+bool
+mount_is_own(int rootfd, int fd)
+{
+        int id = fd_mnt_id(fd);
+
+        if (id < 0)
+                return false;
+        if (id == fd_mnt_id(rootfd))
+                return true;
+        for (size_t i = 0; i < n_own_ids; i++)
+                if (own_ids[i] == id)
+                        return true;
+        return false;
+}
+
 /* mountinfo escapes space, tab, newline and backslash as \ooo. */
 static void
 unescape_octal(char *s)
@@ -752,12 +786,14 @@ apply_idmap(struct container *c, const struct spec_mount *m, size_t index, int m
 
 /* ---- idmap from the runtime ---- */
 
-/* Runs in: the container init. The trees the runtime sent, by mount index (-1: none). */
+/* Runs in: the container init. The fds the runtime sent, by mount index (-1: none): for an idmap or
+ * ridmap bind its idmapped tree, for any other bind an O_PATH fd of its source (see
+ * mount_idmap_prepare). */
 static int *idmap_trees;
 static size_t n_idmap_trees;
 
 static int
-take_idmap_tree(size_t index)
+take_prepared_fd(size_t index)
 {
         int fd = -1;
 
@@ -801,6 +837,7 @@ mount_idmap_receive(struct container *c, ocirt_error **err)
 struct idmap_req {
         size_t index;
         char *src;      /* absolute */
+        bool plain;     /* not idmapped: an O_PATH fd of the source only */
         bool open_rec;  /* rbind: the tree with its submounts */
         bool attr_rec;  /* ridmap: the mapping on every mount of it */
         int userns_fd;  /* the mapping */
@@ -828,8 +865,10 @@ idmap_helper(pid_t init, const struct idmap_req *q, size_t n, int sock)
                 _exit(1);
         }
         for (size_t i = 0; i < n; i++) {
-                int t = sys_open_tree(AT_FDCWD, q[i].src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (q[i].open_rec ? AT_RECURSIVE : 0));
-                int r = t < 0 ? -errno : set_idmap(t, q[i].userns_fd, q[i].attr_rec);
+                int t = q[i].plain ? open(q[i].src, O_PATH | O_CLOEXEC)
+                                   : sys_open_tree(AT_FDCWD, q[i].src,
+                                                   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (q[i].open_rec ? AT_RECURSIVE : 0));
+                int r = t < 0 ? -errno : q[i].plain ? 0 : set_idmap(t, q[i].userns_fd, q[i].attr_rec);
 
                 if (r < 0) {
                         m.errnum = -r;
@@ -903,7 +942,11 @@ idmap_run_helper(struct container *c, pid_t init, const struct idmap_req *q, siz
         return r;
 }
 
-/* Runs in: the runtime. */
+/* Runs in: the runtime. Besides the idmapped trees: a root runtime opens the source of every other
+ * bind too (O_PATH, in the init's mount namespace) and passes it on, as runc does: the init, as the
+ * root of its user namespace, is a mapped uid on the host and cannot reach a source below a
+ * directory only the host's root may enter (issue 12.17). Destinations are still resolved in the
+ * init, inside the rootfs. */
 int
 mount_idmap_prepare(struct container *c, pid_t init, ocirt_error **err)
 {
@@ -914,7 +957,7 @@ mount_idmap_prepare(struct container *c, pid_t init, ocirt_error **err)
         int r = 0;
 
         for (size_t i = 0; i < s->n_mounts; i++)
-                if (is_idmapped(&s->mounts[i]) && is_bind(&s->mounts[i]) && s->mounts[i].source)
+                if (is_bind(&s->mounts[i]) && s->mounts[i].source)
                         n++;
         /* Rootless, the host's files cannot be idmapped by anyone: apply_idmap() in the init says so. */
         if (n == 0 || geteuid() != 0)
@@ -926,14 +969,16 @@ mount_idmap_prepare(struct container *c, pid_t init, ocirt_error **err)
                 struct idmap_req *x = &q[n];
                 struct mount_plan p;
 
-                if (!is_idmapped(m) || !is_bind(m) || !m->source)
+                if (!is_bind(m) || !m->source)
                         continue;
                 plan_options(m, &p);
                 strv_free(p.data);
                 *x = (struct idmap_req){ .index = i, .open_rec = p.other & OPT_REC, .attr_rec = p.other & OPT_RIDMAP,
-                                         .userns_fd = -1 };
+                                         .userns_fd = -1, .plain = !is_idmapped(m) };
                 x->src = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", c->bundle, m->source);
                 n++;
+                if (x->plain)
+                        continue;
                 if (m->has_uid_mappings || m->has_gid_mappings) {
                         r = idmap_userns(m->uid_mappings, m->n_uid_mappings, m->gid_mappings, m->n_gid_mappings,
                                          false, &x->userns_fd);
@@ -1181,7 +1226,10 @@ struct mount_step {
         char *src_abs; /* owned: a bind's source, absolute */
         bool is_dir;   /* the destination to create is a directory (else a file, for a bind of one) */
         bool cgroup_ro, legacy_once, copyup, copyup_ro;
+        bool attached; /* by the new API: mfd names the mount */
+        bool dev_ro;   /* /dev, read-only once devices.c is done with it */
         int dstfd, mfd; /* owned */
+        int srcfd;      /* owned: a bind's source, opened by the runtime (mount_idmap_prepare), or -1 */
         int fs_r;       /* -errno: the kernel refused the new filesystem (see refused_fs) */
         char why[512];  /* the kernel's own words about it */
 };
@@ -1203,7 +1251,9 @@ plan_job(struct mount_step *s, ocirt_error **err)
                         return ocirt_fail_at(err, EINVAL, where = mount_where(c, s->index), "add a 'source'",
                                              "a bind mount needs a source");
                 s->src_abs = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", c->bundle, m->source);
-                if (stat(s->src_abs, &st) < 0)
+                if (!is_idmapped(m))
+                        s->srcfd = take_prepared_fd(s->index);
+                if (s->srcfd >= 0 ? fstat(s->srcfd, &st) < 0 : stat(s->src_abs, &st) < 0)
                         return ocirt_fail_at(err, errno, where = mount_where(c, s->index), NULL, "bind source '%s'",
                                              s->src_abs);
                 s->is_dir = S_ISDIR(st.st_mode);
@@ -1288,12 +1338,16 @@ try_new_api(struct mount_step *s, ocirt_error **err)
         struct container *c = s->c;
         const struct spec_mount *m = s->m;
         bool idmap = s->p.other & (OPT_IDMAP | OPT_RIDMAP);
-        int tree = idmap && s->j.kind == KIND_BIND ? take_idmap_tree(s->index) : -1;
+        int tree = idmap && s->j.kind == KIND_BIND ? take_prepared_fd(s->index) : -1;
         int r;
 
         if (tree >= 0) {
                 s->mfd = tree; /* cloned and idmapped by the runtime (mount_idmap_prepare) */
                 r = 0;
+        } else if (s->srcfd >= 0) {
+                s->mfd = sys_open_tree(s->srcfd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+                                                             (s->j.rec ? AT_RECURSIVE : 0));
+                r = s->mfd < 0 ? -errno : 0;
         } else {
                 r = build_new_api(&s->j, m, s->p.data, &s->p, s->copyup_ro, &s->mfd, s->why, sizeof s->why);
         }
@@ -1350,6 +1404,7 @@ try_new_api(struct mount_step *s, ocirt_error **err)
                 return ocirt_fail_at(err, -r, where = mount_where(c, s->index), NULL, "attach the mount on '%s'",
                                      m->destination);
         new_api_state = 1;
+        s->attached = true;
         r = apply_propagation(s->mfd, &s->p);
         if (r < 0)
                 return ocirt_fail_at(err, -r, where = mount_where(c, s->index), NULL, "set the propagation of '%s'",
@@ -1379,7 +1434,7 @@ try_legacy(struct mount_step *s, ocirt_error **err)
         }
         if (p->rpropagation)
                 s->j.rec = true;
-        r = mount_legacy(c, s->rootfd, m->destination, s->dstfd, s->j.kind == KIND_BIND ? s->j.src : NULL, -1, s->j.rec,
+        r = mount_legacy(c, s->rootfd, m->destination, s->dstfd, s->j.kind == KIND_BIND ? s->j.src : NULL, s->srcfd, s->j.rec,
                          s->j.fstype, m->source, p->data, s->copyup_ro ? p->set & ~(uint64_t) MOUNT_ATTR_RDONLY : p->set,
                          p->clr, p->rset, p->rclr, p->propagation ?: p->rpropagation, err);
         if (r < 0 && *err)
@@ -1437,11 +1492,304 @@ refused_fs(struct mount_step *s, ocirt_error **err)
                              s->why[0] ? ": " : "", s->why);
 }
 
+/* A tmpfs without mode= over a directory the image has gets that directory's mode, as runc gives it
+ * (not tmpfs's 1777): an image's 0700 /root stays 0700 (issue 12.19). A new directory: tmpfs's own. */
+static void
+keep_mode(struct mount_step *s)
+{
+        _cleanup_close_ int fd = -1;
+        struct stat st;
+
+        for (size_t i = 0; s->p.data && s->p.data[i]; i++)
+                if (startswith(s->p.data[i], "mode="))
+                        return;
+        if (pathres_open(s->rootfd, s->m->destination, 0, &fd, NULL) < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
+                return;
+        {
+                char mode[16];
+
+                (void) snprintf(mode, sizeof mode, "mode=%04o", (unsigned) (st.st_mode & 07777));
+                strv_push(&s->p.data, mode);
+        }
+}
+
+/* Whether a destination names /dev ("/dev", "//dev/", "/./dev"). */
+static bool
+is_dev_dir(const char *dest)
+{
+        const char *p = dest;
+        bool seen = false;
+
+        while (*p) {
+                size_t n;
+
+                while (*p == '/')
+                        p++;
+                n = strcspn(p, "/");
+                if (n == 0 || (n == 1 && p[0] == '.')) {
+                        p += n;
+                        continue;
+                }
+                if (seen || n != 3 || strncmp(p, "dev", 3) != 0)
+                        return false;
+                seen = true;
+                p += n;
+        }
+        return seen;
+}
+
+/* A read-only /dev is made writable first and read-only once its nodes, symlinks and submounts
+ * (pts, shm, mqueue) are in place (mount_dev_finish), as runc does: else /dev/pts cannot be created. */
+static bool dev_ro_pending;
+
+/* Make the mount that `path` (resolved in the rootfs) is the root of read-only, not its submounts. */
+static int
+mount_readonly_one(struct container *c, int rootfd, const char *path, ocirt_error **err)
+{
+        _cleanup_close_ int fd = -1;
+        char target[64];
+        int r;
+
+        r = pathres_open(rootfd, path, 0, &fd, err);
+        if (r < 0)
+                return ocirt_wrap(err, "make '%s' read-only", path);
+        if (new_api_state >= 0) {
+                if (sys_mount_setattr(fd, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0, 0) == 0)
+                        return 0;
+                r = -errno;
+                if (!api_refused(r))
+                        return ocirt_fail(err, -r, "make '%s' read-only", path);
+                note_legacy(c, r, "mount_setattr");
+        }
+        r = fd_path(fd, target, sizeof target);
+        if (r >= 0 && mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | current_ms(target) | MS_RDONLY, NULL) < 0)
+                r = -errno;
+        if (r < 0)
+                return ocirt_fail(err, -r, "make '%s' read-only (mount(2) remount)", path);
+        return 0;
+}
+
+/* Runs in: the container init, at the end of devices_setup(). */
+int
+mount_dev_finish(struct container *c, int rootfd, ocirt_error **err)
+{
+        if (!dev_ro_pending)
+                return 0;
+        dev_ro_pending = false;
+        return mount_readonly_one(c, rootfd, "/dev", err);
+}
+
+/* ---- cgroup v1 ---------------------------------------------------------------------------------- */
+
+/* One cgroup hierarchy the host mounted at /sys/fs/cgroup/NAME. */
+struct cg_hier {
+        char *name; /* "memory", "cpu,cpuacct", "systemd", "unified" */
+        char *opts; /* v1: the options a new mount of it needs ("cpu,cpuacct", "name=systemd"); v2: NULL */
+        char *src;  /* the init's own cgroup directory in it, as a host path */
+};
+
+static void
+cg_hiers_free(struct cg_hier *h, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                free(h[i].name);
+                free(h[i].opts);
+                free(h[i].src);
+        }
+        free(h);
+}
+
+/* The init has a cgroup namespace of its own (made at clone or unshared by itself, see init.c). */
+static bool
+cgroupns(const struct container *c)
+{
+        return c->new_ns[SPEC_NS_CGROUP] || c->cgroupns_unshare || c->cgroupns_after_early;
+}
+
+/* Whether the comma-separated list `list` holds the word w[0..len). */
+static bool
+list_has(const char *list, const char *w, size_t len)
+{
+        for (const char *o = list; *o;) {
+                size_t l = strcspn(o, ",");
+
+                if (l == len && strncmp(o, w, len) == 0)
+                        return true;
+                o += l + (o[l] == ',');
+        }
+        return false;
+}
+
+/* The init's cgroup in the hierarchy whose superblock options are `super` (v2: NULL): the line of
+ * /proc/self/cgroup ("ID:CTRLS:PATH") whose first controller is among them. CTRLS goes to
+ * *ret_ctrls (v1 only). */
+static const char *
+own_cgroup_in(char *const *lines, const char *super, const char **ret_ctrls, size_t *ret_ctrls_len)
+{
+        for (size_t i = 0; lines[i]; i++) {
+                const char *a = strchr(lines[i], ':'), *b = a ? strchr(a + 1, ':') : NULL;
+
+                if (!b)
+                        continue;
+                a++;
+                if (!super ? a == b : a != b && list_has(super, a, strcspn(a, ",:"))) {
+                        *ret_ctrls = super ? a : NULL;
+                        *ret_ctrls_len = (size_t) (b - a);
+                        return b + 1;
+                }
+        }
+        return NULL;
+}
+
+/* The v1 hierarchies (and, on a hybrid host, the v2 one) mounted at /sys/fs/cgroup/NAME, with the
+ * init's own directory in each, from /proc/self/mountinfo and /proc/self/cgroup. None: a pure v2
+ * host or no cgroups at all. need_src: the directories are wanted (no cgroup namespace: in one,
+ * mountinfo shows the host's roots as "/.." paths outside it). */
+static int
+cgroup_v1_hierarchies(bool need_src, struct cg_hier **ret, size_t *ret_n)
+{
+        _cleanup_free_ char *info = NULL, *own = NULL;
+        char **lines = NULL, *save = NULL;
+        struct cg_hier *h = NULL;
+        size_t n = 0;
+        bool v1 = false;
+        int r;
+
+        *ret = NULL;
+        *ret_n = 0;
+        r = read_file_at(AT_FDCWD, "/proc/self/cgroup", &own, NULL);
+        if (r < 0)
+                return r;
+        r = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &info, NULL);
+        if (r < 0)
+                return r;
+        for (char *l = strtok_r(own, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+                strv_push(&lines, l);
+        if (!lines)
+                return 0;
+        save = NULL;
+        for (char *l = strtok_r(info, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                char root[PATH_MAX], mp[PATH_MAX], fstype[64], super[1024];
+                const char *dash = strstr(l, " - "), *path, *ctrls = NULL, *name;
+                size_t ctrls_len = 0, rl;
+                bool dup = false;
+
+                if (!dash || sscanf(l, "%*d %*d %*s %4095s %4095s", root, mp) != 2 ||
+                    sscanf(dash + 3, "%63s %*s %1023s", fstype, super) != 2)
+                        continue;
+                if (!streq(fstype, "cgroup") && !streq(fstype, "cgroup2"))
+                        continue;
+                unescape_octal(root);
+                unescape_octal(mp);
+                if (!startswith(mp, "/sys/fs/cgroup/") || strchr(mp + 15, '/') || !mp[15])
+                        continue;
+                name = mp + 15;
+                for (size_t i = 0; i < n; i++)
+                        dup |= streq(h[i].name, name);
+                path = own_cgroup_in(lines, streq(fstype, "cgroup2") ? NULL : super, &ctrls, &ctrls_len);
+                if (dup || !path)
+                        continue;
+                /* The mount shows the hierarchy from `root` down: our directory must be below it. */
+                rl = streq(root, "/") ? 0 : strlen(root);
+                if (need_src && rl && (strncmp(path, root, rl) != 0 || (path[rl] && path[rl] != '/')))
+                        continue;
+                if (!need_src)
+                        rl = 0;
+                h = xrealloc(h, (n + 1) * sizeof *h);
+                h[n] = (struct cg_hier){ .name = xstrdup(name),
+                                         .opts = ctrls ? xasprintf("%.*s", (int) ctrls_len, ctrls) : NULL,
+                                         .src = xasprintf("%s%s", mp, path + rl) };
+                v1 |= ctrls != NULL;
+                n++;
+        }
+        strv_free(lines);
+        if (!v1) {
+                cg_hiers_free(h, n);
+                return 0;
+        }
+        *ret = h;
+        *ret_n = n;
+        return 0;
+}
+
+/* A `cgroup` mount on a host with v1 hierarchies, as runc and crun make it: a tmpfs with one
+ * directory per hierarchy. Without a cgroup namespace each is a read-only bind of the container's
+ * own cgroup directory, so it sees its own limits at the root (memory.limit_in_bytes, pids.max)
+ * and nothing of the host's other cgroups (issue 13.2; never writable: CVE-2023-25809). With one,
+ * each is a new mount of the hierarchy, rooted at the namespace's root. Co-mounted controllers
+ * ("cpu,cpuacct") get a symlink per name. `ro` makes the tmpfs read-only at the end. */
+static int
+mount_cgroup_v1(struct mount_step *s, const struct cg_hier *h, size_t n, ocirt_error **err)
+{
+        const uint64_t safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+        _cleanup_free_ char *where = mount_where(s->c, s->index);
+        struct container *c = s->c;
+        const char *dest = s->m->destination;
+        bool ns = cgroupns(c);
+        bool ro = s->p.set & MOUNT_ATTR_RDONLY;
+        char *tmpfs_data[] = { (char *) "mode=755", NULL };
+        _cleanup_close_ int top = -1, dir = -1;
+        int r;
+
+        r = mount_new_fd(c, s->rootfd, dest, s->dstfd, "tmpfs", tmpfs_data, safe, err);
+        if (r < 0)
+                return ocirt_wrap(err, "%s", where);
+        r = pathres_open(s->rootfd, dest, 0, &top, err);
+        if (r < 0)
+                return ocirt_wrap(err, "%s", where);
+        note_own_mount(top);
+        dir = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0)
+                return ocirt_fail_at(err, errno, where, NULL, "open the cgroup tmpfs on '%s'", dest);
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *sub = xasprintf("%s/%s", dest, h[i].name);
+                _cleanup_close_ int subfd = -1, srcfd = -1;
+
+                if (mkdirat(dir, h[i].name, 0755) < 0 && errno != EEXIST)
+                        return ocirt_fail_at(err, errno, where, NULL, "create '%s'", sub);
+                subfd = openat(dir, h[i].name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (subfd < 0)
+                        return ocirt_fail_at(err, errno, where, NULL, "open '%s'", sub);
+                if (ns) {
+                        _cleanup_strv_ char **data = NULL;
+                        _cleanup_free_ char *opts = h[i].opts ? xstrdup(h[i].opts) : NULL;
+                        char *tsave = NULL;
+
+                        for (char *t = opts ? strtok_r(opts, ",", &tsave) : NULL; t; t = strtok_r(NULL, ",", &tsave))
+                                strv_push(&data, t);
+                        r = mount_new_fd(c, s->rootfd, sub, subfd, h[i].opts ? "cgroup" : "cgroup2", data,
+                                         safe | (ro ? MOUNT_ATTR_RDONLY : 0), err);
+                } else {
+                        srcfd = open(h[i].src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                        if (srcfd < 0)
+                                return ocirt_fail_at(err, errno, where, NULL, "open the container's cgroup '%s'", h[i].src);
+                        r = mount_bind_fd(c, s->rootfd, sub, subfd, srcfd, /* rec= */ false, safe | MOUNT_ATTR_RDONLY, err);
+                }
+                if (r < 0)
+                        return ocirt_wrap(err, "%s", where);
+                if (h[i].opts && strchr(h[i].name, ',')) {
+                        _cleanup_free_ char *names = xstrdup(h[i].name);
+                        char *tsave = NULL;
+
+                        for (char *t = strtok_r(names, ",", &tsave); t; t = strtok_r(NULL, ",", &tsave))
+                                if (symlinkat(h[i].name, dir, t) < 0 && errno != EEXIST)
+                                        return ocirt_fail_at(err, errno, where, NULL, "symlink '%s/%s'", dest, t);
+                }
+        }
+        if (ro) {
+                r = mount_readonly_one(c, s->rootfd, dest, err);
+                if (r < 0)
+                        return ocirt_wrap(err, "%s", where);
+        }
+        return 0;
+}
+
 /* Runs in: the container init, before pivot_root. */
 int
 mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t index, ocirt_error **err)
 {
-        struct mount_step s = { .c = c, .rootfd = rootfd, .m = m, .index = index, .is_dir = true, .dstfd = -1, .mfd = -1 };
+        struct mount_step s = { .c = c, .rootfd = rootfd, .m = m, .index = index, .is_dir = true, .dstfd = -1, .mfd = -1,
+                                .srcfd = -1 };
         int r;
 
         plan_options(m, &s.p);
@@ -1454,7 +1802,25 @@ mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t in
                 r = remount(c, rootfd, m, index, &s.p, err);
                 goto out;
         }
+        if (m->type && streq(m->type, "cgroup") && !(s.p.other & OPT_BIND)) {
+                struct cg_hier *h = NULL;
+                size_t n = 0;
+
+                if (cgroup_v1_hierarchies(!cgroupns(c), &h, &n) >= 0 && n > 0) {
+                        r = open_destination(&s, err);
+                        if (r >= 0)
+                                r = mount_cgroup_v1(&s, h, n, err);
+                        cg_hiers_free(h, n);
+                        goto out;
+                }
+        }
+        if ((s.p.set & MOUNT_ATTR_RDONLY) && is_dev_dir(m->destination)) {
+                s.p.set &= ~(uint64_t) MOUNT_ATTR_RDONLY;
+                s.dev_ro = true;
+        }
         r = plan_job(&s, err);
+        if (r >= 0 && s.j.kind == KIND_FS && streq(s.j.fstype, "tmpfs"))
+                keep_mode(&s);
         if (r >= 0) {
                 protect_host_cgroups(&s);
                 r = open_destination(&s, err);
@@ -1465,7 +1831,14 @@ mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t in
                 r = try_legacy(&s, err);
         if (r == 0)
                 r = refused_fs(&s, err);
-        else if (r > 0 && s.cgroup_ro) {
+        else if (r > 0 && s.j.kind == KIND_FS) {
+                _cleanup_close_ int fd = -1;
+
+                if (s.attached)
+                        note_own_mount(s.mfd);
+                else if (pathres_open(rootfd, m->destination, 0, &fd, NULL) >= 0)
+                        note_own_mount(fd);
+        } else if (r > 0 && s.cgroup_ro) {
                 _cleanup_free_ char *sub = xasprintf("%s/%s", m->destination, streq(s.j.src, "/sys") ? "fs/cgroup" : "cgroup");
                 r = tree_readonly(c, rootfd, sub, err);
                 if (r < 0) {
@@ -1473,6 +1846,8 @@ mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t in
                         r = ocirt_wrap(err, "%s", where);
                 }
         }
+        if (r > 0 && s.dev_ro)
+                dev_ro_pending = true;
 out:
         strv_free(s.p.data);
         free(s.src_abs);
@@ -1480,6 +1855,8 @@ out:
                 close(s.dstfd);
         if (s.mfd >= 0)
                 close(s.mfd);
+        if (s.srcfd >= 0)
+                close(s.srcfd);
         return r < 0 ? r : 0;
 }
 
@@ -1522,7 +1899,7 @@ mount_new_fd(struct container *c, int rootfd, const char *dest, int dstfd, const
         int r;
 
         if (new_api_state >= 0) {
-                r = new_fs(type, NULL, data, set, false, &mfd, why, sizeof why);
+                r = new_fs(type, type, data, set, false, &mfd, why, sizeof why); /* source: as mount(2) below names it */
                 if (r >= 0)
                         r = attach(mfd, dstfd);
                 if (r >= 0)

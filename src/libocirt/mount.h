@@ -45,3 +45,11 @@ int mount_idmap_prepare(struct container *c, pid_t pid, ocirt_error **err);
 /* Runs in: the container init, waiting for SYNC_MAPS_DONE: keeps the trees that come before it for
  * mount_one(). */
 int mount_idmap_receive(struct container *c, ocirt_error **err);
+
+/* Runs in: the container init. True when fd lies on a mount the container made itself (its rootfs
+ * bind, rootfd, or a new filesystem of the mounts list); false on a bind of a host directory or a
+ * host submount, where ocirt must create nothing the config did not ask for. */
+bool mount_is_own(int rootfd, int fd);
+
+/* Runs in: the container init, once /dev is filled: a /dev the config wants read-only becomes so. */
+int mount_dev_finish(struct container *c, int rootfd, ocirt_error **err);

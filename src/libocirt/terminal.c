@@ -7,6 +7,7 @@
 
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <termios.h>
 
@@ -101,6 +102,31 @@ terminal_setup_child(struct container *c, int rootfd, ocirt_error **err)
         if (r < 0)
                 return r;
         return terminal_take(c->sync_child, master, slave, err);
+}
+
+/* Runs in: the container init, as the root of its user namespace, before the switch to
+ * process.user. The process's stdio becomes its user's, as runc and crun do (issue 12.19), so that a
+ * non-root process can reopen /proc/self/fd/N or its tty: the pty (the container's own, in its devpts;
+ * its group, tty, is kept) and pipes and sockets, which exist only as these fds. Anything else the
+ * caller handed over (its own terminal, a file) belongs to the host and is left alone, unlike runc,
+ * which would chown a host file or tty too. An owner the user namespace cannot map (EINVAL, EPERM) or
+ * a read-only devpts (EROFS) leaves the fd as it is. */
+int
+terminal_fix_stdio(struct container *c, ocirt_error **err)
+{
+        const struct spec_process *p = c->spec->process;
+
+        for (int fd = 0; fd < 3; fd++) {
+                struct stat st;
+
+                if (fstat(fd, &st) < 0 || st.st_uid == p->user.uid)
+                        continue;
+                if (!(p->terminal && S_ISCHR(st.st_mode)) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
+                        continue;
+                if (fchown(fd, p->user.uid, (gid_t) -1) < 0 && errno != EINVAL && errno != EPERM && errno != EROFS)
+                        return ocirt_fail(err, errno, "give the stdio fd %d to uid %u", fd, p->user.uid);
+        }
+        return 0;
 }
 
 /* Runs in: the runtime. Exactly what conmon and containerd read: one fd in SCM_RIGHTS and a

@@ -65,3 +65,16 @@ probe() {
         r run --bundle "$b" "$ID-$n"
         rm_ctr "$ID-$n"
 }
+# run_bundle BUNDLE ARGS...: set process.args, run a fresh container of BUNDLE (its id, $ID-bN, in
+# LAST_ID) and delete it; OUT gets its stdout and stderr, RC its status.
+_rb_n=0
+run_bundle() {
+        local b=$1
+        shift
+        _rb_n=$((_rb_n + 1))
+        LAST_ID=$ID-b$_rb_n
+        args "$b" "$@"
+        r run --bundle "$b" "$LAST_ID"
+        OUT=$OUT${ERR:+$'\n'$ERR}
+        rm_ctr "$LAST_ID"
+}

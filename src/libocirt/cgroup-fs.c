@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -436,25 +437,78 @@ device_rule(const struct spec_device_cgroup *d, char *buf, size_t n)
         snprintf(buf, n, "%c %s:%s %s", d->type ? d->type : 'a', maj, min, d->access ? d->access : "rwm");
 }
 
-/* The devices every container gets whatever its list says (runc's and crun's defaults): null, zero,
- * full, tty, random, urandom, ptmx and the pts devices. */
+/* The devices every container may use on top of its config's rules, the list runc 1.1.5 appends
+ * after them (crun's is the same but for /dev/console 5:1 instead of /dev/net/tun): mknod of any
+ * node (a container may need to make its own /dev), null, zero, full, tty, random, urandom, ptmx,
+ * the pts devices and /dev/net/tun. Without them the usual config (one deny-all rule, as `ocirt
+ * spec` and `runc spec` write it) could not even open /dev/null. The nodes in linux.devices are NOT
+ * added: as with runc and crun, a config that lists /dev/kmsg but denies everything gets the node
+ * and no access to it. */
 static const struct spec_device_cgroup default_devices[] = {
+        { true, 'c', false, false, -1, -1, (char *) "m" },  { true, 'b', false, false, -1, -1, (char *) "m" },
         { true, 'c', true, true, 1, 3, (char *) "rwm" },   { true, 'c', true, true, 1, 5, (char *) "rwm" },
         { true, 'c', true, true, 1, 7, (char *) "rwm" },   { true, 'c', true, true, 5, 0, (char *) "rwm" },
         { true, 'c', true, true, 1, 8, (char *) "rwm" },   { true, 'c', true, true, 1, 9, (char *) "rwm" },
         { true, 'c', true, true, 5, 2, (char *) "rwm" },   { true, 'c', true, true, 136, -1, (char *) "rwm" },
-        { true, 'c', true, true, 10, 200, (char *) "rwm" }, /* /dev/net/tun, as runc allows it */
+        { true, 'c', true, true, 10, 200, (char *) "rwm" },
 };
 
-/* The config's own device nodes (linux.devices) are allowed after its rules, as runc and crun do:
- * otherwise the container could not use what it asked to have. */
+/* The default allows that are left once the config's explicit denies are taken out. */
 struct dev_rules {
-        struct spec_device_cgroup *v;
+        struct spec_device_cgroup v[ELEMENTSOF(default_devices)];
+        char access[ELEMENTSOF(default_devices)][4];
         size_t n;
 };
 
+static bool
+dev_field_covers(bool has, int64_t deny, int64_t dflt)
+{
+        return !has || deny < 0 || (dflt >= 0 && deny == dflt);
+}
+
+/* A deny rule that names a device class (type c or b, or a major) is a decision about those
+ * devices, and the defaults must not undo it: runc and crun append their defaults after the config's
+ * rules, so `deny c 1:3` there still leaves /dev/null open. Only the blanket deny-all (type a or
+ * absent, no major), the usual first rule, is what the defaults are meant to open up. A default that
+ * such a deny only partly covers keeps the access the deny does not name: `deny c 1:3 w` leaves
+ * /dev/null readable. */
+static void
+default_device_rules(const struct spec_resources *res, struct dev_rules *out)
+{
+        out->n = 0;
+        for (size_t i = 0; i < ELEMENTSOF(default_devices); i++) {
+                const struct spec_device_cgroup *def = &default_devices[i];
+                char acc[4];
+                size_t k = 0;
+                for (const char *a = def->access; *a; a++) {
+                        bool denied = false;
+                        for (size_t j = 0; res && j < res->n_devices && !denied; j++) {
+                                const struct spec_device_cgroup *d = &res->devices[j];
+                                bool blanket = (!d->type || d->type == 'a') && !(d->has_major && d->major >= 0);
+                                if (d->allow || blanket)
+                                        continue;
+                                if (d->type && d->type != 'a' && d->type != def->type)
+                                        continue;
+                                if (!dev_field_covers(d->has_major, d->major, def->has_major ? def->major : -1) ||
+                                    !dev_field_covers(d->has_minor, d->minor, def->has_minor ? def->minor : -1))
+                                        continue;
+                                denied = !d->access || strchr(d->access, *a);
+                        }
+                        if (!denied)
+                                acc[k++] = *a;
+                }
+                acc[k] = '\0';
+                if (k == 0)
+                        continue;
+                memcpy(out->access[out->n], acc, k + 1);
+                out->v[out->n] = *def;
+                out->v[out->n].access = out->access[out->n];
+                out->n++;
+        }
+}
+
 static int
-v1_devices(struct writer *w, const struct spec_resources *res, const struct dev_rules *extra)
+v1_devices(struct writer *w, const struct spec_resources *res, const struct dev_rules *defaults)
 {
         char rule[96];
         int r;
@@ -467,9 +521,8 @@ v1_devices(struct writer *w, const struct spec_resources *res, const struct dev_
                 if (r < 0)
                         return r;
         }
-        for (size_t i = 0; i < ELEMENTSOF(default_devices) + extra->n; i++) {
-                device_rule(i < ELEMENTSOF(default_devices) ? &default_devices[i] : &extra->v[i - ELEMENTSOF(default_devices)],
-                            rule, sizeof rule);
+        for (size_t i = 0; i < defaults->n; i++) {
+                device_rule(&defaults->v[i], rule, sizeof rule);
                 r = wr(w, "devices", "devices.allow", "devices", rule);
                 if (r < 0)
                         return r;
@@ -724,12 +777,12 @@ cgroup_fs_set_pids(struct cgroup *cg, const struct spec_resources *res, const ch
         return wrf(&w, cg->v2 ? V2 : "pids", "pids.max", "pids.limit", "%" PRId64, res->pids_limit);
 }
 
-static int cgroup_bpf_devices(struct cgroup *cg, const struct spec_resources *res, const struct dev_rules *extra,
+static int cgroup_bpf_devices(struct cgroup *cg, const struct spec_resources *res, const struct dev_rules *defaults,
                               const char *where, ocirt_error **err);
 
 /* Everything but pids (written once the runtime has left the cgroup, see cgroup.c). */
 static int
-apply(struct cgroup *cg, const struct spec_resources *res, const struct dev_rules *extra, const char *where, bool update,
+apply(struct cgroup *cg, const struct spec_resources *res, const struct dev_rules *defaults, const char *where, bool update,
       ocirt_error **err)
 {
         struct writer w = { .cg = cg, .where = where, .err = err, .update = update };
@@ -744,7 +797,7 @@ apply(struct cgroup *cg, const struct spec_resources *res, const struct dev_rule
                         return r;
                 if (res->block_io && (r = v2_io(&w, res->block_io)) < 0)
                         return r;
-                if (res->n_devices && !update && (r = cgroup_bpf_devices(cg, res, extra, where, err)) < 0)
+                if (res->n_devices && !update && (r = cgroup_bpf_devices(cg, res, defaults, where, err)) < 0)
                         return r;
         } else {
                 if (res->memory && (r = v1_memory(&w, res->memory)) < 0)
@@ -753,7 +806,7 @@ apply(struct cgroup *cg, const struct spec_resources *res, const struct dev_rule
                         return r;
                 if (res->block_io && (r = v1_blkio(&w, res->block_io)) < 0)
                         return r;
-                if (res->n_devices && !update && (r = v1_devices(&w, res, extra)) < 0)
+                if (res->n_devices && !update && (r = v1_devices(&w, res, defaults)) < 0)
                         return r;
         }
         if (res->n_hugepage_limits && (r = hugetlb(&w, res)) < 0)
@@ -824,22 +877,74 @@ systemd_form_path(const char *s)
         return *prefix ? xasprintf("%s/%s-%s.scope", slices, prefix, name) : xasprintf("%s/%s", slices, name);
 }
 
+/* "/" + path, cleaned lexically: empty, "." and ".." components dropped, a ".." taking off the
+ * component before it and never climbing above "/". runc does the same (filepath.Clean of "/" + a
+ * relative path), so `../../../../tmp/x` stays inside the hierarchy, as `/tmp/x`. Returns "" for
+ * the root itself. */
+static char *
+clean_below_root(const char *path)
+{
+        _cleanup_free_ char *copy = xstrdup(path);
+        char *out = xstrdup(""), *save = NULL;
+
+        for (char *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+                if (streq(t, "."))
+                        continue;
+                if (streq(t, "..")) {
+                        char *slash = strrchr(out, '/');
+                        if (slash)
+                                *slash = '\0';
+                        continue;
+                }
+                char *n = xasprintf("%s/%s", out, t);
+                free(out);
+                out = n;
+        }
+        return out;
+}
+
+/* The config's cgroupsPath (cgroupfs form), cleaned; an error when it names the hierarchy root (or,
+ * relative, the runtime's own cgroup: `..`), which a container must never be given: deleting it
+ * would kill every process there, or a component longer than a directory name may be. */
+static int
+clean_cgroups_path(struct container *c, const char *p, char **ret, ocirt_error **err)
+{
+        _cleanup_free_ char *clean = clean_below_root(p), *where = xasprintf("%s: .linux.cgroupsPath", c->config_path);
+        const char *comp = clean;
+
+        if (!*clean)
+                return ocirt_fail_at(err, EINVAL, where, "name a cgroup below it, e.g. /ocirt/c1 or ocirt/c1",
+                                     "'%s' names %s itself, not a cgroup of its own", p,
+                                     p[0] == '/' ? "the cgroup hierarchy root" : "the runtime's own cgroup");
+        for (const char *s = comp; s; s = strchr(s + 1, '/')) {
+                const char *e = strchr(s + 1, '/');
+                size_t n = e ? (size_t) (e - s - 1) : strlen(s + 1);
+                if (n > NAME_MAX)
+                        return ocirt_fail_at(err, ENAMETOOLONG, where, "use path components of at most 255 characters",
+                                             "a component of '%s' is %zu characters long", p, n);
+        }
+        *ret = TAKE_PTR(clean);
+        return 0;
+}
+
 /* The path below the hierarchy root of `controller` ("unified" for v2). */
 static int
 resolve(struct container *c, const char *controller, char **ret, ocirt_error **err)
 {
         const char *p = c->spec->linux_ ? c->spec->linux_->cgroups_path : NULL;
-        _cleanup_free_ char *own = NULL;
+        _cleanup_free_ char *own = NULL, *clean = NULL;
 
         if (p && strchr(p, ':') && p[0] != '/') {
-                *ret = systemd_form_path(p);
-                if (!*ret)
+                _cleanup_free_ char *sd = systemd_form_path(p);
+                if (!sd)
                         return ocirt_fail_at(err, EINVAL, c->config_path, "use /a/b, a/b or slice:prefix:name",
                                              ".linux.cgroupsPath '%s' is not a path", p);
-                return 0;
+                return clean_cgroups_path(c, sd, ret, err) < 0 ? -EINVAL : 0;
         }
+        if (p && clean_cgroups_path(c, p, &clean, err) < 0)
+                return -EINVAL;
         if (p && p[0] == '/') {
-                *ret = xstrdup(p);
+                *ret = TAKE_PTR(clean);
                 return 0;
         }
         if (!p) {
@@ -858,7 +963,7 @@ resolve(struct container *c, const char *controller, char **ret, ocirt_error **e
         }
         if (cgroup_fs_own_path(controller, &own) < 0)
                 own = xstrdup("/");
-        *ret = xasprintf("%s/%s", streq(own, "/") ? "" : own, p);
+        *ret = xasprintf("%s%s", streq(own, "/") ? "" : own, clean);
         return 0;
 }
 
@@ -1034,22 +1139,10 @@ int
 cgroup_fs_apply_create(struct cgroup *cg, struct container *c, ocirt_error **err)
 {
         const struct spec_resources *res = c->spec->linux_ ? c->spec->linux_->resources : NULL;
-        {
-                const struct spec_linux *l = c->spec->linux_;
-                _cleanup_free_ struct spec_device_cgroup *v = NULL;
-                struct dev_rules extra = { 0 };
-                for (size_t i = 0; l && i < l->n_devices; i++) {
-                        const struct spec_device *d = &l->devices[i];
-                        if (d->type != 'c' && d->type != 'u' && d->type != 'b')
-                                continue;
-                        v = xrealloc(v, (extra.n + 1) * sizeof *v);
-                        v[extra.n++] = (struct spec_device_cgroup){ .allow = true, .type = d->type == 'b' ? 'b' : 'c',
-                                                                    .has_major = true, .has_minor = true,
-                                                                    .major = d->major, .minor = d->minor };
-                }
-                extra.v = v;
-                return apply(cg, res, &extra, c->config_path, /* update= */ false, err);
-        }
+        struct dev_rules defaults;
+
+        default_device_rules(res, &defaults);
+        return apply(cg, res, &defaults, c->config_path, /* update= */ false, err);
 }
 
 /* ---- the rest of the ops ---- */
@@ -1500,7 +1593,7 @@ emit_rule(struct bpf_insn **p, size_t *n, const struct spec_device_cgroup *d)
 }
 
 static int
-cgroup_bpf_devices(struct cgroup *cg, const struct spec_resources *res, const struct dev_rules *extra,
+cgroup_bpf_devices(struct cgroup *cg, const struct spec_resources *res, const struct dev_rules *defaults,
                    const char *where, ocirt_error **err)
 {
         _cleanup_free_ struct bpf_insn *prog = NULL;
@@ -1520,10 +1613,8 @@ cgroup_bpf_devices(struct cgroup *cg, const struct spec_resources *res, const st
         emit(&prog, &n, INSN(BPF_LDX | BPF_W | BPF_MEM, 4, 1, 4, 0));
         emit(&prog, &n, INSN(BPF_LDX | BPF_W | BPF_MEM, 5, 1, 8, 0));
         bool reachable = true;
-        for (size_t i = extra->n; i-- > 0;)
-                emit_rule(&prog, &n, &extra->v[i]);
-        for (size_t i = ELEMENTSOF(default_devices); i-- > 0;)
-                emit_rule(&prog, &n, &default_devices[i]);
+        for (size_t i = defaults->n; i-- > 0;)
+                emit_rule(&prog, &n, &defaults->v[i]);
         for (size_t i = res->n_devices; reachable && i-- > 0;)
                 reachable = emit_rule(&prog, &n, &res->devices[i]);
         if (reachable) {

@@ -30,16 +30,23 @@ ocirt_spec_version(void)
         return "1.3.0";
 }
 
+/* The longest id: every name made from it must fit in one directory entry (NAME_MAX, 255): the state
+ * directory ROOT/ID, the cgroup directory (ID, or ocirt-ID for a rootless one) and the systemd unit
+ * ocirt-ID.scope, the longest of them (systemd refuses unit names over 255 characters). Checked up
+ * front, so that no id gets half-way through a create and then fails with ENAMETOOLONG. */
+#define ID_MAX (255 - sizeof "ocirt-" - sizeof ".scope" + 2)
+
 _public_ int
 ocirt_id_validate(const char *id, ocirt_error **err)
 {
-        static const char hint[] = "use letters, digits and _+-. (not first: .), at most 1024 characters";
+        static const char hint[] = "use letters, digits and _+-. (not first: .), at most 243 characters";
         size_t n = id ? strlen(id) : 0;
 
         if (n == 0)
                 return ocirt_fail_at(err, EINVAL, "ID", hint, "empty container id");
-        if (n > 1024)
-                return ocirt_fail_at(err, EINVAL, "ID", hint, "container id is longer than 1024 characters");
+        if (n > ID_MAX)
+                return ocirt_fail_at(err, EINVAL, "ID", hint, "container id is %zu characters long, more than %zu", n,
+                                     (size_t) ID_MAX);
         for (size_t i = 0; i < n; i++) {
                 char ch = id[i];
                 bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||

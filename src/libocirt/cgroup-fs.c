@@ -1039,6 +1039,29 @@ refuse_populated(struct cgroup *cg, struct container *c, ocirt_error **err)
         return 0;
 }
 
+static int fs_is_frozen(struct cgroup *cg);
+
+/* A cgroup that is frozen (itself, or through a frozen ancestor: v1's freezer.state and v2's
+ * cgroup.events show the effective state) would freeze the init as soon as it is placed: `run` would
+ * hang for ever in D state. runc refuses it the same way ("container's cgroup unexpectedly frozen"). */
+static int
+refuse_frozen(struct cgroup *cg, struct container *c, ocirt_error **err)
+{
+        _cleanup_free_ char *ev = NULL;
+        const char *v2 = cgroup_dir_of(cg, V2), *fz = cgroup_dir_of(cg, "freezer");
+        bool frozen = fs_is_frozen(cg) == 1;
+
+        if (!frozen && v2 && read_at(v2, "cgroup.events", &ev) >= 0)
+                frozen = strstr(ev, "frozen 1") != NULL;
+        if (!frozen)
+                return 0;
+        _cleanup_free_ char *where = xasprintf("%s: .linux.cgroupsPath", c->config_path);
+        return ocirt_fail_at(err, EBUSY, where,
+                             "thaw it (or its frozen parent) first: echo THAWED > freezer.state (v1), echo 0 > "
+                             "cgroup.freeze (v2)",
+                             "container's cgroup unexpectedly frozen: '%s'", fz ? fz : v2 ? v2 : cg->path);
+}
+
 static int
 fs_create(struct cgroup *cg, struct container *c, ocirt_error **err)
 {
@@ -1058,14 +1081,15 @@ fs_create(struct cgroup *cg, struct container *c, ocirt_error **err)
                 if (r < 0)
                         return r;
                 cg->path = xstrdup(p);
-                r = mkdir_tree(CGROUP_ROOT, p, &created);
-                if (r < 0)
-                        return ocirt_fail_at(err, -r, c->config_path, NULL, "create cgroup '%s%s'", CGROUP_ROOT, p);
-                cg->created = created;
                 {
                         _cleanup_free_ char *leaf = xasprintf("%s%s", CGROUP_ROOT, p);
                         cgroup_add_dir(cg, V2, leaf);
                 }
+                cgroup_record_planned(c, cg);
+                r = mkdir_tree(CGROUP_ROOT, p, &created);
+                if (r < 0)
+                        return ocirt_fail_at(err, -r, c->config_path, NULL, "create cgroup '%s%s'", CGROUP_ROOT, p);
+                cg->created = created;
                 /* Enable every controller the root offers down to the parent (crun does the same). */
                 if (read_file_at(AT_FDCWD, CGROUP_ROOT "/cgroup.controllers", &ctrls, &len) >= 0) {
                         want = xstrdup("");
@@ -1093,6 +1117,7 @@ fs_create(struct cgroup *cg, struct container *c, ocirt_error **err)
                         if (n)
                                 gc_stale(roots, n);
                 }
+                /* Every directory is known (and recorded) before the first is made. */
                 for (size_t i = 0; i < ELEMENTSOF(v1_controllers); i++) {
                         const char *ctrl = v1_controllers[i];
                         _cleanup_free_ char *root = xasprintf(CGROUP_ROOT "/%s", ctrl), *p = NULL, *leaf = NULL;
@@ -1103,14 +1128,7 @@ fs_create(struct cgroup *cg, struct container *c, ocirt_error **err)
                                 return r;
                         if (!cg->path)
                                 cg->path = xstrdup(p);
-                        r = mkdir_tree(root, p, &created);
-                        if (r < 0)
-                                return ocirt_fail_at(err, -r, c->config_path, NULL, "create cgroup '%s%s'", root, p);
-                        if (created)
-                                cg->created = true;
                         leaf = xasprintf("%s%s", root, p);
-                        if (streq(ctrl, "cpuset") && created)
-                                cpuset_fill(root, leaf);
                         cgroup_add_dir(cg, ctrl, leaf);
                 }
                 /* Hybrid: the v2 hierarchy holds what v1 does not mount (here: hugetlb). */
@@ -1119,17 +1137,30 @@ fs_create(struct cgroup *cg, struct container *c, ocirt_error **err)
                         r = resolve(c, V2, &p, err);
                         if (r < 0)
                                 return r;
-                        r = mkdir_tree(CGROUP_ROOT "/unified", p, &created);
-                        if (r < 0)
-                                return ocirt_fail_at(err, -r, c->config_path, NULL, "create cgroup '%s/unified%s'",
-                                                     CGROUP_ROOT, p);
                         leaf = xasprintf(CGROUP_ROOT "/unified%s", p);
                         cgroup_add_dir(cg, V2, leaf);
+                }
+                cgroup_record_planned(c, cg);
+                for (size_t i = 0; i < cg->n_dirs; i++) {
+                        const char *ctrl = cg->dirs[i].controller, *leaf = cg->dirs[i].path;
+                        _cleanup_free_ char *root = streq(ctrl, V2) ? xstrdup(CGROUP_ROOT "/unified")
+                                                                    : xasprintf(CGROUP_ROOT "/%s", ctrl);
+                        r = mkdir_tree(root, leaf + strlen(root), &created);
+                        if (r < 0)
+                                return ocirt_fail_at(err, -r, c->config_path, NULL, "create cgroup '%s'", leaf);
+                        /* The v2 part of a hybrid host does not count: made or not, the v1 leaves decide. */
+                        if (created && !streq(ctrl, V2))
+                                cg->created = true;
+                        if (streq(ctrl, "cpuset") && created)
+                                cpuset_fill(root, leaf);
                 }
         } else
                 return ocirt_fail(err, ENOTSUP, "no cgroup file system is mounted at " CGROUP_ROOT);
 
         r = refuse_populated(cg, c, err);
+        if (r < 0)
+                return r;
+        r = refuse_frozen(cg, c, err);
         if (r < 0)
                 return r;
         return cgroup_fs_apply_create(cg, c, err);
@@ -1289,6 +1320,29 @@ fs_freeze(struct cgroup *cg, bool frozen, ocirt_error **err)
                              "this host has no cgroup freezer");
 }
 
+/* Still frozen after the thaw: an ancestor's v1 freezer holds the cgroup (freezer.parent_freezing),
+ * and the SIGKILLed tasks stay in the refrigerator, so delete would wait and fail with EBUSY. Thawing
+ * the ancestor would wake everything else in it; instead the container's tasks move to the freezer
+ * hierarchy's root, which can never be frozen: the kernel thaws a task that moves to a thawed
+ * freezer cgroup, and the pending SIGKILL ends it. Only the container's own freezer membership
+ * changes, and only for tasks that are being killed. */
+static void
+thaw_out_of_frozen_parent(struct cgroup *cg)
+{
+        const char *fz = cgroup_dir_of(cg, "freezer");
+        _cleanup_free_ pid_t *pids = NULL;
+        char buf[24];
+        size_t n = 0;
+
+        if (!fz)
+                return;
+        collect(fz, &pids, &n);
+        for (size_t i = 0; i < n; i++) {
+                snprintf(buf, sizeof buf, "%d", (int) pids[i]);
+                (void) write_at(CGROUP_ROOT "/freezer", "cgroup.procs", buf);
+        }
+}
+
 static int
 fs_kill_all(struct cgroup *cg, int sig)
 {
@@ -1314,6 +1368,8 @@ fs_kill_all(struct cgroup *cg, int sig)
                 (void) kill(pids[i], sig);
         if (froze || (was_frozen && sig == SIGKILL))
                 (void) fs_freeze(cg, false, NULL);
+        if (sig == SIGKILL && was_frozen && fs_is_frozen(cg) == 1)
+                thaw_out_of_frozen_parent(cg);
         return 1;
 }
 

@@ -211,8 +211,11 @@ wr(struct writer *w, const char *controller, const char *file, const char *jpath
         if (r == -ENOENT)
                 return wfail(w, ENOTSUP, jpath, "the controller is not enabled for this cgroup, or the kernel lacks the knob",
                              "the cgroup has no file '%s' (in %s)", file, dir);
+        /* EINVAL is the kernel refusing the value here, not a validation error: say so (ocirt_fail
+         * leaves the errno text off EINVAL). */
         if (r < 0)
-                return wfail(w, -r, jpath, NULL, "write '%s' to %s/%s", value, dir, file);
+                return wfail(w, -r, jpath, NULL, "write '%s' to %s/%s%s", value, dir, file,
+                             r == -EINVAL ? ": invalid argument" : "");
         log_debug(w->cg->ctx, "cgroup: %s/%s = %s", dir, file, value);
         return 0;
 }
@@ -295,25 +298,35 @@ v1_memory(struct writer *w, const struct spec_memory *m)
                                      m->limit, cur);
         }
         if (m->has_limit || m->has_swap) {
-                bool memsw = file_exists(dir, "memory.memsw.limit_in_bytes");
+                bool memsw = file_exists(dir, "memory.memsw.limit_in_bytes"), has_swap = m->has_swap && memsw;
+                int64_t swap = m->swap;
                 if (m->has_swap && !memsw)
                         log_warning(w->cg->ctx, "swap accounting is off on this host, ignoring .linux.resources.memory.swap");
-                /* memsw must stay >= limit: when raising, memsw first; try limit first, then the other order. */
-                char lim[24];
-                snprintf(lim, sizeof lim, "%" PRId64, m->limit);
-                if (m->has_limit && (r = write_at(dir, "memory.limit_in_bytes", lim)) < 0) {
-                        if (!(m->has_swap && memsw))
-                                return wfail(w, -r, "memory.limit", NULL, "write %" PRId64 " to %s/memory.limit_in_bytes",
-                                             m->limit, dir);
-                        r = wrf(w, "memory", "memory.memsw.limit_in_bytes", "memory.swap", "%" PRId64, m->swap);
-                        if (r < 0)
+                /* An unlimited memory limit without a word about swap lifts the swap limit too (runc does
+                 * the same): the kernel keeps memsw >= limit, so `update --memory -1` would fail under any
+                 * swap limit. */
+                if (m->has_limit && m->limit == -1 && !m->has_swap && memsw) {
+                        has_swap = true;
+                        swap = -1;
+                }
+                if (m->has_limit && has_swap) {
+                        /* The order that keeps memsw >= limit at every step: swap first when the new
+                         * memsw is above the current limit (raising), else the limit first. */
+                        _cleanup_free_ char *cur = NULL;
+                        bool swap_first = swap == -1 || (read_at(dir, "memory.limit_in_bytes", &cur) >= 0 &&
+                                                         strtoull(cur, NULL, 10) < (uint64_t) swap);
+                        for (int i = 0; i < 2; i++) {
+                                r = (i == 0) == swap_first
+                                            ? wrf(w, "memory", "memory.memsw.limit_in_bytes", "memory.swap", "%" PRId64, swap)
+                                            : wrf(w, "memory", "memory.limit_in_bytes", "memory.limit", "%" PRId64, m->limit);
+                                if (r < 0)
+                                        return r;
+                        }
+                } else if (m->has_limit) {
+                        if ((r = wrf(w, "memory", "memory.limit_in_bytes", "memory.limit", "%" PRId64, m->limit)) < 0)
                                 return r;
-                        r = wrf(w, "memory", "memory.limit_in_bytes", "memory.limit", "%" PRId64, m->limit);
-                        if (r < 0)
-                                return r;
-                } else if (m->has_swap && memsw) {
-                        r = wrf(w, "memory", "memory.memsw.limit_in_bytes", "memory.swap", "%" PRId64, m->swap);
-                        if (r < 0)
+                } else if (has_swap) {
+                        if ((r = wrf(w, "memory", "memory.memsw.limit_in_bytes", "memory.swap", "%" PRId64, swap)) < 0)
                                 return r;
                 }
         }
@@ -342,22 +355,109 @@ v1_memory(struct writer *w, const struct spec_memory *m)
         return 0;
 }
 
+/* The real-time budget of a v1 cpu cgroup is carved out of its parent's: the kernel refuses a
+ * cpu.rt_runtime_us that, with the siblings', exceeds the parent's share, and a new cgroup starts
+ * with 0. So realtimeRuntime fails below any parent nobody gave a budget (ocirt's own /ocirt, or a
+ * cgroupsPath two levels down, where runc 1.1.5 fails too). Raise each ancestor, from the top down,
+ * to what its children then need: its other children's shares plus the one towards the container.
+ * Only ever raised, never lowered (that would take budget from someone's running tasks); a parent
+ * that cannot give enough makes the final write fail, with its error. */
+static void
+rt_make_room(struct writer *w, double share)
+{
+        const char *leaf = cgroup_dir_of(w->cg, "cpu");
+        const char *root = CGROUP_ROOT "/cpu";
+        size_t rootlen = strlen(root), n = 0;
+        char **anc = NULL;
+        double *need;
+
+        if (!leaf || strncmp(leaf, root, rootlen) != 0 || leaf[rootlen] != '/')
+                return;
+        for (const char *s = strchr(leaf + rootlen + 1, '/'); s; s = strchr(s + 1, '/')) {
+                anc = xrealloc(anc, (n + 1) * sizeof *anc);
+                anc[n++] = xstrndup(leaf, (size_t) (s - leaf));
+        }
+        need = xcalloc(n + 1, sizeof *need);
+        /* Bottom-up: the share each ancestor must hold (as a fraction of a CPU). */
+        double below = share;
+        const char *child = leaf;
+        for (size_t i = n; i-- > 0; child = anc[i]) {
+                _cleanup_closedir_ DIR *d = opendir(anc[i]);
+                struct dirent *de;
+                double others = 0;
+                while (d && (de = readdir(d))) {
+                        _cleanup_free_ char *sub = NULL, *rt = NULL, *per = NULL;
+                        if (de->d_type != DT_DIR || de->d_name[0] == '.')
+                                continue;
+                        sub = xasprintf("%s/%s", anc[i], de->d_name);
+                        if (streq(sub, child) || read_at(sub, "cpu.rt_runtime_us", &rt) < 0 ||
+                            read_at(sub, "cpu.rt_period_us", &per) < 0 || strtoll(rt, NULL, 10) <= 0 ||
+                            strtoll(per, NULL, 10) <= 0)
+                                continue;
+                        others += (double) strtoll(rt, NULL, 10) / (double) strtoll(per, NULL, 10);
+                }
+                below += others;
+                need[i] = below;
+        }
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *rt = NULL, *per = NULL;
+                char v[24];
+                if (read_at(anc[i], "cpu.rt_runtime_us", &rt) < 0 || read_at(anc[i], "cpu.rt_period_us", &per) < 0)
+                        break;
+                long long period = strtoll(per, NULL, 10), want = (long long) (need[i] * (double) period + 0.999);
+                if (strtoll(rt, NULL, 10) >= want)
+                        continue;
+                snprintf(v, sizeof v, "%lld", want);
+                if (write_at(anc[i], "cpu.rt_runtime_us", v) < 0)
+                        break;
+                log_debug(w->cg->ctx, "cgroup: %s/cpu.rt_runtime_us = %s (room for realtimeRuntime)", anc[i], v);
+        }
+        for (size_t i = 0; i < n; i++)
+                free(anc[i]);
+        free(anc);
+        free(need);
+}
+
 static int
 v1_cpu(struct writer *w, const struct spec_cpu *c)
 {
+        bool retry_period = false;
         int r;
 
         if (c->has_shares && (r = wrf(w, "cpu", "cpu.shares", "cpu.shares", "%" PRIu64, c->shares)) < 0)
                 return r;
-        if (c->has_period && (r = wrf(w, "cpu", "cpu.cfs_period_us", "cpu.period", "%" PRIu64, c->period)) < 0)
-                return r;
+        if (c->has_period) {
+                /* A shorter period under the current quota can exceed what the parent allows
+                 * (quota/period is a share of CPUs): the kernel says EINVAL. With a new quota too,
+                 * write that first and the period again after it, as runc does. */
+                char v[24];
+                const char *dir = cgroup_dir_of(w->cg, "cpu");
+                snprintf(v, sizeof v, "%" PRIu64, c->period);
+                r = dir ? write_at(dir, "cpu.cfs_period_us", v) : -ENOENT;
+                if (r == 0)
+                        retry_period = false;
+                else if (r == -EINVAL && c->has_quota)
+                        retry_period = true;
+                else if ((r = wr(w, "cpu", "cpu.cfs_period_us", "cpu.period", v)) < 0)
+                        return r;
+        }
         if (c->has_quota && (r = wrf(w, "cpu", "cpu.cfs_quota_us", "cpu.quota", "%" PRId64, c->quota)) < 0)
+                return r;
+        if (retry_period && (r = wrf(w, "cpu", "cpu.cfs_period_us", "cpu.period", "%" PRIu64, c->period)) < 0)
                 return r;
         if (c->has_burst && (r = wrf(w, "cpu", "cpu.cfs_burst_us", "cpu.burst", "%" PRIu64, c->burst)) < 0)
                 return r;
         if (c->has_realtime_period &&
             (r = wrf(w, "cpu", "cpu.rt_period_us", "cpu.realtimePeriod", "%" PRIu64, c->realtime_period)) < 0)
                 return r;
+        if (c->has_realtime_runtime && c->realtime_runtime > 0 && cgroup_dir_of(w->cg, "cpu")) {
+                _cleanup_free_ char *per = NULL;
+                int64_t period = c->has_realtime_period ? (int64_t) c->realtime_period : 0;
+                if (!period && read_at(cgroup_dir_of(w->cg, "cpu"), "cpu.rt_period_us", &per) >= 0)
+                        period = strtoll(per, NULL, 10);
+                if (period > 0)
+                        rt_make_room(w, (double) c->realtime_runtime / (double) period);
+        }
         if (c->has_realtime_runtime &&
             (r = wrf(w, "cpu", "cpu.rt_runtime_us", "cpu.realtimeRuntime", "%" PRId64, c->realtime_runtime)) < 0)
                 return r;

@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -210,8 +211,11 @@ wr(struct writer *w, const char *controller, const char *file, const char *jpath
         if (r == -ENOENT)
                 return wfail(w, ENOTSUP, jpath, "the controller is not enabled for this cgroup, or the kernel lacks the knob",
                              "the cgroup has no file '%s' (in %s)", file, dir);
+        /* EINVAL is the kernel refusing the value here, not a validation error: say so (ocirt_fail
+         * leaves the errno text off EINVAL). */
         if (r < 0)
-                return wfail(w, -r, jpath, NULL, "write '%s' to %s/%s", value, dir, file);
+                return wfail(w, -r, jpath, NULL, "write '%s' to %s/%s%s", value, dir, file,
+                             r == -EINVAL ? ": invalid argument" : "");
         log_debug(w->cg->ctx, "cgroup: %s/%s = %s", dir, file, value);
         return 0;
 }
@@ -294,25 +298,35 @@ v1_memory(struct writer *w, const struct spec_memory *m)
                                      m->limit, cur);
         }
         if (m->has_limit || m->has_swap) {
-                bool memsw = file_exists(dir, "memory.memsw.limit_in_bytes");
+                bool memsw = file_exists(dir, "memory.memsw.limit_in_bytes"), has_swap = m->has_swap && memsw;
+                int64_t swap = m->swap;
                 if (m->has_swap && !memsw)
                         log_warning(w->cg->ctx, "swap accounting is off on this host, ignoring .linux.resources.memory.swap");
-                /* memsw must stay >= limit: when raising, memsw first; try limit first, then the other order. */
-                char lim[24];
-                snprintf(lim, sizeof lim, "%" PRId64, m->limit);
-                if (m->has_limit && (r = write_at(dir, "memory.limit_in_bytes", lim)) < 0) {
-                        if (!(m->has_swap && memsw))
-                                return wfail(w, -r, "memory.limit", NULL, "write %" PRId64 " to %s/memory.limit_in_bytes",
-                                             m->limit, dir);
-                        r = wrf(w, "memory", "memory.memsw.limit_in_bytes", "memory.swap", "%" PRId64, m->swap);
-                        if (r < 0)
+                /* An unlimited memory limit without a word about swap lifts the swap limit too (runc does
+                 * the same): the kernel keeps memsw >= limit, so `update --memory -1` would fail under any
+                 * swap limit. */
+                if (m->has_limit && m->limit == -1 && !m->has_swap && memsw) {
+                        has_swap = true;
+                        swap = -1;
+                }
+                if (m->has_limit && has_swap) {
+                        /* The order that keeps memsw >= limit at every step: swap first when the new
+                         * memsw is above the current limit (raising), else the limit first. */
+                        _cleanup_free_ char *cur = NULL;
+                        bool swap_first = swap == -1 || (read_at(dir, "memory.limit_in_bytes", &cur) >= 0 &&
+                                                         strtoull(cur, NULL, 10) < (uint64_t) swap);
+                        for (int i = 0; i < 2; i++) {
+                                r = (i == 0) == swap_first
+                                            ? wrf(w, "memory", "memory.memsw.limit_in_bytes", "memory.swap", "%" PRId64, swap)
+                                            : wrf(w, "memory", "memory.limit_in_bytes", "memory.limit", "%" PRId64, m->limit);
+                                if (r < 0)
+                                        return r;
+                        }
+                } else if (m->has_limit) {
+                        if ((r = wrf(w, "memory", "memory.limit_in_bytes", "memory.limit", "%" PRId64, m->limit)) < 0)
                                 return r;
-                        r = wrf(w, "memory", "memory.limit_in_bytes", "memory.limit", "%" PRId64, m->limit);
-                        if (r < 0)
-                                return r;
-                } else if (m->has_swap && memsw) {
-                        r = wrf(w, "memory", "memory.memsw.limit_in_bytes", "memory.swap", "%" PRId64, m->swap);
-                        if (r < 0)
+                } else if (has_swap) {
+                        if ((r = wrf(w, "memory", "memory.memsw.limit_in_bytes", "memory.swap", "%" PRId64, swap)) < 0)
                                 return r;
                 }
         }
@@ -341,22 +355,109 @@ v1_memory(struct writer *w, const struct spec_memory *m)
         return 0;
 }
 
+/* The real-time budget of a v1 cpu cgroup is carved out of its parent's: the kernel refuses a
+ * cpu.rt_runtime_us that, with the siblings', exceeds the parent's share, and a new cgroup starts
+ * with 0. So realtimeRuntime fails below any parent nobody gave a budget (ocirt's own /ocirt, or a
+ * cgroupsPath two levels down, where runc 1.1.5 fails too). Raise each ancestor, from the top down,
+ * to what its children then need: its other children's shares plus the one towards the container.
+ * Only ever raised, never lowered (that would take budget from someone's running tasks); a parent
+ * that cannot give enough makes the final write fail, with its error. */
+static void
+rt_make_room(struct writer *w, double share)
+{
+        const char *leaf = cgroup_dir_of(w->cg, "cpu");
+        const char *root = CGROUP_ROOT "/cpu";
+        size_t rootlen = strlen(root), n = 0;
+        char **anc = NULL;
+        double *need;
+
+        if (!leaf || strncmp(leaf, root, rootlen) != 0 || leaf[rootlen] != '/')
+                return;
+        for (const char *s = strchr(leaf + rootlen + 1, '/'); s; s = strchr(s + 1, '/')) {
+                anc = xrealloc(anc, (n + 1) * sizeof *anc);
+                anc[n++] = xstrndup(leaf, (size_t) (s - leaf));
+        }
+        need = xcalloc(n + 1, sizeof *need);
+        /* Bottom-up: the share each ancestor must hold (as a fraction of a CPU). */
+        double below = share;
+        const char *child = leaf;
+        for (size_t i = n; i-- > 0; child = anc[i]) {
+                _cleanup_closedir_ DIR *d = opendir(anc[i]);
+                struct dirent *de;
+                double others = 0;
+                while (d && (de = readdir(d))) {
+                        _cleanup_free_ char *sub = NULL, *rt = NULL, *per = NULL;
+                        if (de->d_type != DT_DIR || de->d_name[0] == '.')
+                                continue;
+                        sub = xasprintf("%s/%s", anc[i], de->d_name);
+                        if (streq(sub, child) || read_at(sub, "cpu.rt_runtime_us", &rt) < 0 ||
+                            read_at(sub, "cpu.rt_period_us", &per) < 0 || strtoll(rt, NULL, 10) <= 0 ||
+                            strtoll(per, NULL, 10) <= 0)
+                                continue;
+                        others += (double) strtoll(rt, NULL, 10) / (double) strtoll(per, NULL, 10);
+                }
+                below += others;
+                need[i] = below;
+        }
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *rt = NULL, *per = NULL;
+                char v[24];
+                if (read_at(anc[i], "cpu.rt_runtime_us", &rt) < 0 || read_at(anc[i], "cpu.rt_period_us", &per) < 0)
+                        break;
+                long long period = strtoll(per, NULL, 10), want = (long long) (need[i] * (double) period + 0.999);
+                if (strtoll(rt, NULL, 10) >= want)
+                        continue;
+                snprintf(v, sizeof v, "%lld", want);
+                if (write_at(anc[i], "cpu.rt_runtime_us", v) < 0)
+                        break;
+                log_debug(w->cg->ctx, "cgroup: %s/cpu.rt_runtime_us = %s (room for realtimeRuntime)", anc[i], v);
+        }
+        for (size_t i = 0; i < n; i++)
+                free(anc[i]);
+        free(anc);
+        free(need);
+}
+
 static int
 v1_cpu(struct writer *w, const struct spec_cpu *c)
 {
+        bool retry_period = false;
         int r;
 
         if (c->has_shares && (r = wrf(w, "cpu", "cpu.shares", "cpu.shares", "%" PRIu64, c->shares)) < 0)
                 return r;
-        if (c->has_period && (r = wrf(w, "cpu", "cpu.cfs_period_us", "cpu.period", "%" PRIu64, c->period)) < 0)
-                return r;
+        if (c->has_period) {
+                /* A shorter period under the current quota can exceed what the parent allows
+                 * (quota/period is a share of CPUs): the kernel says EINVAL. With a new quota too,
+                 * write that first and the period again after it, as runc does. */
+                char v[24];
+                const char *dir = cgroup_dir_of(w->cg, "cpu");
+                snprintf(v, sizeof v, "%" PRIu64, c->period);
+                r = dir ? write_at(dir, "cpu.cfs_period_us", v) : -ENOENT;
+                if (r == 0)
+                        retry_period = false;
+                else if (r == -EINVAL && c->has_quota)
+                        retry_period = true;
+                else if ((r = wr(w, "cpu", "cpu.cfs_period_us", "cpu.period", v)) < 0)
+                        return r;
+        }
         if (c->has_quota && (r = wrf(w, "cpu", "cpu.cfs_quota_us", "cpu.quota", "%" PRId64, c->quota)) < 0)
+                return r;
+        if (retry_period && (r = wrf(w, "cpu", "cpu.cfs_period_us", "cpu.period", "%" PRIu64, c->period)) < 0)
                 return r;
         if (c->has_burst && (r = wrf(w, "cpu", "cpu.cfs_burst_us", "cpu.burst", "%" PRIu64, c->burst)) < 0)
                 return r;
         if (c->has_realtime_period &&
             (r = wrf(w, "cpu", "cpu.rt_period_us", "cpu.realtimePeriod", "%" PRIu64, c->realtime_period)) < 0)
                 return r;
+        if (c->has_realtime_runtime && c->realtime_runtime > 0 && cgroup_dir_of(w->cg, "cpu")) {
+                _cleanup_free_ char *per = NULL;
+                int64_t period = c->has_realtime_period ? (int64_t) c->realtime_period : 0;
+                if (!period && read_at(cgroup_dir_of(w->cg, "cpu"), "cpu.rt_period_us", &per) >= 0)
+                        period = strtoll(per, NULL, 10);
+                if (period > 0)
+                        rt_make_room(w, (double) c->realtime_runtime / (double) period);
+        }
         if (c->has_realtime_runtime &&
             (r = wrf(w, "cpu", "cpu.rt_runtime_us", "cpu.realtimeRuntime", "%" PRId64, c->realtime_runtime)) < 0)
                 return r;
@@ -436,25 +537,78 @@ device_rule(const struct spec_device_cgroup *d, char *buf, size_t n)
         snprintf(buf, n, "%c %s:%s %s", d->type ? d->type : 'a', maj, min, d->access ? d->access : "rwm");
 }
 
-/* The devices every container gets whatever its list says (runc's and crun's defaults): null, zero,
- * full, tty, random, urandom, ptmx and the pts devices. */
+/* The devices every container may use on top of its config's rules, the list runc 1.1.5 appends
+ * after them (crun's is the same but for /dev/console 5:1 instead of /dev/net/tun): mknod of any
+ * node (a container may need to make its own /dev), null, zero, full, tty, random, urandom, ptmx,
+ * the pts devices and /dev/net/tun. Without them the usual config (one deny-all rule, as `ocirt
+ * spec` and `runc spec` write it) could not even open /dev/null. The nodes in linux.devices are NOT
+ * added: as with runc and crun, a config that lists /dev/kmsg but denies everything gets the node
+ * and no access to it. */
 static const struct spec_device_cgroup default_devices[] = {
+        { true, 'c', false, false, -1, -1, (char *) "m" },  { true, 'b', false, false, -1, -1, (char *) "m" },
         { true, 'c', true, true, 1, 3, (char *) "rwm" },   { true, 'c', true, true, 1, 5, (char *) "rwm" },
         { true, 'c', true, true, 1, 7, (char *) "rwm" },   { true, 'c', true, true, 5, 0, (char *) "rwm" },
         { true, 'c', true, true, 1, 8, (char *) "rwm" },   { true, 'c', true, true, 1, 9, (char *) "rwm" },
         { true, 'c', true, true, 5, 2, (char *) "rwm" },   { true, 'c', true, true, 136, -1, (char *) "rwm" },
-        { true, 'c', true, true, 10, 200, (char *) "rwm" }, /* /dev/net/tun, as runc allows it */
+        { true, 'c', true, true, 10, 200, (char *) "rwm" },
 };
 
-/* The config's own device nodes (linux.devices) are allowed after its rules, as runc and crun do:
- * otherwise the container could not use what it asked to have. */
+/* The default allows that are left once the config's explicit denies are taken out. */
 struct dev_rules {
-        struct spec_device_cgroup *v;
+        struct spec_device_cgroup v[ELEMENTSOF(default_devices)];
+        char access[ELEMENTSOF(default_devices)][4];
         size_t n;
 };
 
+static bool
+dev_field_covers(bool has, int64_t deny, int64_t dflt)
+{
+        return !has || deny < 0 || (dflt >= 0 && deny == dflt);
+}
+
+/* A deny rule that names a device class (type c or b, or a major) is a decision about those
+ * devices, and the defaults must not undo it: runc and crun append their defaults after the config's
+ * rules, so `deny c 1:3` there still leaves /dev/null open. Only the blanket deny-all (type a or
+ * absent, no major), the usual first rule, is what the defaults are meant to open up. A default that
+ * such a deny only partly covers keeps the access the deny does not name: `deny c 1:3 w` leaves
+ * /dev/null readable. */
+static void
+default_device_rules(const struct spec_resources *res, struct dev_rules *out)
+{
+        out->n = 0;
+        for (size_t i = 0; i < ELEMENTSOF(default_devices); i++) {
+                const struct spec_device_cgroup *def = &default_devices[i];
+                char acc[4];
+                size_t k = 0;
+                for (const char *a = def->access; *a; a++) {
+                        bool denied = false;
+                        for (size_t j = 0; res && j < res->n_devices && !denied; j++) {
+                                const struct spec_device_cgroup *d = &res->devices[j];
+                                bool blanket = (!d->type || d->type == 'a') && !(d->has_major && d->major >= 0);
+                                if (d->allow || blanket)
+                                        continue;
+                                if (d->type && d->type != 'a' && d->type != def->type)
+                                        continue;
+                                if (!dev_field_covers(d->has_major, d->major, def->has_major ? def->major : -1) ||
+                                    !dev_field_covers(d->has_minor, d->minor, def->has_minor ? def->minor : -1))
+                                        continue;
+                                denied = !d->access || strchr(d->access, *a);
+                        }
+                        if (!denied)
+                                acc[k++] = *a;
+                }
+                acc[k] = '\0';
+                if (k == 0)
+                        continue;
+                memcpy(out->access[out->n], acc, k + 1);
+                out->v[out->n] = *def;
+                out->v[out->n].access = out->access[out->n];
+                out->n++;
+        }
+}
+
 static int
-v1_devices(struct writer *w, const struct spec_resources *res, const struct dev_rules *extra)
+v1_devices(struct writer *w, const struct spec_resources *res, const struct dev_rules *defaults)
 {
         char rule[96];
         int r;
@@ -467,9 +621,8 @@ v1_devices(struct writer *w, const struct spec_resources *res, const struct dev_
                 if (r < 0)
                         return r;
         }
-        for (size_t i = 0; i < ELEMENTSOF(default_devices) + extra->n; i++) {
-                device_rule(i < ELEMENTSOF(default_devices) ? &default_devices[i] : &extra->v[i - ELEMENTSOF(default_devices)],
-                            rule, sizeof rule);
+        for (size_t i = 0; i < defaults->n; i++) {
+                device_rule(&defaults->v[i], rule, sizeof rule);
                 r = wr(w, "devices", "devices.allow", "devices", rule);
                 if (r < 0)
                         return r;
@@ -724,12 +877,12 @@ cgroup_fs_set_pids(struct cgroup *cg, const struct spec_resources *res, const ch
         return wrf(&w, cg->v2 ? V2 : "pids", "pids.max", "pids.limit", "%" PRId64, res->pids_limit);
 }
 
-static int cgroup_bpf_devices(struct cgroup *cg, const struct spec_resources *res, const struct dev_rules *extra,
+static int cgroup_bpf_devices(struct cgroup *cg, const struct spec_resources *res, const struct dev_rules *defaults,
                               const char *where, ocirt_error **err);
 
 /* Everything but pids (written once the runtime has left the cgroup, see cgroup.c). */
 static int
-apply(struct cgroup *cg, const struct spec_resources *res, const struct dev_rules *extra, const char *where, bool update,
+apply(struct cgroup *cg, const struct spec_resources *res, const struct dev_rules *defaults, const char *where, bool update,
       ocirt_error **err)
 {
         struct writer w = { .cg = cg, .where = where, .err = err, .update = update };
@@ -744,7 +897,7 @@ apply(struct cgroup *cg, const struct spec_resources *res, const struct dev_rule
                         return r;
                 if (res->block_io && (r = v2_io(&w, res->block_io)) < 0)
                         return r;
-                if (res->n_devices && !update && (r = cgroup_bpf_devices(cg, res, extra, where, err)) < 0)
+                if (res->n_devices && !update && (r = cgroup_bpf_devices(cg, res, defaults, where, err)) < 0)
                         return r;
         } else {
                 if (res->memory && (r = v1_memory(&w, res->memory)) < 0)
@@ -753,7 +906,7 @@ apply(struct cgroup *cg, const struct spec_resources *res, const struct dev_rule
                         return r;
                 if (res->block_io && (r = v1_blkio(&w, res->block_io)) < 0)
                         return r;
-                if (res->n_devices && !update && (r = v1_devices(&w, res, extra)) < 0)
+                if (res->n_devices && !update && (r = v1_devices(&w, res, defaults)) < 0)
                         return r;
         }
         if (res->n_hugepage_limits && (r = hugetlb(&w, res)) < 0)
@@ -824,22 +977,74 @@ systemd_form_path(const char *s)
         return *prefix ? xasprintf("%s/%s-%s.scope", slices, prefix, name) : xasprintf("%s/%s", slices, name);
 }
 
+/* "/" + path, cleaned lexically: empty, "." and ".." components dropped, a ".." taking off the
+ * component before it and never climbing above "/". runc does the same (filepath.Clean of "/" + a
+ * relative path), so `../../../../tmp/x` stays inside the hierarchy, as `/tmp/x`. Returns "" for
+ * the root itself. */
+static char *
+clean_below_root(const char *path)
+{
+        _cleanup_free_ char *copy = xstrdup(path);
+        char *out = xstrdup(""), *save = NULL;
+
+        for (char *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+                if (streq(t, "."))
+                        continue;
+                if (streq(t, "..")) {
+                        char *slash = strrchr(out, '/');
+                        if (slash)
+                                *slash = '\0';
+                        continue;
+                }
+                char *n = xasprintf("%s/%s", out, t);
+                free(out);
+                out = n;
+        }
+        return out;
+}
+
+/* The config's cgroupsPath (cgroupfs form), cleaned; an error when it names the hierarchy root (or,
+ * relative, the runtime's own cgroup: `..`), which a container must never be given: deleting it
+ * would kill every process there, or a component longer than a directory name may be. */
+static int
+clean_cgroups_path(struct container *c, const char *p, char **ret, ocirt_error **err)
+{
+        _cleanup_free_ char *clean = clean_below_root(p), *where = xasprintf("%s: .linux.cgroupsPath", c->config_path);
+        const char *comp = clean;
+
+        if (!*clean)
+                return ocirt_fail_at(err, EINVAL, where, "name a cgroup below it, e.g. /ocirt/c1 or ocirt/c1",
+                                     "'%s' names %s itself, not a cgroup of its own", p,
+                                     p[0] == '/' ? "the cgroup hierarchy root" : "the runtime's own cgroup");
+        for (const char *s = comp; s; s = strchr(s + 1, '/')) {
+                const char *e = strchr(s + 1, '/');
+                size_t n = e ? (size_t) (e - s - 1) : strlen(s + 1);
+                if (n > NAME_MAX)
+                        return ocirt_fail_at(err, ENAMETOOLONG, where, "use path components of at most 255 characters",
+                                             "a component of '%s' is %zu characters long", p, n);
+        }
+        *ret = TAKE_PTR(clean);
+        return 0;
+}
+
 /* The path below the hierarchy root of `controller` ("unified" for v2). */
 static int
 resolve(struct container *c, const char *controller, char **ret, ocirt_error **err)
 {
         const char *p = c->spec->linux_ ? c->spec->linux_->cgroups_path : NULL;
-        _cleanup_free_ char *own = NULL;
+        _cleanup_free_ char *own = NULL, *clean = NULL;
 
         if (p && strchr(p, ':') && p[0] != '/') {
-                *ret = systemd_form_path(p);
-                if (!*ret)
+                _cleanup_free_ char *sd = systemd_form_path(p);
+                if (!sd)
                         return ocirt_fail_at(err, EINVAL, c->config_path, "use /a/b, a/b or slice:prefix:name",
                                              ".linux.cgroupsPath '%s' is not a path", p);
-                return 0;
+                return clean_cgroups_path(c, sd, ret, err) < 0 ? -EINVAL : 0;
         }
+        if (p && clean_cgroups_path(c, p, &clean, err) < 0)
+                return -EINVAL;
         if (p && p[0] == '/') {
-                *ret = xstrdup(p);
+                *ret = TAKE_PTR(clean);
                 return 0;
         }
         if (!p) {
@@ -858,7 +1063,7 @@ resolve(struct container *c, const char *controller, char **ret, ocirt_error **e
         }
         if (cgroup_fs_own_path(controller, &own) < 0)
                 own = xstrdup("/");
-        *ret = xasprintf("%s/%s", streq(own, "/") ? "" : own, p);
+        *ret = xasprintf("%s%s", streq(own, "/") ? "" : own, clean);
         return 0;
 }
 
@@ -934,6 +1139,29 @@ refuse_populated(struct cgroup *cg, struct container *c, ocirt_error **err)
         return 0;
 }
 
+static int fs_is_frozen(struct cgroup *cg);
+
+/* A cgroup that is frozen (itself, or through a frozen ancestor: v1's freezer.state and v2's
+ * cgroup.events show the effective state) would freeze the init as soon as it is placed: `run` would
+ * hang for ever in D state. runc refuses it the same way ("container's cgroup unexpectedly frozen"). */
+static int
+refuse_frozen(struct cgroup *cg, struct container *c, ocirt_error **err)
+{
+        _cleanup_free_ char *ev = NULL;
+        const char *v2 = cgroup_dir_of(cg, V2), *fz = cgroup_dir_of(cg, "freezer");
+        bool frozen = fs_is_frozen(cg) == 1;
+
+        if (!frozen && v2 && read_at(v2, "cgroup.events", &ev) >= 0)
+                frozen = strstr(ev, "frozen 1") != NULL;
+        if (!frozen)
+                return 0;
+        _cleanup_free_ char *where = xasprintf("%s: .linux.cgroupsPath", c->config_path);
+        return ocirt_fail_at(err, EBUSY, where,
+                             "thaw it (or its frozen parent) first: echo THAWED > freezer.state (v1), echo 0 > "
+                             "cgroup.freeze (v2)",
+                             "container's cgroup unexpectedly frozen: '%s'", fz ? fz : v2 ? v2 : cg->path);
+}
+
 static int
 fs_create(struct cgroup *cg, struct container *c, ocirt_error **err)
 {
@@ -953,14 +1181,15 @@ fs_create(struct cgroup *cg, struct container *c, ocirt_error **err)
                 if (r < 0)
                         return r;
                 cg->path = xstrdup(p);
-                r = mkdir_tree(CGROUP_ROOT, p, &created);
-                if (r < 0)
-                        return ocirt_fail_at(err, -r, c->config_path, NULL, "create cgroup '%s%s'", CGROUP_ROOT, p);
-                cg->created = created;
                 {
                         _cleanup_free_ char *leaf = xasprintf("%s%s", CGROUP_ROOT, p);
                         cgroup_add_dir(cg, V2, leaf);
                 }
+                cgroup_record_planned(c, cg);
+                r = mkdir_tree(CGROUP_ROOT, p, &created);
+                if (r < 0)
+                        return ocirt_fail_at(err, -r, c->config_path, NULL, "create cgroup '%s%s'", CGROUP_ROOT, p);
+                cg->created = created;
                 /* Enable every controller the root offers down to the parent (crun does the same). */
                 if (read_file_at(AT_FDCWD, CGROUP_ROOT "/cgroup.controllers", &ctrls, &len) >= 0) {
                         want = xstrdup("");
@@ -988,6 +1217,7 @@ fs_create(struct cgroup *cg, struct container *c, ocirt_error **err)
                         if (n)
                                 gc_stale(roots, n);
                 }
+                /* Every directory is known (and recorded) before the first is made. */
                 for (size_t i = 0; i < ELEMENTSOF(v1_controllers); i++) {
                         const char *ctrl = v1_controllers[i];
                         _cleanup_free_ char *root = xasprintf(CGROUP_ROOT "/%s", ctrl), *p = NULL, *leaf = NULL;
@@ -998,14 +1228,7 @@ fs_create(struct cgroup *cg, struct container *c, ocirt_error **err)
                                 return r;
                         if (!cg->path)
                                 cg->path = xstrdup(p);
-                        r = mkdir_tree(root, p, &created);
-                        if (r < 0)
-                                return ocirt_fail_at(err, -r, c->config_path, NULL, "create cgroup '%s%s'", root, p);
-                        if (created)
-                                cg->created = true;
                         leaf = xasprintf("%s%s", root, p);
-                        if (streq(ctrl, "cpuset") && created)
-                                cpuset_fill(root, leaf);
                         cgroup_add_dir(cg, ctrl, leaf);
                 }
                 /* Hybrid: the v2 hierarchy holds what v1 does not mount (here: hugetlb). */
@@ -1014,17 +1237,30 @@ fs_create(struct cgroup *cg, struct container *c, ocirt_error **err)
                         r = resolve(c, V2, &p, err);
                         if (r < 0)
                                 return r;
-                        r = mkdir_tree(CGROUP_ROOT "/unified", p, &created);
-                        if (r < 0)
-                                return ocirt_fail_at(err, -r, c->config_path, NULL, "create cgroup '%s/unified%s'",
-                                                     CGROUP_ROOT, p);
                         leaf = xasprintf(CGROUP_ROOT "/unified%s", p);
                         cgroup_add_dir(cg, V2, leaf);
+                }
+                cgroup_record_planned(c, cg);
+                for (size_t i = 0; i < cg->n_dirs; i++) {
+                        const char *ctrl = cg->dirs[i].controller, *leaf = cg->dirs[i].path;
+                        _cleanup_free_ char *root = streq(ctrl, V2) ? xstrdup(CGROUP_ROOT "/unified")
+                                                                    : xasprintf(CGROUP_ROOT "/%s", ctrl);
+                        r = mkdir_tree(root, leaf + strlen(root), &created);
+                        if (r < 0)
+                                return ocirt_fail_at(err, -r, c->config_path, NULL, "create cgroup '%s'", leaf);
+                        /* The v2 part of a hybrid host does not count: made or not, the v1 leaves decide. */
+                        if (created && !streq(ctrl, V2))
+                                cg->created = true;
+                        if (streq(ctrl, "cpuset") && created)
+                                cpuset_fill(root, leaf);
                 }
         } else
                 return ocirt_fail(err, ENOTSUP, "no cgroup file system is mounted at " CGROUP_ROOT);
 
         r = refuse_populated(cg, c, err);
+        if (r < 0)
+                return r;
+        r = refuse_frozen(cg, c, err);
         if (r < 0)
                 return r;
         return cgroup_fs_apply_create(cg, c, err);
@@ -1034,22 +1270,10 @@ int
 cgroup_fs_apply_create(struct cgroup *cg, struct container *c, ocirt_error **err)
 {
         const struct spec_resources *res = c->spec->linux_ ? c->spec->linux_->resources : NULL;
-        {
-                const struct spec_linux *l = c->spec->linux_;
-                _cleanup_free_ struct spec_device_cgroup *v = NULL;
-                struct dev_rules extra = { 0 };
-                for (size_t i = 0; l && i < l->n_devices; i++) {
-                        const struct spec_device *d = &l->devices[i];
-                        if (d->type != 'c' && d->type != 'u' && d->type != 'b')
-                                continue;
-                        v = xrealloc(v, (extra.n + 1) * sizeof *v);
-                        v[extra.n++] = (struct spec_device_cgroup){ .allow = true, .type = d->type == 'b' ? 'b' : 'c',
-                                                                    .has_major = true, .has_minor = true,
-                                                                    .major = d->major, .minor = d->minor };
-                }
-                extra.v = v;
-                return apply(cg, res, &extra, c->config_path, /* update= */ false, err);
-        }
+        struct dev_rules defaults;
+
+        default_device_rules(res, &defaults);
+        return apply(cg, res, &defaults, c->config_path, /* update= */ false, err);
 }
 
 /* ---- the rest of the ops ---- */
@@ -1196,6 +1420,29 @@ fs_freeze(struct cgroup *cg, bool frozen, ocirt_error **err)
                              "this host has no cgroup freezer");
 }
 
+/* Still frozen after the thaw: an ancestor's v1 freezer holds the cgroup (freezer.parent_freezing),
+ * and the SIGKILLed tasks stay in the refrigerator, so delete would wait and fail with EBUSY. Thawing
+ * the ancestor would wake everything else in it; instead the container's tasks move to the freezer
+ * hierarchy's root, which can never be frozen: the kernel thaws a task that moves to a thawed
+ * freezer cgroup, and the pending SIGKILL ends it. Only the container's own freezer membership
+ * changes, and only for tasks that are being killed. */
+static void
+thaw_out_of_frozen_parent(struct cgroup *cg)
+{
+        const char *fz = cgroup_dir_of(cg, "freezer");
+        _cleanup_free_ pid_t *pids = NULL;
+        char buf[24];
+        size_t n = 0;
+
+        if (!fz)
+                return;
+        collect(fz, &pids, &n);
+        for (size_t i = 0; i < n; i++) {
+                snprintf(buf, sizeof buf, "%d", (int) pids[i]);
+                (void) write_at(CGROUP_ROOT "/freezer", "cgroup.procs", buf);
+        }
+}
+
 static int
 fs_kill_all(struct cgroup *cg, int sig)
 {
@@ -1221,6 +1468,8 @@ fs_kill_all(struct cgroup *cg, int sig)
                 (void) kill(pids[i], sig);
         if (froze || (was_frozen && sig == SIGKILL))
                 (void) fs_freeze(cg, false, NULL);
+        if (sig == SIGKILL && was_frozen && fs_is_frozen(cg) == 1)
+                thaw_out_of_frozen_parent(cg);
         return 1;
 }
 
@@ -1500,7 +1749,7 @@ emit_rule(struct bpf_insn **p, size_t *n, const struct spec_device_cgroup *d)
 }
 
 static int
-cgroup_bpf_devices(struct cgroup *cg, const struct spec_resources *res, const struct dev_rules *extra,
+cgroup_bpf_devices(struct cgroup *cg, const struct spec_resources *res, const struct dev_rules *defaults,
                    const char *where, ocirt_error **err)
 {
         _cleanup_free_ struct bpf_insn *prog = NULL;
@@ -1520,10 +1769,8 @@ cgroup_bpf_devices(struct cgroup *cg, const struct spec_resources *res, const st
         emit(&prog, &n, INSN(BPF_LDX | BPF_W | BPF_MEM, 4, 1, 4, 0));
         emit(&prog, &n, INSN(BPF_LDX | BPF_W | BPF_MEM, 5, 1, 8, 0));
         bool reachable = true;
-        for (size_t i = extra->n; i-- > 0;)
-                emit_rule(&prog, &n, &extra->v[i]);
-        for (size_t i = ELEMENTSOF(default_devices); i-- > 0;)
-                emit_rule(&prog, &n, &default_devices[i]);
+        for (size_t i = defaults->n; i-- > 0;)
+                emit_rule(&prog, &n, &defaults->v[i]);
         for (size_t i = res->n_devices; reachable && i-- > 0;)
                 reachable = emit_rule(&prog, &n, &res->devices[i]);
         if (reachable) {

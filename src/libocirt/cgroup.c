@@ -98,7 +98,8 @@ cgroup_from_text(ocirt_ctx *ctx, const char *text)
         return cg;
 }
 
-/* The container's cgroup as recorded by create; NULL when it has none. */
+/* The container's cgroup as recorded by create; NULL when it has none, or when create was killed
+ * before it knew the cgroup to be its own (cgroup.pending: see cgroup_teardown). */
 static struct cgroup *
 cgroup_from_state(ocirt_ctx *ctx, const struct state *st)
 {
@@ -106,7 +107,8 @@ cgroup_from_state(ocirt_ctx *ctx, const struct state *st)
         const char *dirs = state_get_extra(st, "cgroup.dirs");
         struct cgroup *cg;
 
-        if (!driver || !dirs || streq(driver, "none") || streq(driver, "systemd-late"))
+        if (!driver || !dirs || streq(driver, "none") || streq(driver, "systemd-late") ||
+            state_get_extra(st, "cgroup.pending"))
                 return NULL;
         cg = cgroup_from_text(ctx, dirs);
         cg->path = xstrdup(strempty(state_get_extra(st, "cgroup.path")));
@@ -339,6 +341,17 @@ chown_to_container(struct container *c, const struct cgroup *cg)
                         (void) fchownat(dfd, fallback[i], uid, (gid_t) -1, AT_SYMLINK_NOFOLLOW);
 }
 
+void
+cgroup_record_planned(struct container *c, const struct cgroup *cg)
+{
+        _cleanup_free_ char *dirs = dirs_to_text(cg);
+
+        container_set_extra(c, "cgroup.path", cg->path ? cg->path : "");
+        container_set_extra(c, "cgroup.dirs", dirs);
+        container_set_extra(c, "cgroup.pending", "1");
+        container_set_extra(c, "cgroup.driver", cg->driver->name);
+}
+
 static int
 cgroup_commit(struct container *c, struct cgroup *cg, const char *driver, struct undo *undo)
 {
@@ -355,6 +368,7 @@ cgroup_commit(struct container *c, struct cgroup *cg, const char *driver, struct
         container_set_extra(c, "cgroup.driver", driver);
         container_set_extra(c, "cgroup.path", cg->path ? cg->path : "");
         container_set_extra(c, "cgroup.dirs", dirs);
+        container_set_extra(c, "cgroup.pending", NULL);
         chown_to_container(c, cg);
         return 0;
 }
@@ -584,6 +598,15 @@ cgroup_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err)
                 r = cgroup_systemd_stop(streq(strempty(state_get_extra(st, "cgroup.user")), "1"), unit, err);
                 if (r < 0)
                         return ocirt_wrap(err, "cgroup");
+        }
+        if (!cg && state_get_extra(st, "cgroup.pending") && state_get_extra(st, "cgroup.dirs")) {
+                /* A create killed between recording the directories and knowing them to be its own
+                 * (refuse_populated): remove what is empty, leave what another container uses. */
+                _cleanup_cgroup_ struct cgroup *p = cgroup_from_text(ctx, state_get_extra(st, "cgroup.dirs"));
+                for (size_t i = 0; i < p->n_dirs; i++)
+                        if (rmdir(p->dirs[i].path) < 0 && errno != ENOENT)
+                                log_debug(ctx, "cgroup: leaving '%s': %s", p->dirs[i].path, strerror(errno));
+                return 0;
         }
         if (!cg)
                 return 0;

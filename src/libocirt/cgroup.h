@@ -51,6 +51,11 @@ void cgroup_free(struct cgroup *cg);
 void cgroup_add_dir(struct cgroup *cg, const char *controller, const char *path);
 const char *cgroup_dir_of(const struct cgroup *cg, const char *controller); /* NULL when not there */
 
+/* Record the cgroup's directories in the state dir before any is made (see STATE_RECORD): a create
+ * killed from here on leaves `delete --force` what to remove. "pending" until cgroup_commit: a
+ * directory that turned out to be someone else's is then only removed when empty, never killed in. */
+void cgroup_record_planned(struct container *c, const struct cgroup *cg);
+
 /* cgroup-fs.c helpers shared with the systemd driver. */
 enum cgroup_layout {
         CGROUP_LAYOUT_NONE,   /* nothing mounted */

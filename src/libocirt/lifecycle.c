@@ -30,16 +30,23 @@ ocirt_spec_version(void)
         return "1.3.0";
 }
 
+/* The longest id: every name made from it must fit in one directory entry (NAME_MAX, 255): the state
+ * directory ROOT/ID, the cgroup directory (ID, or ocirt-ID for a rootless one) and the systemd unit
+ * ocirt-ID.scope, the longest of them (systemd refuses unit names over 255 characters). Checked up
+ * front, so that no id gets half-way through a create and then fails with ENAMETOOLONG. */
+#define ID_MAX (255 - sizeof "ocirt-" - sizeof ".scope" + 2)
+
 _public_ int
 ocirt_id_validate(const char *id, ocirt_error **err)
 {
-        static const char hint[] = "use letters, digits and _+-. (not first: .), at most 1024 characters";
+        static const char hint[] = "use letters, digits and _+-. (not first: .), at most 243 characters";
         size_t n = id ? strlen(id) : 0;
 
         if (n == 0)
                 return ocirt_fail_at(err, EINVAL, "ID", hint, "empty container id");
-        if (n > 1024)
-                return ocirt_fail_at(err, EINVAL, "ID", hint, "container id is longer than 1024 characters");
+        if (n > ID_MAX)
+                return ocirt_fail_at(err, EINVAL, "ID", hint, "container id is %zu characters long, more than %zu", n,
+                                     (size_t) ID_MAX);
         for (size_t i = 0; i < n; i++) {
                 char ch = id[i];
                 bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
@@ -57,19 +64,57 @@ ocirt_spec_generate(ocirt_ctx *ctx, unsigned flags, char **ret_json, ocirt_error
         return 0;
 }
 
+/* What teardown would need now, in STATE_RECORD (see state.h). */
+static void
+container_record(struct container *c)
+{
+        _cleanup_error_ ocirt_error *e = NULL;
+        _cleanup_free_ char *created = rfc3339_now();
+        struct state st = {
+                .oci_version = c->spec->oci_version ? c->spec->oci_version : (char *) ocirt_spec_version(),
+                .id = (char *) c->id,
+                .pid = c->init_pid,
+                .bundle = c->bundle,
+                .rootfs = c->rootfs,
+                .created = created,
+                .owner = geteuid(),
+                .own_pidns = c->new_ns[SPEC_NS_PID],
+                .extra = c->extra,
+                .n_extra = c->n_extra,
+        };
+
+        if (c->lock_fd < 0)
+                return;
+        if (st.pid > 0 && proc_pid_start_time(st.pid, &st.start_time, NULL) < 0)
+                st.pid = 0;
+        if (state_write_file(c->lock_fd, STATE_RECORD, &st, &e) < 0)
+                log_warning(c->ctx, "%s", ocirt_error_message(e));
+}
+
+/* value NULL: remove the key. Once the state dir exists every change is recorded at once, so that
+ * a subsystem that records a resource before making it can count on teardown knowing it. */
 void
 container_set_extra(struct container *c, const char *key, const char *value)
 {
-        for (size_t i = 0; i < c->n_extra; i++)
-                if (streq(c->extra[i].key, key)) {
-                        free(c->extra[i].value);
+        size_t i;
+
+        for (i = 0; i < c->n_extra && !streq(c->extra[i].key, key); i++)
+                ;
+        if (i < c->n_extra) {
+                free(c->extra[i].value);
+                if (value)
                         c->extra[i].value = xstrdup(value);
-                        return;
+                else {
+                        free(c->extra[i].key);
+                        c->extra[i] = c->extra[--c->n_extra];
                 }
-        c->extra = xrealloc(c->extra, (c->n_extra + 1) * sizeof *c->extra);
-        c->extra[c->n_extra].key = xstrdup(key);
-        c->extra[c->n_extra].value = xstrdup(value);
-        c->n_extra++;
+        } else if (value) {
+                c->extra = xrealloc(c->extra, (c->n_extra + 1) * sizeof *c->extra);
+                c->extra[c->n_extra].key = xstrdup(key);
+                c->extra[c->n_extra].value = xstrdup(value);
+                c->n_extra++;
+        }
+        container_record(c);
 }
 
 /* Context for the top of the chain. An error that already names its file and JSON path (or flag)
@@ -283,6 +328,7 @@ container_create(struct container *c, const ocirt_create_options *o, struct undo
         r = process_spawn_init(c, undo, err);
         if (r < 0)
                 return r;
+        container_record(c); /* the init's pid, before anything else can go wrong */
         r = record_state(c, err);
         if (r < 0)
                 return r;
@@ -429,8 +475,33 @@ log_sink(void *userdata, int level, const char *text)
         ocirt_log(userdata, level, 0, "%s", text);
 }
 
+/* delete: the container as STATE_RECORD has it, when state.json is missing (a create killed half-way:
+ * the lock is free, so its runtime is gone) or unreadable. The status then comes from the recorded
+ * init alone; "creating" when there is none (or no record either). */
 static int
-load(ocirt_ctx *ctx, const char *id, int *ret_dirfd, struct state *st, enum state_status *status, ocirt_error **err)
+load_record(ocirt_ctx *ctx, int dirfd, const char *id, int state_r, const ocirt_error *why, struct state *st,
+            enum state_status *status)
+{
+        if (state_read_file(dirfd, STATE_RECORD, id, st, NULL) == 0) {
+                if (state_r != -ENOENT)
+                        log_warning(ctx, "%s; deleting '%s' from the record of its init and cgroup",
+                                    ocirt_error_message(why), id);
+                *status = st->pid > 0 ? state_status(dirfd, st) : STATUS_CREATING;
+                if (*status == STATUS_STOPPED && state_r == -ENOENT)
+                        *status = STATUS_CREATING;
+        } else {
+                if (state_r != -ENOENT)
+                        log_warning(ctx, "%s, and there is no record of its init or cgroup: removing only its state",
+                                    ocirt_error_message(why));
+                *st = (struct state){ .id = xstrdup(id) };
+                *status = STATUS_CREATING;
+        }
+        return 0;
+}
+
+static int
+load_ex(ocirt_ctx *ctx, const char *id, bool use_record, int *ret_dirfd, struct state *st, enum state_status *status,
+        ocirt_error **err)
 {
         int r;
 
@@ -440,7 +511,13 @@ load(ocirt_ctx *ctx, const char *id, int *ret_dirfd, struct state *st, enum stat
         r = state_dir_open(ctx, id, ret_dirfd, err);
         if (r < 0)
                 return r;
-        r = state_read(*ret_dirfd, id, st, err);
+        if (use_record) {
+                _cleanup_error_ ocirt_error *why = NULL;
+                r = state_read(*ret_dirfd, id, st, &why);
+                if (r < 0)
+                        return load_record(ctx, *ret_dirfd, id, r, why, st, status);
+        } else
+                r = state_read(*ret_dirfd, id, st, err);
         if (r == -ENOENT) {
                 *st = (struct state){ .id = xstrdup(id) };
                 *status = STATUS_CREATING;
@@ -452,6 +529,12 @@ load(ocirt_ctx *ctx, const char *id, int *ret_dirfd, struct state *st, enum stat
         if (*status == STATUS_RUNNING && cgroup_is_paused(ctx, st))
                 *status = STATUS_PAUSED;
         return 0;
+}
+
+static int
+load(ocirt_ctx *ctx, const char *id, int *ret_dirfd, struct state *st, enum state_status *status, ocirt_error **err)
+{
+        return load_ex(ctx, id, false, ret_dirfd, st, status, err);
 }
 
 _public_ int
@@ -610,7 +693,7 @@ ocirt_container_delete(ocirt_ctx *ctx, const char *id, unsigned flags, ocirt_err
         enum state_status status;
         int r;
 
-        r = load(ctx, id, &dirfd, &st, &status, err);
+        r = load_ex(ctx, id, flags & OCIRT_DELETE_FORCE, &dirfd, &st, &status, err);
         if (r == -ENOENT && (flags & OCIRT_DELETE_FORCE) && err && *err) {
                 /* As runc: forcing the delete of a container that does not exist is not an error
                  * (podman calls it after every failed create). */
@@ -626,7 +709,8 @@ ocirt_container_delete(ocirt_ctx *ctx, const char *id, unsigned flags, ocirt_err
                                           "cannot delete a container that is %s", state_status_name(status));
                         goto out;
                 }
-                if (status != STATUS_CREATING) {
+                /* "creating" with a recorded init: its create was killed after the clone. */
+                if (status != STATUS_CREATING || st.pid > 0) {
                         if (cgroup_kill_all(ctx, &st, SIGKILL) <= 0 && st.own_pidns)
                                 signal_all_in_pidns(&st, SIGKILL);
                         (void) signal_init(&st, SIGKILL, NULL);

@@ -140,7 +140,8 @@ typedef struct ocirt_state_info {
 OCIRT_PUBLIC int ocirt_container_list(ocirt_ctx *ctx, ocirt_state_info **ret_list, size_t *ret_n, ocirt_error **err);
 OCIRT_PUBLIC void ocirt_state_info_free(ocirt_state_info *list, size_t n);
 
-/* Container ids as runc accepts them: [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*, at most 1024 bytes. */
+/* Container ids as runc accepts them: [a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*, at most 243 bytes (so that
+ * ROOT/ID, the cgroup and the systemd unit ocirt-ID.scope all fit in a 255-byte name). */
 OCIRT_PUBLIC int ocirt_id_validate(const char *id, ocirt_error **err);
 
 /* ---- exec, features (issue 7) ---- */

@@ -202,6 +202,12 @@ state_config_path(const struct state *st)
 int
 state_write(int dirfd, const struct state *st, ocirt_error **err)
 {
+        return state_write_file(dirfd, "state.json", st, err);
+}
+
+int
+state_write_file(int dirfd, const char *name, const struct state *st, ocirt_error **err)
+{
         json_t *o = json_pack("{s:s, s:s, s:i, s:I, s:s, s:s, s:s, s:i, s:b}", "ociVersion", st->oci_version, "id",
                               st->id, "pid", (int) st->pid, "starttime", (json_int_t) st->start_time, "bundle",
                               st->bundle, "rootfs", st->rootfs, "created", st->created, "owner", (int) st->owner,
@@ -215,9 +221,9 @@ state_write(int dirfd, const struct state *st, ocirt_error **err)
         json_object_set_new(o, "ocirt", kv_json(st->extra, st->n_extra));
         s = json_dumps(o, JSON_COMPACT);
         json_decref(o);
-        r = write_file_atomic_at(dirfd, "state.json", s, strlen(s), 0600);
+        r = write_file_atomic_at(dirfd, name, s, strlen(s), 0600);
         if (r < 0)
-                return ocirt_fail(err, -r, "write state.json of '%s'", st->id);
+                return ocirt_fail(err, -r, "write %s of '%s'", name, st->id);
         return 0;
 }
 
@@ -231,12 +237,18 @@ jstr(json_t *o, const char *k)
 int
 state_read(int dirfd, const char *id, struct state *ret, ocirt_error **err)
 {
+        return state_read_file(dirfd, "state.json", id, ret, err);
+}
+
+int
+state_read_file(int dirfd, const char *name, const char *id, struct state *ret, ocirt_error **err)
+{
         _cleanup_free_ char *buf = NULL;
         json_error_t je;
         json_t *o, *a;
         int r;
 
-        r = read_file_at(dirfd, "state.json", &buf, NULL);
+        r = read_file_at(dirfd, name, &buf, NULL);
         if (r < 0) {
                 if (r == -ENOENT)
                         return -ENOENT; /* still being created: not an error for list/state */
@@ -245,8 +257,14 @@ state_read(int dirfd, const char *id, struct state *ret, ocirt_error **err)
         o = json_loads(buf, 0, &je);
         if (!o || !json_is_object(o)) {
                 json_decref(o);
-                return ocirt_fail_at(err, EIO, "state.json", "delete the container with 'ocirt delete --force'",
+                return ocirt_fail_at(err, EIO, name, "delete the container with 'ocirt delete --force'",
                                      "state of '%s' is corrupt: %s", id, je.text);
+        }
+        if (!json_is_string(json_object_get(o, "id"))) {
+                /* Cut short to something that still parses ("{}"): no pid, no cgroup to act on. */
+                json_decref(o);
+                return ocirt_fail_at(err, EIO, name, "delete the container with 'ocirt delete --force'",
+                                     "state of '%s' is corrupt: no \"id\"", id);
         }
         *ret = (struct state){ 0 };
         ret->oci_version = jstr(o, "ociVersion");

@@ -13,6 +13,11 @@
 #include "undo.h"
 
 #define STATE_START_SOCK "start.sock"
+/* What teardown needs, written before each thing it names is made (the cgroup, the init, a
+ * helper) and kept beside state.json: a create killed half-way (no state.json yet) or a state.json
+ * that was cut short still leaves `delete --force` the pid to kill and the cgroup to remove. The
+ * same format as state.json; the pid is 0 until the init exists. */
+#define STATE_RECORD "record.json"
 
 struct state {
         char *oci_version;
@@ -54,6 +59,9 @@ int state_dir_remove(ocirt_ctx *ctx, const char *id, ocirt_error **err);
 int state_write(int dirfd, const struct state *st, ocirt_error **err);
 /* ENOENT when state.json does not exist yet (the container is being created). */
 int state_read(int dirfd, const char *id, struct state *ret, ocirt_error **err);
+/* The same, for another file of the state dir (STATE_RECORD). */
+int state_write_file(int dirfd, const char *name, const struct state *st, ocirt_error **err);
+int state_read_file(int dirfd, const char *name, const char *id, struct state *ret, ocirt_error **err);
 void state_done(struct state *st);
 enum state_status state_status(int dirfd, const struct state *st);
 

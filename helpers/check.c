@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "ctx.h"
+#include "error.h"
 #include "helper.h"
 #include "log.h"
 #include "util.h"
@@ -298,40 +300,35 @@ check_session(struct findings *f, uid_t uid, const char *name, const char *xdg)
         }
 }
 
+/* Where state goes (the state root), why there, and whether it can be used: the same choice and
+ * checks as every other command (ctx_state_root_choose), without creating anything. */
 static void
-check_xdg(struct findings *f, uid_t uid, gid_t gid, const char *name, const char *xdg)
+check_state_root(struct findings *f, ocirt_ctx *ctx, uid_t uid, gid_t gid)
 {
-        _cleanup_free_ char *fix = NULL;
+        _cleanup_error_ ocirt_error *e = NULL;
+        _cleanup_free_ char *path = NULL, *fix = NULL;
+        const char *why = NULL, *xdg = getenv("XDG_RUNTIME_DIR");
         struct stat st;
 
-        if (uid == 0)
-                return;
-        if (!xdg || !*xdg) {
-                fix = xasprintf("sudo install -d -m 0700 -o %u -g %u /run/user/%u && export XDG_RUNTIME_DIR=/run/user/%u",
-                                (unsigned) uid, (unsigned) gid, (unsigned) uid, (unsigned) uid);
-                add(f, "xdg-runtime-dir", OCIRT_CHECK_FAIL, fix, "XDG_RUNTIME_DIR is not set (where ocirt keeps state)");
-                return;
-        }
-        if (stat(xdg, &st) < 0) {
-                fix = xasprintf("sudo install -d -m 0700 -o %u -g %u %s", (unsigned) uid, (unsigned) gid, xdg);
-                add(f, "xdg-runtime-dir", OCIRT_CHECK_FAIL, fix, "XDG_RUNTIME_DIR '%s' does not exist", xdg);
+        if (ctx_state_root_choose(ctx, &path, &why, &e) < 0) {
+                if (e->where && streq(e->where, "XDG_RUNTIME_DIR"))
+                        fix = xasprintf("export XDG_RUNTIME_DIR=/run/user/%u (a su/sudo session kept someone else's; "
+                                        "create it with: sudo install -d -m 0700 -o %u -g %u /run/user/%u), "
+                                        "or unset XDG_RUNTIME_DIR",
+                                        (unsigned) uid, (unsigned) uid, (unsigned) gid, (unsigned) uid);
+                add(f, "state-root", OCIRT_CHECK_FAIL, fix ? fix : e->hint, "state root: %s%s%s", strempty(e->where),
+                    e->where ? ": " : "", e->msg);
                 return;
         }
-        if (st.st_uid != uid) {
-                fix = xasprintf("export XDG_RUNTIME_DIR=/run/user/%u (a su/sudo session kept someone else's; create it with: "
-                                "sudo install -d -m 0700 -o %u -g %u /run/user/%u)",
-                                (unsigned) uid, (unsigned) uid, (unsigned) gid, (unsigned) uid);
-                add(f, "xdg-runtime-dir", OCIRT_CHECK_FAIL, fix, "XDG_RUNTIME_DIR '%s' is owned by uid %u, not by you (%s, uid %u)",
-                    xdg, (unsigned) st.st_uid, name, (unsigned) uid);
-                return;
-        }
-        if ((st.st_mode & 0077) != 0) {
+        /* A session directory others can read: state is visible to them, and it is not ours to fix. */
+        if (xdg && *xdg && uid != 0 && !ctx->root_explicit && stat(xdg, &st) == 0 && (st.st_mode & 0077)) {
                 fix = xasprintf("chmod 0700 %s", xdg);
-                add(f, "xdg-runtime-dir", OCIRT_CHECK_WARN, fix, "XDG_RUNTIME_DIR '%s' has mode %04o; others can look into it", xdg,
-                    (unsigned) (st.st_mode & 07777));
+                add(f, "state-root", OCIRT_CHECK_WARN, fix, "state root: %s (%s), but XDG_RUNTIME_DIR has mode %04o: others can look into it",
+                    path, why, (unsigned) (st.st_mode & 07777));
                 return;
         }
-        add(f, "xdg-runtime-dir", OCIRT_CHECK_OK, NULL, "XDG_RUNTIME_DIR '%s' is yours, mode 0700", xdg);
+        add(f, "state-root", OCIRT_CHECK_OK, NULL, "state root: %s (%s)%s", path, why,
+            access(path, F_OK) == 0 ? "" : "; created at first use, mode 0700");
 }
 
 _public_ int
@@ -345,9 +342,13 @@ ocirt_check(ocirt_ctx *ctx, ocirt_check_finding **ret_list, size_t *ret_n, ocirt
         const char *xdg = getenv("XDG_RUNTIME_DIR");
         int ulevel = uid == 0 ? OCIRT_CHECK_INFO : OCIRT_CHECK_FAIL;
 
-        (void) ctx;
+        ocirt_ctx *own = NULL;
+
         (void) err;
-        check_xdg(&f, uid, gid, name, xdg);
+        /* A library user may ask without a context of its own: the defaults then. */
+        if (!ctx && ocirt_ctx_new(&own, NULL) == 0)
+                ctx = own;
+        check_state_root(&f, ctx, uid, gid);
         check_userns(&f);
         check_subids(&f, name, uid);
         check_tool(&f, HELPER_NEWUIDMAP, ulevel, "mappings wider than your own uid (ocirt spec --rootless) fail");
@@ -358,6 +359,7 @@ ocirt_check(ocirt_ctx *ctx, ocirt_check_finding **ret_list, size_t *ret_n, ocirt
         check_device(&f, "dev-net-tun", "/dev/net/tun", "--network slirp4netns does not work", "tun");
         check_cgroup(&f, uid, name);
         check_session(&f, uid, name, xdg);
+        ocirt_ctx_free(own);
         *ret_list = f.list;
         *ret_n = f.n;
         return f.fails;

@@ -100,40 +100,131 @@ ctx_is_rootless(ocirt_ctx *ctx)
         return geteuid() != 0 || root_in_user_namespace();
 }
 
-int
-ctx_state_root(ocirt_ctx *ctx, const char **ret, ocirt_error **err)
+/* The fallback for a user without a login session (su, sudo -u, cron, ssh without pam_systemd, CI
+ * containers): /tmp/ocirt-UID, the state root itself, one level below /tmp. Fixed, not $TMPDIR:
+ * every later command (and conmon or containerd calling ocirt for the same container) must find
+ * the same directory whatever its environment. One level because /tmp is sticky: once the entry is
+ * ours, nobody else can rename or replace it, so checking it once is enough (a path two levels
+ * down would need each level checked). Rootless podman does the same (/tmp/storage-run-UID). */
+#define TMP_FALLBACK_FMT "/tmp/ocirt-%u"
+static const char why_tmp[] = "XDG_RUNTIME_DIR is not set and there is no /run/user/UID: the per-user fallback in /tmp";
+
+/* PATH must be a directory, not a symlink, owned by the caller, closed to everyone else. What a
+ * directory in a world-writable place must be before state goes there: anyone can create
+ * /tmp/ocirt-UID first, as a symlink to their own directory or as their own directory. */
+static int
+check_private_dir(const char *path, const char *what, ocirt_error **err)
 {
+        struct stat st;
+
+        if (lstat(path, &st) < 0)
+                return ocirt_fail_at(err, errno, what, "remove it, or pass --root DIR", "cannot access '%s'", path);
+        if (S_ISLNK(st.st_mode))
+                return ocirt_fail_at(err, ELOOP, what,
+                                     "someone may be trying to redirect your containers' state: remove the link, "
+                                     "or pass --root DIR",
+                                     "'%s' is a symbolic link, not a directory", path);
+        if (!S_ISDIR(st.st_mode))
+                return ocirt_fail_at(err, ENOTDIR, what, "remove it, or pass --root DIR", "'%s' is not a directory",
+                                     path);
+        if (st.st_uid != geteuid())
+                return ocirt_fail_at(err, EPERM, what,
+                                     "another user created it, so it cannot hold your state: ask root to remove it, "
+                                     "set XDG_RUNTIME_DIR to a directory of yours, or pass --root DIR",
+                                     "'%s' is owned by uid %u, not by you (uid %u)", path, (unsigned) st.st_uid,
+                                     (unsigned) geteuid());
+        if (st.st_mode & 0077)
+                return ocirt_fail_at(err, EPERM, what,
+                                     "others could have put things in it: check it, then chmod 0700 it, or remove it",
+                                     "'%s' has mode %04o, not 0700", path, (unsigned) (st.st_mode & 07777));
+        return 0;
+}
+
+int
+ctx_state_root_choose(ocirt_ctx *ctx, char **ret_path, const char **ret_why, ocirt_error **err)
+{
+        const char *xdg = getenv("XDG_RUNTIME_DIR");
+        uid_t uid = geteuid();
         struct stat st;
         int r;
 
-        if (!ctx->root) {
-                const char *xdg = getenv("XDG_RUNTIME_DIR");
+        if (ctx->root) {
+                *ret_path = xstrdup(ctx->root);
+                *ret_why = ctx->root_explicit ? "given with --root" : ctx->root_why;
+                return 0;
+        }
+        if (uid == 0 && !(xdg && *xdg && root_in_user_namespace())) {
+                *ret_path = xstrdup("/run/ocirt");
+                *ret_why = "the default for root";
+                return 0;
+        }
+        if (xdg && *xdg) {
+                /* su/sudo sessions keep another user's XDG_RUNTIME_DIR: refuse it rather than put state
+                 * where another user controls it (podman#14603). */
+                if (stat(xdg, &st) < 0)
+                        return ocirt_fail_at(err, errno, "XDG_RUNTIME_DIR",
+                                             "create it (mode 0700, owned by you), unset it, or pass --root DIR",
+                                             "cannot access '%s'", xdg);
+                if (st.st_uid != uid)
+                        return ocirt_fail_at(err, EPERM, "XDG_RUNTIME_DIR",
+                                             "after su/sudo, export XDG_RUNTIME_DIR=/run/user/$(id -u), unset it, "
+                                             "or pass --root DIR",
+                                             "'%s' is owned by uid %u, not by you (uid %u)", xdg,
+                                             (unsigned) st.st_uid, (unsigned) uid);
+                *ret_path = xasprintf("%s/ocirt", xdg);
+                *ret_why = "in $XDG_RUNTIME_DIR";
+                return 0;
+        }
+        /* No session variable, but the directory a login session would give is there and ours (a
+         * lingering user reached through su): use it, so the same containers are seen either way. */
+        {
+                _cleanup_free_ char *run_user = xasprintf("/run/user/%u", (unsigned) uid);
 
-                if (geteuid() == 0 && !(xdg && *xdg && root_in_user_namespace())) {
-                        ctx->root = xstrdup("/run/ocirt");
-                } else {
-                        const char *x = getenv("XDG_RUNTIME_DIR");
-
-                        if (!x || !*x)
-                                return ocirt_fail_at(err, ENOENT, "XDG_RUNTIME_DIR",
-                                                     "log in through a session that sets it (systemd-logind), "
-                                                     "or create /run/user/$(id -u) owned by you and export "
-                                                     "XDG_RUNTIME_DIR, or pass --root DIR",
-                                                     "XDG_RUNTIME_DIR is not set");
-                        /* su/sudo sessions keep another user's XDG_RUNTIME_DIR: refuse it rather than
-                         * put state where another user controls it (podman#14603). */
-                        if (stat(x, &st) < 0)
-                                return ocirt_fail_at(err, errno, "XDG_RUNTIME_DIR",
-                                                     "create it (mode 0700, owned by you) or pass --root DIR",
-                                                     "cannot access '%s'", x);
-                        if (st.st_uid != geteuid())
-                                return ocirt_fail_at(err, EPERM, "XDG_RUNTIME_DIR",
-                                                     "after su/sudo, export XDG_RUNTIME_DIR=/run/user/$(id -u) "
-                                                     "or pass --root DIR",
-                                                     "'%s' is not owned by the current user (uid %u)", x,
-                                                     (unsigned) geteuid());
-                        ctx->root = xasprintf("%s/ocirt", x);
+                if (lstat(run_user, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid && !(st.st_mode & 0077)) {
+                        *ret_path = xasprintf("%s/ocirt", run_user);
+                        *ret_why = "XDG_RUNTIME_DIR is not set; /run/user/UID is yours";
+                        return 0;
                 }
+        }
+        {
+                _cleanup_free_ char *tmp = xasprintf(TMP_FALLBACK_FMT, (unsigned) uid);
+
+                if (lstat(tmp, &st) == 0 || errno != ENOENT) {
+                        r = check_private_dir(tmp, "state root", err);
+                        if (r < 0)
+                                return r;
+                }
+                *ret_path = TAKE_PTR(tmp);
+                *ret_why = why_tmp;
+                return 0;
+        }
+}
+
+int
+ctx_state_root(ocirt_ctx *ctx, const char **ret, ocirt_error **err)
+{
+        _cleanup_free_ char *path = NULL;
+        const char *why;
+        int r;
+
+        if (!ctx->root) {
+                r = ctx_state_root_choose(ctx, &path, &why, err);
+                if (r < 0)
+                        return r;
+                if (why == why_tmp) {
+                        /* Created here 0700 and checked again: between the check in choose and this
+                         * mkdir another user may have planted one. */
+                        if (mkdir(path, 0700) == 0)
+                                (void) chmod(path, 0700); /* whatever the umask */
+                        else if (errno != EEXIST)
+                                return ocirt_fail_at(err, errno, "state root", "pass --root DIR",
+                                                     "cannot create state root '%s'", path);
+                        r = check_private_dir(path, "state root", err);
+                        if (r < 0)
+                                return r;
+                }
+                ctx->root = TAKE_PTR(path);
+                ctx->root_why = why;
         }
         if (mkdir(ctx->root, 0700) < 0 && errno != EEXIST) {
                 r = mkdir_p(ctx->root, 0700);

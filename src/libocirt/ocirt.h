@@ -189,7 +189,7 @@ enum ocirt_check_level {
         OCIRT_CHECK_FAIL = 3, /* rootless containers (or wide mappings) will not work */
 };
 typedef struct ocirt_check_finding {
-        char *id;      /* stable key: "userns", "subuid", "newuidmap", "xdg-runtime-dir", ... */
+        char *id;      /* stable key: "userns", "subuid", "newuidmap", "state-root", ... */
         int level;     /* enum ocirt_check_level */
         char *summary; /* one line */
         char *fix;     /* NULL, or the exact command(s) that fix it */

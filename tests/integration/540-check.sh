@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 540-check.sh: `ocirt check` on this host, and on set-ups the test breaks on purpose: a user
-# without a subuid entry (root pass: a temporary system user), XDG_RUNTIME_DIR not owned by the
+# without a subuid entry and without XDG_RUNTIME_DIR (root pass: a temporary system user), XDG_RUNTIME_DIR not owned by the
 # caller and newuidmap missing from PATH (user pass). Each finding has the exact fix command, and
 # --format json parses.
 source "$OCIRT_TESTS/lib/common.sh"
@@ -29,9 +29,10 @@ if is_root; then
                 fix=$(jq -r '.findings[] | select(.id == "subuid") | .fix' <<<"$OUT")
                 check_contains "user without /etc/subuid entry: the fix is a usermod command for that user" "sudo usermod --add-subuids" "$fix"
                 check_contains "user without /etc/subuid entry: ... naming the user" " $u" "$fix"
-                check_eq "user without XDG_RUNTIME_DIR: fails" fail "$(jq -r '.findings[] | select(.id == "xdg-runtime-dir") | .level' <<<"$OUT")"
-                check_contains "user without XDG_RUNTIME_DIR: the fix creates it" "install -d -m 0700 -o $uid" \
-                        "$(jq -r '.findings[] | select(.id == "xdg-runtime-dir") | .fix' <<<"$OUT")"
+                # No session: the /tmp fallback (545-state-root.sh tests it in depth).
+                check_eq "user without XDG_RUNTIME_DIR: state root ok" ok "$(jq -r '.findings[] | select(.id == "state-root") | .level' <<<"$OUT")"
+                check_contains "user without XDG_RUNTIME_DIR: the /tmp fallback" "state root: /tmp/ocirt-$uid" \
+                        "$(jq -r '.findings[] | select(.id == "state-root") | .summary' <<<"$OUT")"
         else
                 skip "user without /etc/subuid entry" "useradd failed"
         fi
@@ -46,11 +47,11 @@ check_eq "check: newuidmap ok" ok "$(jq -r '.findings[] | select(.id == "newuidm
 RC=0
 OUT=$(XDG_RUNTIME_DIR=/tmp "$OCIRT_BIN" check --format json 2>&1) || RC=$?
 check_eq "foreign XDG_RUNTIME_DIR: exit status 1" 1 "$RC"
-check_eq "foreign XDG_RUNTIME_DIR: fails" fail "$(jq -r '.findings[] | select(.id == "xdg-runtime-dir") | .level' <<<"$OUT")"
+check_eq "foreign XDG_RUNTIME_DIR: fails" fail "$(jq -r '.findings[] | select(.id == "state-root") | .level' <<<"$OUT")"
 check_contains "foreign XDG_RUNTIME_DIR: the fix" "export XDG_RUNTIME_DIR=/run/user/$(id -u)" \
-        "$(jq -r '.findings[] | select(.id == "xdg-runtime-dir") | .fix' <<<"$OUT")"
+        "$(jq -r '.findings[] | select(.id == "state-root") | .fix' <<<"$OUT")"
 text=$(XDG_RUNTIME_DIR=/tmp "$OCIRT_BIN" check 2>&1)
-check_contains "foreign XDG_RUNTIME_DIR (text): says it is not yours" "is owned by uid 0, not by you" "$text"
+check_contains "foreign XDG_RUNTIME_DIR (text): says it is not yours" "XDG_RUNTIME_DIR: '/tmp' is owned by uid 0, not by you" "$text"
 
 # newuidmap, slirp4netns, fuse-overlayfs missing from PATH.
 nopath=$(mktemp -d "$TMPDIR/nopath.XXXXXX")

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-spec.c: config.json parsing and validation (spec.c, spec-validate.c, spec-default.c).
- * The spec's own good/ examples must parse and its Linux bad/ ones must fail; a table of broken
+ * The project's own good and bad configs (tests/fixtures/config) must parse and fail, each bad one
+ * for its own reason; the spec's own good/ examples must parse and its Linux bad/ ones must fail
+ * when the spec's schema directory is given (OCIRT_SCHEMA_DIR, or configure --with-oci-schema:
+ * it is not part of this repository; without it those tests are skipped); a table of broken
  * configs checks that each rule fires with the right "FILE: .json.path" and message; typed values
  * of a config that uses every Linux field are checked one by one. Pure: no root, no network. */
 #include "config.h"
@@ -19,8 +22,7 @@
 #include "spec.h"
 #include "util.h"
 
-#define GOOD_DIR SPEC_DIR "/schema/test/config/good"
-#define BAD_DIR SPEC_DIR "/schema/test/config/bad"
+#define NO_SCHEMA "no OCI spec schemas: set OCIRT_SCHEMA_DIR or configure --with-oci-schema=DIR (runtime-spec/schema)"
 #define BASE "{'ociVersion': '1.3.0', 'root': {'path': 'rootfs'}}"
 
 /* Test JSON is written with single quotes for readability; this swaps them for double quotes. */
@@ -69,15 +71,39 @@ is_json(const char *name)
         return n > 5 && streq(name + n - 5, ".json");
 }
 
+/* The spec's schema directory (runtime-spec/schema), or NULL: the environment first (tests/run sets
+ * it), then what configure was given. */
+static const char *
+schema_dir(void)
+{
+        const char *d = getenv("OCIRT_SCHEMA_DIR");
+
+        if (!d || !*d)
+                d = OCI_SCHEMA_DIR;
+        return *d ? d : NULL;
+}
+
+static int check_schema(const char *json_file);
+static const char *no_schema_check(void);
+
 static void
 test_spec_examples(void)
 {
-        _cleanup_closedir_ DIR *good = opendir(GOOD_DIR), *bad = opendir(BAD_DIR);
+        const char *sd = schema_dir();
+        _cleanup_free_ char *GOOD_DIR = sd ? xasprintf("%s/test/config/good", sd) : NULL;
+        _cleanup_free_ char *BAD_DIR = sd ? xasprintf("%s/test/config/bad", sd) : NULL;
+        _cleanup_closedir_ DIR *good = NULL, *bad = NULL;
         struct dirent *de;
         unsigned n_good = 0, n_bad = 0;
 
+        if (!sd) {
+                skip("the spec's example configs: %s", NO_SCHEMA);
+                return;
+        }
+        good = opendir(GOOD_DIR);
+        bad = opendir(BAD_DIR);
         if (!good || !bad) {
-                skip("%s not found", SPEC_DIR);
+                ok(false, "the spec's examples in %s and %s", GOOD_DIR, BAD_DIR);
                 return;
         }
         while ((de = readdir(good))) {
@@ -125,33 +151,105 @@ test_spec_examples(void)
         ok(n_bad >= 4, "found %u Linux bad examples", n_bad);
 }
 
-/* Each upstream bad example fails for its own reason, not an earlier one. */
+/* A bad config file and the error it must give: where (after the file name) and part of the message. */
+struct bad_file {
+        const char *file, *where, *msg;
+};
+
+/* Each file in DIR fails for its own reason, not an earlier one. */
+static void
+check_bad_files(const char *dir, const char *label, const struct bad_file *t, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *path = xasprintf("%s/%s", dir, t[i].file);
+                _cleanup_free_ char *where = xasprintf("%s%s", path, t[i].where);
+                _cleanup_error_ ocirt_error *e = NULL;
+                _cleanup_spec_ struct spec *s = NULL;
+                int r;
+
+                if (access(path, R_OK) < 0) {
+                        ok(false, "%s/%s is there", label, t[i].file);
+                        continue;
+                }
+                r = spec_load(path, &s, &e);
+                ok(r == -EINVAL && !s, "%s/%s is rejected", label, t[i].file);
+                is_str(e ? e->where : NULL, where, "%s/%s: where", label, t[i].file);
+                if (!ok(e && strstr(e->msg, t[i].msg), "%s/%s: message has '%s'", label, t[i].file, t[i].msg))
+                        diag("  message: %s", e ? e->msg : "(none)");
+        }
+}
+
 static void
 test_spec_bad_reasons(void)
 {
-        static const struct {
-                const char *file, *where, *msg;
-        } t[] = {
+        static const struct bad_file t[] = {
                 { "invalid-json.json", "", "invalid JSON at line 1" },
                 { "linux-hugepage.json", ": .linux.resources.hugepageLimits[0].pageSize", "invalid hugepage size '64kB'" },
                 { "linux-netdevice.json", ": .linux.netDevices.eth0.name", "expected a string, got a number" },
                 { "linux-rdma.json", ": .linux.resources.rdma.mlx5_1.hcaHandles", "expected an integer, got a string" },
         };
+        const char *sd = schema_dir();
+        _cleanup_free_ char *dir = NULL;
 
-        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
-                _cleanup_free_ char *path = xasprintf("%s/%s", BAD_DIR, t[i].file);
-                _cleanup_free_ char *where = xasprintf("%s%s", path, t[i].where);
+        if (!sd) {
+                skip("the spec's bad examples: %s", NO_SCHEMA);
+                return;
+        }
+        dir = xasprintf("%s/test/config/bad", sd);
+        check_bad_files(dir, "bad", t, ELEMENTSOF(t));
+}
+
+/* ---- the project's own fixtures: the validator is tested with or without the spec ---- */
+
+static void
+test_own_fixtures(void)
+{
+        static const struct bad_file t[] = {
+                { "truncated.json", "", "invalid JSON at line 2" },
+                { "no-root.json", ": .root", "required field is missing" },
+                { "relative-cwd.json", ": .process.cwd", "cwd 'tmp' is not absolute" },
+                { "duplicate-namespace.json", ": .linux.namespaces[2]", "duplicate namespace type 'pid'" },
+                { "hugepage-size.json", ": .linux.resources.hugepageLimits[0].pageSize", "invalid hugepage size '2 MB'" },
+                { "mapping-size-string.json", ": .linux.uidMappings[0].size", "expected an integer, got a string" },
+                { "rlimit-type.json", ": .process.rlimits[0].type", "unknown rlimit type 'RLIMIT_FOO'" },
+        };
+        const char *no_schema = no_schema_check();
+        _cleanup_closedir_ DIR *good = opendir(FIXTURES_DIR "/config/good"), *bad = opendir(FIXTURES_DIR "/config/bad");
+        struct dirent *de;
+        unsigned n_good = 0, n_bad = 0;
+
+        if (!ok(good && bad, "tests/fixtures/config/good and bad are there"))
+                return;
+        while ((de = readdir(good))) {
+                _cleanup_free_ char *path = NULL;
                 _cleanup_error_ ocirt_error *e = NULL;
                 _cleanup_spec_ struct spec *s = NULL;
 
-                if (access(path, R_OK) < 0) {
-                        skip("%s not found", path);
+                if (!is_json(de->d_name))
                         continue;
-                }
-                (void) spec_load(path, &s, &e);
-                is_str(e ? e->where : NULL, where, "bad/%s: where", t[i].file);
-                ok(e && strstr(e->msg, t[i].msg), "bad/%s: message has '%s'", t[i].file, t[i].msg);
+                path = xasprintf("%s/%s", FIXTURES_DIR "/config/good", de->d_name);
+                if (!ok(spec_load(path, &s, &e) == 0 && s, "fixtures good/%s parses", de->d_name))
+                        diag("  %s: %s", e ? strempty(e->where) : "", e ? e->msg : "");
+                if (!no_schema)
+                        is_int(check_schema(path), 0, "fixtures good/%s validates against config-schema.json", de->d_name);
+                else
+                        skip("fixtures good/%s validates against config-schema.json: %s", de->d_name, no_schema);
+                n_good++;
         }
+        ok(n_good >= 4, "found %u good fixtures", n_good);
+
+        /* Every bad fixture is in the table, so a new one cannot pass for the wrong reason. */
+        while ((de = readdir(bad))) {
+                if (!is_json(de->d_name))
+                        continue;
+                n_bad++;
+                bool known = false;
+                for (size_t i = 0; i < ELEMENTSOF(t); i++)
+                        known = known || streq(t[i].file, de->d_name);
+                ok(known, "fixtures bad/%s has an expected error in test-spec.c", de->d_name);
+        }
+        is_int(n_bad, (int) ELEMENTSOF(t), "every bad fixture is there");
+        check_bad_files(FIXTURES_DIR "/config/bad", "fixtures bad", t, ELEMENTSOF(t));
 }
 
 /* ---- the table of broken configs ---- */
@@ -539,7 +637,7 @@ test_full(void)
 {
         _cleanup_error_ ocirt_error *e = NULL;
         _cleanup_spec_ struct spec *s = NULL;
-        const char *path = FIXTURES_DIR "/config/full-linux.json";
+        const char *path = FIXTURES_DIR "/config/good/full-linux.json";
         const struct spec_process *p;
         const struct spec_linux *l;
         const struct spec_resources *res;
@@ -716,7 +814,7 @@ test_load_errors(void)
            e ? e->msg : "");
         ok(e && e->hint, "missing file: hint");
 
-        r = ocirt_spec_check_file(NULL, FIXTURES_DIR "/config/full-linux.json", &e2);
+        r = ocirt_spec_check_file(NULL, FIXTURES_DIR "/config/good/full-linux.json", &e2);
         is_int(r, 0, "ocirt_spec_check_file on a good file");
 }
 
@@ -724,23 +822,28 @@ static int
 check_schema(const char *json_file)
 {
         _cleanup_free_ char *cmd = xasprintf("python3 '%s' '%s' config-schema.json '%s'",
-                                             FIXTURES_DIR "/../lib/validate-schema.py", SPEC_DIR "/schema", json_file);
+                                             FIXTURES_DIR "/../lib/validate-schema.py", schema_dir(), json_file);
         int st = system(cmd);
 
         return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static bool
-have_jsonschema(void)
+/* NULL when the schema tests can run, else why not. */
+static const char *
+no_schema_check(void)
 {
-        return system("python3 -c 'import jsonschema' >/dev/null 2>&1") == 0;
+        if (!schema_dir())
+                return NO_SCHEMA;
+        if (system("python3 -c 'import jsonschema' >/dev/null 2>&1") != 0)
+                return "python3-jsonschema not installed";
+        return NULL;
 }
 
 static void
 test_default(void)
 {
         char tmpl[] = "/tmp/test-spec-XXXXXX";
-        bool schema = have_jsonschema();
+        const char *no_schema = no_schema_check();
         int dfd;
 
         if (!mkdtemp(tmpl)) {
@@ -790,16 +893,11 @@ test_default(void)
                         ok(false, "write %s", file);
                         continue;
                 }
-                if (schema)
+                if (!no_schema)
                         is_int(check_schema(file), 0, "%s validates against config-schema.json", name);
                 else
-                        skip("python3-jsonschema not installed");
+                        skip("%s validates against config-schema.json: %s", name, no_schema);
         }
-        if (schema)
-                is_int(check_schema(FIXTURES_DIR "/config/full-linux.json"), 0,
-                       "full-linux.json validates against config-schema.json");
-        else
-                skip("python3-jsonschema not installed");
         if (dfd >= 0) {
                 int parent = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 (void) rm_rf_at(parent, strrchr(tmpl, '/') + 1);
@@ -811,6 +909,7 @@ test_default(void)
 int
 main(void)
 {
+        test_own_fixtures();
         test_spec_examples();
         test_spec_bad_reasons();
         test_bad_table();

@@ -2,9 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 100-caps-user.sh: process.capabilities (five sets, bounding dropped, ambient raised, inheritable
 # empty unless asked, a name that is no capability an error, ungrantable caps a warning),
-# process.user (uid, gid, umask,
-# additionalGids, the groups of /etc/group when none are given), noNewPrivileges, rlimits and
-# oomScoreAdj, each checked from inside the container.
+# process.user (uid, gid, umask, additionalGids, the groups of /etc/group when none are given),
+# noNewPrivileges, rlimits and oomScoreAdj, each checked from inside the container.
 source "$OCIRT_TESTS/lib/common.sh"
 source "$OCIRT_TESTS/lib/prelude.sh"
 

@@ -2,8 +2,9 @@
 /* init.c: the container init, from clone() up to execve(). Everything here runs in the child; it
  * reports failures to the runtime over the sync socket (SYNC_ERROR) and _exit()s, so the runtime
  * prints each error once, with its context. The order of the steps is the security model: ids
- * mapped -> non-dumpable -> mounts through fds -> pivot -> masked/ro paths -> cwd -> rlimits ->
- * user and capabilities -> no_new_privs -> wait for start -> close every fd -> exec. */
+ * mapped -> non-dumpable -> mounts through fds -> pivot -> cwd made -> masked/ro paths, read-only
+ * root -> cwd entered (or after the user switch) -> rlimits -> user and capabilities ->
+ * no_new_privs -> wait for start -> close every fd -> seccomp -> startContainer hooks -> exec. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -227,6 +228,14 @@ build_env(struct container *c)
         return env;
 }
 
+static int
+lookup_exe(struct container *c, char **env, char **ret, ocirt_error **err)
+{
+        _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", c->config_path);
+
+        return find_executable(where, c->spec->process->args[0], env, ret, err);
+}
+
 /* Block until `ocirt start` connects; from then on errors and logs go to it. */
 static int
 wait_for_start(struct container *c, ocirt_error **err)
@@ -357,18 +366,19 @@ init_main(struct container *c)
 
         CHECK(enter_cwd(c, /* after_user_switch= */ false, &cwd_retry, &e));
         env = build_env(c);
-        {
-                /* Before waiting for `start`, so that create reports a missing executable. */
-                _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", c->config_path);
-                CHECK(find_executable(where, p->args[0], env, &exe, &e));
-        }
+        /* Before waiting for `start`, so that create reports a missing executable; a relative
+         * args[0] needs the cwd, entered only after the user switch when cwd_retry. */
+        if (!cwd_retry)
+                CHECK(lookup_exe(c, env, &exe, &e));
 
         CHECK(seccomp_prepare(c, &e));
         CHECK(procattr_before_caps(c, &e));
         CHECK(apply_rlimits(c, &e));
         CHECK(caps_apply(c, &e));
-        if (cwd_retry)
+        if (cwd_retry) {
                 CHECK(enter_cwd(c, /* after_user_switch= */ true, &cwd_retry, &e));
+                CHECK(lookup_exe(c, env, &exe, &e));
+        }
         CHECK(procattr_before_exec(c, &e));
         if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
                 ocirt_fail(&e, errno, "set no_new_privs");

@@ -380,8 +380,8 @@ join_data(char **data, bool drop_gid)
         return s;
 }
 
-static int
-fd_mnt_id(int fd)
+int
+mount_id_of(int fd)
 {
         char path[64], *text = NULL, *line;
         int id = -1;
@@ -408,7 +408,7 @@ static size_t n_own_ids;
 static void
 note_own_mount(int fd)
 {
-        int id = fd_mnt_id(fd);
+        int id = mount_id_of(fd);
 
         if (id >= 0 && n_own_ids < ELEMENTSOF(own_ids))
                 own_ids[n_own_ids++] = id;
@@ -418,11 +418,11 @@ note_own_mount(int fd)
 bool
 mount_is_own(int rootfd, int fd)
 {
-        int id = fd_mnt_id(fd);
+        int id = mount_id_of(fd);
 
         if (id < 0)
                 return false;
-        if (id == fd_mnt_id(rootfd))
+        if (id == mount_id_of(rootfd))
                 return true;
         for (size_t i = 0; i < n_own_ids; i++)
                 if (own_ids[i] == id)
@@ -522,7 +522,7 @@ mount_legacy(struct container *c, int rootfd, const char *dest, int dstfd, const
         r = pathres_open(rootfd, dest, 0, &newfd, err);
         if (r < 0)
                 return r;
-        if (fd_mnt_id(newfd) == fd_mnt_id(dstfd))
+        if (mount_id_of(newfd) == mount_id_of(dstfd))
                 return ocirt_fail(err, EBUSY, "mount on '%s': the destination changed while it was mounted", dest);
         r = fd_path(newfd, target, sizeof target);
         if (r < 0)
@@ -533,7 +533,7 @@ mount_legacy(struct container *c, int rootfd, const char *dest, int dstfd, const
                         return ocirt_fail(err, errno, "set the options of the bind on '%s' (mount(2) remount)", dest);
         }
         if (rset || rclr) {
-                r = remount_tree(fd_mnt_id(newfd), attr_to_ms(rset), attr_to_ms(rclr));
+                r = remount_tree(mount_id_of(newfd), attr_to_ms(rset), attr_to_ms(rclr));
                 if (r < 0)
                         return ocirt_fail(err, -r, "set the recursive options below '%s' (mount(2) remount)", dest);
         }
@@ -788,9 +788,19 @@ apply_idmap(struct container *c, const struct spec_mount *m, size_t index, int m
 
 /* Runs in: the container init. The fds the runtime sent, by mount index (-1: none): for an idmap or
  * ridmap bind its idmapped tree, for any other bind an O_PATH fd of its source (see
- * mount_idmap_prepare). */
+ * mount_idmap_prepare), or with prepared_are_trees (mount-live.c) a detached tree of it. */
 static int *idmap_trees;
 static size_t n_idmap_trees;
+static bool prepared_are_trees;
+
+/* Runs in: the child of `mounts add`. */
+void
+mount_set_prepared_trees(int *fds, size_t n)
+{
+        idmap_trees = fds;
+        n_idmap_trees = n;
+        prepared_are_trees = true;
+}
 
 static int
 take_prepared_fd(size_t index)
@@ -1138,7 +1148,7 @@ tree_readonly(struct container *c, int rootfd, const char *path, ocirt_error **e
         if (r >= 0 && mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | current_ms(target) | attr_to_ms(ro), NULL) < 0)
                 r = -errno;
         if (r >= 0)
-                r = remount_tree(fd_mnt_id(fd), attr_to_ms(ro), 0);
+                r = remount_tree(mount_id_of(fd), attr_to_ms(ro), 0);
         if (r < 0)
                 return ocirt_fail(err, -r, "make '%s' read-only (mount(2) remount)", path);
         return 0;
@@ -1208,7 +1218,7 @@ remount(struct container *c, int rootfd, const struct spec_mount *m, size_t inde
                             NULL) < 0)
                 r = -errno;
         if (r >= 0 && (p->rset || p->rclr))
-                r = remount_tree(fd_mnt_id(fd), attr_to_ms(p->rset), attr_to_ms(p->rclr));
+                r = remount_tree(mount_id_of(fd), attr_to_ms(p->rset), attr_to_ms(p->rclr));
         if (r < 0)
                 return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "remount '%s' (mount(2))", m->destination);
         return 0;
@@ -1343,6 +1353,9 @@ try_new_api(struct mount_step *s, ocirt_error **err)
 
         if (tree >= 0) {
                 s->mfd = tree; /* cloned and idmapped by the runtime (mount_idmap_prepare) */
+                r = 0;
+        } else if (s->srcfd >= 0 && prepared_are_trees) {
+                s->mfd = TAKE_FD(s->srcfd); /* cloned by the caller (mount-live.c) */
                 r = 0;
         } else if (s->srcfd >= 0) {
                 s->mfd = sys_open_tree(s->srcfd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |

@@ -880,6 +880,12 @@ idmap_helper(pid_t init, const struct idmap_req *q, size_t n, int sock)
                                                    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (q[i].open_rec ? AT_RECURSIVE : 0));
                 int r = t < 0 ? -errno : q[i].plain ? 0 : set_idmap(t, q[i].userns_fd, q[i].attr_rec);
 
+                if (r < 0 && q[i].plain) {
+                        /* No fd: the init opens the source itself and says what is wrong with it. */
+                        if (sync_send(sock, SYNC_IDMAP_FD, (int32_t) i, -1, NULL) < 0)
+                                _exit(1);
+                        continue;
+                }
                 if (r < 0) {
                         m.errnum = -r;
                         m.level = t < 0 ? IDMAP_OPEN : IDMAP_SET;
@@ -937,9 +943,9 @@ idmap_run_helper(struct container *c, pid_t init, const struct idmap_req *q, siz
                 } else if (m.type == SYNC_ERROR) {
                         r = ocirt_fail(err, m.errnum > 0 ? m.errnum : EIO,
                                        "enter the container's mount namespace to build its idmapped mounts");
-                } else if (m.type != SYNC_IDMAP_FD || fd < 0 || m.pid != (int32_t) k) {
+                } else if (m.type != SYNC_IDMAP_FD || (fd < 0 && !q[k].plain) || m.pid != (int32_t) k) {
                         r = ocirt_fail(err, EIO, "sync: unexpected message %u from the helper of the idmapped mounts", m.type);
-                } else {
+                } else if (fd >= 0) {
                         m.pid = (int32_t) q[k].index; /* the init knows a mount by its index */
                         r = sync_send_msg(c->sync_parent, &m, fd, err);
                 }
@@ -950,6 +956,17 @@ idmap_run_helper(struct container *c, pid_t init, const struct idmap_req *q, siz
         close(TAKE_FD(sock));
         (void) waitpid(helper, NULL, 0);
         return r;
+}
+
+/* Whether the caller is in the initial user namespace (its uid_map maps every id). */
+static bool
+initial_userns(void)
+{
+        _cleanup_free_ char *map = NULL;
+        unsigned long a, b, n;
+
+        return read_file_at(AT_FDCWD, "/proc/self/uid_map", &map, NULL) >= 0 &&
+               sscanf(map, "%lu %lu %lu", &a, &b, &n) == 3 && a == 0 && b == 0 && n == 4294967295UL;
 }
 
 /* Runs in: the runtime. Besides the idmapped trees: a root runtime opens the source of every other
@@ -964,13 +981,18 @@ mount_idmap_prepare(struct container *c, pid_t init, ocirt_error **err)
         _cleanup_close_ int own_ns = -1;
         struct idmap_req *q;
         size_t n = 0;
+        bool plain_too;
         int r = 0;
 
-        for (size_t i = 0; i < s->n_mounts; i++)
-                if (is_bind(&s->mounts[i]) && s->mounts[i].source)
-                        n++;
         /* Rootless, the host's files cannot be idmapped by anyone: apply_idmap() in the init says so. */
-        if (n == 0 || geteuid() != 0)
+        if (geteuid() != 0)
+                return 0;
+        /* The root of a user namespace (a nested runtime) reaches no more than its init does. */
+        plain_too = initial_userns();
+        for (size_t i = 0; i < s->n_mounts; i++)
+                if (is_bind(&s->mounts[i]) && s->mounts[i].source && (plain_too || is_idmapped(&s->mounts[i])))
+                        n++;
+        if (n == 0)
                 return 0;
         q = xcalloc(n, sizeof *q);
         n = 0;
@@ -979,7 +1001,7 @@ mount_idmap_prepare(struct container *c, pid_t init, ocirt_error **err)
                 struct idmap_req *x = &q[n];
                 struct mount_plan p;
 
-                if (!is_bind(m) || !m->source)
+                if (!is_bind(m) || !m->source || !(plain_too || is_idmapped(m)))
                         continue;
                 plan_options(m, &p);
                 strv_free(p.data);

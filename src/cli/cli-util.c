@@ -467,3 +467,26 @@ cli_listen_fds(void)
                 return 0;
         return n;
 }
+
+int
+cli_read_file(const char *what, const char *path, char **ret, ocirt_error **err)
+{
+        FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *m;
+        int ch;
+
+        if (!f)
+                return ocirt_error_new(err, errno, what, NULL, "cannot open '%s'", path);
+        m = open_memstream(&buf, &len);
+        if (!m)
+                abort();
+        while ((ch = getc(f)) != EOF)
+                putc(ch, m);
+        fclose(m);
+        if (f != stdin)
+                fclose(f);
+        *ret = buf;
+        return 0;
+}

@@ -51,13 +51,14 @@ int cmd_exec(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 int cmd_features(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 int cmd_update(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 int cmd_pause(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
+int cmd_mounts(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 int cmd_resume(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 int cmd_ps(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 int cmd_events(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 int cmd_check(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 
 extern const struct cli_help cmd_spec_help, cmd_create_help, cmd_start_help, cmd_run_help, cmd_state_help,
-        cmd_list_help, cmd_kill_help, cmd_delete_help, cmd_exec_help, cmd_features_help, cmd_update_help, cmd_pause_help, cmd_resume_help, cmd_ps_help, cmd_events_help, cmd_check_help;
+        cmd_list_help, cmd_kill_help, cmd_delete_help, cmd_exec_help, cmd_features_help, cmd_update_help, cmd_pause_help, cmd_mounts_help, cmd_resume_help, cmd_ps_help, cmd_events_help, cmd_check_help;
 
 
 /* ---- option parsing (cli-util.c) ---- */
@@ -114,6 +115,9 @@ void cli_table_print(FILE *f, const char *const *cells, size_t nrows, size_t nco
 
 /* Flush stdout, turning a failed write (a closed pipe, a full disk) into an error. */
 int cli_flush_stdout(ocirt_error **err);
+
+/* The whole of file `path` ("-": stdin); `what` (a flag or argument name) names it in errors. */
+int cli_read_file(const char *what, const char *path, char **ret, ocirt_error **err);
 
 /* ---- the options `create` and `run` share, as conmon and containerd's shim pass them ---- */
 

@@ -215,29 +215,6 @@ flags_json(char **ret, ocirt_error **err)
         return 0;
 }
 
-static int
-read_all(const char *path, char **ret, ocirt_error **err)
-{
-        FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *m;
-        int ch;
-
-        if (!f)
-                return ocirt_error_new(err, errno, "--resources", NULL, "cannot open '%s'", path);
-        m = open_memstream(&buf, &len);
-        if (!m)
-                abort();
-        while ((ch = getc(f)) != EOF)
-                putc(ch, m);
-        fclose(m);
-        if (f != stdin)
-                fclose(f);
-        *ret = buf;
-        return 0;
-}
-
 int
 cmd_update(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
 {
@@ -275,7 +252,7 @@ cmd_update(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
         if (!resources && !any_flag)
                 return ocirt_error_new(err, EINVAL, "update", "pass --resources FILE or a flag such as --memory 256m",
                                        "nothing to update");
-        r = resources ? read_all(resources, &json, err) : flags_json(&json, err);
+        r = resources ? cli_read_file("--resources", resources, &json, err) : flags_json(&json, err);
         if (r < 0)
                 return r;
         return ocirt_container_update(ctx, id, json, err);

@@ -35,6 +35,7 @@ static const struct command {
         { cmd_ps, &cmd_ps_help },
         { cmd_events, &cmd_events_help },
         { cmd_check, &cmd_check_help },
+        { cmd_mounts, &cmd_mounts_help },
 
 };
 

@@ -380,8 +380,8 @@ join_data(char **data, bool drop_gid)
         return s;
 }
 
-static int
-fd_mnt_id(int fd)
+int
+mount_id_of(int fd)
 {
         char path[64], *text = NULL, *line;
         int id = -1;
@@ -408,7 +408,7 @@ static size_t n_own_ids;
 static void
 note_own_mount(int fd)
 {
-        int id = fd_mnt_id(fd);
+        int id = mount_id_of(fd);
 
         if (id >= 0 && n_own_ids < ELEMENTSOF(own_ids))
                 own_ids[n_own_ids++] = id;
@@ -418,11 +418,11 @@ note_own_mount(int fd)
 bool
 mount_is_own(int rootfd, int fd)
 {
-        int id = fd_mnt_id(fd);
+        int id = mount_id_of(fd);
 
         if (id < 0)
                 return false;
-        if (id == fd_mnt_id(rootfd))
+        if (id == mount_id_of(rootfd))
                 return true;
         for (size_t i = 0; i < n_own_ids; i++)
                 if (own_ids[i] == id)
@@ -522,7 +522,7 @@ mount_legacy(struct container *c, int rootfd, const char *dest, int dstfd, const
         r = pathres_open(rootfd, dest, 0, &newfd, err);
         if (r < 0)
                 return r;
-        if (fd_mnt_id(newfd) == fd_mnt_id(dstfd))
+        if (mount_id_of(newfd) == mount_id_of(dstfd))
                 return ocirt_fail(err, EBUSY, "mount on '%s': the destination changed while it was mounted", dest);
         r = fd_path(newfd, target, sizeof target);
         if (r < 0)
@@ -533,7 +533,7 @@ mount_legacy(struct container *c, int rootfd, const char *dest, int dstfd, const
                         return ocirt_fail(err, errno, "set the options of the bind on '%s' (mount(2) remount)", dest);
         }
         if (rset || rclr) {
-                r = remount_tree(fd_mnt_id(newfd), attr_to_ms(rset), attr_to_ms(rclr));
+                r = remount_tree(mount_id_of(newfd), attr_to_ms(rset), attr_to_ms(rclr));
                 if (r < 0)
                         return ocirt_fail(err, -r, "set the recursive options below '%s' (mount(2) remount)", dest);
         }
@@ -788,9 +788,19 @@ apply_idmap(struct container *c, const struct spec_mount *m, size_t index, int m
 
 /* Runs in: the container init. The fds the runtime sent, by mount index (-1: none): for an idmap or
  * ridmap bind its idmapped tree, for any other bind an O_PATH fd of its source (see
- * mount_idmap_prepare). */
+ * mount_idmap_prepare), or with prepared_are_trees (mount-live.c) a detached tree of it. */
 static int *idmap_trees;
 static size_t n_idmap_trees;
+static bool prepared_are_trees;
+
+/* Runs in: the child of `mounts add`. */
+void
+mount_set_prepared_trees(int *fds, size_t n)
+{
+        idmap_trees = fds;
+        n_idmap_trees = n;
+        prepared_are_trees = true;
+}
 
 static int
 take_prepared_fd(size_t index)
@@ -870,6 +880,12 @@ idmap_helper(pid_t init, const struct idmap_req *q, size_t n, int sock)
                                                    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (q[i].open_rec ? AT_RECURSIVE : 0));
                 int r = t < 0 ? -errno : q[i].plain ? 0 : set_idmap(t, q[i].userns_fd, q[i].attr_rec);
 
+                if (r < 0 && q[i].plain) {
+                        /* No fd: the init opens the source itself and says what is wrong with it. */
+                        if (sync_send(sock, SYNC_IDMAP_FD, (int32_t) i, -1, NULL) < 0)
+                                _exit(1);
+                        continue;
+                }
                 if (r < 0) {
                         m.errnum = -r;
                         m.level = t < 0 ? IDMAP_OPEN : IDMAP_SET;
@@ -927,9 +943,9 @@ idmap_run_helper(struct container *c, pid_t init, const struct idmap_req *q, siz
                 } else if (m.type == SYNC_ERROR) {
                         r = ocirt_fail(err, m.errnum > 0 ? m.errnum : EIO,
                                        "enter the container's mount namespace to build its idmapped mounts");
-                } else if (m.type != SYNC_IDMAP_FD || fd < 0 || m.pid != (int32_t) k) {
+                } else if (m.type != SYNC_IDMAP_FD || (fd < 0 && !q[k].plain) || m.pid != (int32_t) k) {
                         r = ocirt_fail(err, EIO, "sync: unexpected message %u from the helper of the idmapped mounts", m.type);
-                } else {
+                } else if (fd >= 0) {
                         m.pid = (int32_t) q[k].index; /* the init knows a mount by its index */
                         r = sync_send_msg(c->sync_parent, &m, fd, err);
                 }
@@ -940,6 +956,17 @@ idmap_run_helper(struct container *c, pid_t init, const struct idmap_req *q, siz
         close(TAKE_FD(sock));
         (void) waitpid(helper, NULL, 0);
         return r;
+}
+
+/* Whether the caller is in the initial user namespace (its uid_map maps every id). */
+static bool
+initial_userns(void)
+{
+        _cleanup_free_ char *map = NULL;
+        unsigned long a, b, n;
+
+        return read_file_at(AT_FDCWD, "/proc/self/uid_map", &map, NULL) >= 0 &&
+               sscanf(map, "%lu %lu %lu", &a, &b, &n) == 3 && a == 0 && b == 0 && n == 4294967295UL;
 }
 
 /* Runs in: the runtime. Besides the idmapped trees: a root runtime opens the source of every other
@@ -954,13 +981,18 @@ mount_idmap_prepare(struct container *c, pid_t init, ocirt_error **err)
         _cleanup_close_ int own_ns = -1;
         struct idmap_req *q;
         size_t n = 0;
+        bool plain_too;
         int r = 0;
 
-        for (size_t i = 0; i < s->n_mounts; i++)
-                if (is_bind(&s->mounts[i]) && s->mounts[i].source)
-                        n++;
         /* Rootless, the host's files cannot be idmapped by anyone: apply_idmap() in the init says so. */
-        if (n == 0 || geteuid() != 0)
+        if (geteuid() != 0)
+                return 0;
+        /* The root of a user namespace (a nested runtime) reaches no more than its init does. */
+        plain_too = initial_userns();
+        for (size_t i = 0; i < s->n_mounts; i++)
+                if (is_bind(&s->mounts[i]) && s->mounts[i].source && (plain_too || is_idmapped(&s->mounts[i])))
+                        n++;
+        if (n == 0)
                 return 0;
         q = xcalloc(n, sizeof *q);
         n = 0;
@@ -969,7 +1001,7 @@ mount_idmap_prepare(struct container *c, pid_t init, ocirt_error **err)
                 struct idmap_req *x = &q[n];
                 struct mount_plan p;
 
-                if (!is_bind(m) || !m->source)
+                if (!is_bind(m) || !m->source || !(plain_too || is_idmapped(m)))
                         continue;
                 plan_options(m, &p);
                 strv_free(p.data);
@@ -1138,7 +1170,7 @@ tree_readonly(struct container *c, int rootfd, const char *path, ocirt_error **e
         if (r >= 0 && mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | current_ms(target) | attr_to_ms(ro), NULL) < 0)
                 r = -errno;
         if (r >= 0)
-                r = remount_tree(fd_mnt_id(fd), attr_to_ms(ro), 0);
+                r = remount_tree(mount_id_of(fd), attr_to_ms(ro), 0);
         if (r < 0)
                 return ocirt_fail(err, -r, "make '%s' read-only (mount(2) remount)", path);
         return 0;
@@ -1208,7 +1240,7 @@ remount(struct container *c, int rootfd, const struct spec_mount *m, size_t inde
                             NULL) < 0)
                 r = -errno;
         if (r >= 0 && (p->rset || p->rclr))
-                r = remount_tree(fd_mnt_id(fd), attr_to_ms(p->rset), attr_to_ms(p->rclr));
+                r = remount_tree(mount_id_of(fd), attr_to_ms(p->rset), attr_to_ms(p->rclr));
         if (r < 0)
                 return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "remount '%s' (mount(2))", m->destination);
         return 0;
@@ -1343,6 +1375,9 @@ try_new_api(struct mount_step *s, ocirt_error **err)
 
         if (tree >= 0) {
                 s->mfd = tree; /* cloned and idmapped by the runtime (mount_idmap_prepare) */
+                r = 0;
+        } else if (s->srcfd >= 0 && prepared_are_trees) {
+                s->mfd = TAKE_FD(s->srcfd); /* cloned by the caller (mount-live.c) */
                 r = 0;
         } else if (s->srcfd >= 0) {
                 s->mfd = sys_open_tree(s->srcfd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |

@@ -53,3 +53,10 @@ bool mount_is_own(int rootfd, int fd);
 
 /* Runs in: the container init, once /dev is filled: a /dev the config wants read-only becomes so. */
 int mount_dev_finish(struct container *c, int rootfd, ocirt_error **err);
+
+/* The id of the mount fd is on (/proc/self/fdinfo), or -1. */
+int mount_id_of(int fd);
+
+/* mount-live.c (`mounts add`): the binds of the list come as detached trees the caller cloned, by
+ * mount index (-1: none); mount_one() attaches them. */
+void mount_set_prepared_trees(int *fds, size_t n);

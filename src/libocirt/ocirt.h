@@ -199,6 +199,16 @@ OCIRT_PUBLIC int ocirt_check(ocirt_ctx *ctx, ocirt_check_finding **ret_list, siz
 OCIRT_PUBLIC void ocirt_check_free(ocirt_check_finding *list, size_t n);
 OCIRT_PUBLIC const char *ocirt_check_level_name(int level); /* "ok", "info", "warning", "fail" */
 
+/* ---- mounts of an existing container ---- */
+/* Add (or remove) mounts to a created, running or paused container, root only: mounts_json is a
+ * JSON array of mount objects as in config.json (or an object with a "mounts" array). add: binds,
+ * new filesystems and remounts, in order, destinations resolved inside the container's root (cgroup
+ * and idmapped mounts are refused); remove: each destination must be a mount point of the
+ * container, and its top mount is detached. Not recorded anywhere: a restart would not see them. */
+OCIRT_PUBLIC int ocirt_container_mounts_add(ocirt_ctx *ctx, const char *id, const char *mounts_json, ocirt_error **err);
+OCIRT_PUBLIC int ocirt_container_mounts_remove(ocirt_ctx *ctx, const char *id, const char *mounts_json,
+                                               ocirt_error **err);
+
 /* ---- cgroups (issue 6) ---- */
 /* Freeze / thaw every process of a container (v1 freezer, v2 cgroup.freeze); state shows `paused`. */
 OCIRT_PUBLIC int ocirt_container_pause(ocirt_ctx *ctx, const char *id, ocirt_error **err);

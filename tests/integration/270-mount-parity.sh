@@ -162,4 +162,47 @@ else
         skip "the pty belongs to uid 1000" "uid 1000 is not mapped"
         skip "a host file as stdout keeps its owner" "uid 1000 is not mapped"
 fi
+
+# --- mounts add|remove on a running container (crun's `mounts`) ---
+b=$(new_bundle)
+args "$b" sleep 300
+live=$_t_dir/live
+mkdir -p "$live/sub"
+echo livefile >"$live/sub/f"
+chmod -R a+rX "$live"
+m=$_t_dir/m.json
+jq -n --arg s "$live" '[{destination: "/mnt", type: "bind", source: $s, options: ["rbind", "ro"]},
+                       {destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["size=1m"]}]' >"$m"
+"$OCIRT_BIN" --root "$STATE_ROOT" run -d --bundle "$b" "$ID-live" >/dev/null 2>&1 </dev/null
+if is_root; then
+        r mounts add "$ID-live" "$m"
+        check_eq "mounts add: exit 0" 0 "$RC"
+        [ "$RC" -eq 0 ] || diag "$ERR"
+        r exec "$ID-live" /bin/sh -c 'cat /mnt/sub/f; touch /mnt/x 2>/dev/null && echo WROTE; touch /tmp/y && echo tmp-ok'
+        check_contains "mounts add: the bind is there" livefile "$OUT"
+        check_contains "mounts add: the tmpfs is there and writable" tmp-ok "$OUT"
+        if grep -q WROTE <<<"$OUT"; then fail "mounts add: 'ro' is applied" "$OUT"; else ok "mounts add: 'ro' is applied"; fi
+        r mounts remove "$ID-live" "$m"
+        check_eq "mounts remove: exit 0" 0 "$RC"
+        r exec "$ID-live" /bin/sh -c 'grep -cE " /mnt | /tmp " /proc/self/mountinfo'
+        check_eq "mounts remove: both mounts are gone" 0 "$OUT"
+        r mounts remove "$ID-live" "$m"
+        if [ "$RC" -ne 0 ]; then ok "mounts remove of a non-mount: error"; else fail "mounts remove of a non-mount: error"; fi
+        check_contains "mounts remove of a non-mount: names the mount" "mounts JSON: .mounts[0]: '/mnt' is not a mount point" "$ERR"
+        echo '[{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup"}]' >"$m"
+        r mounts add "$ID-live" "$m"
+        check_contains "mounts add of a cgroup mount: refused, with its JSON path" ".mounts[0]: mounts add cannot mount a cgroup tree" "$ERR"
+        echo '{"mounts": [' >"$m"
+        r mounts add "$ID-live" "$m"
+        if [ "$RC" -ne 0 ]; then ok "mounts add of bad JSON: error"; else fail "mounts add of bad JSON: error"; fi
+        check_contains "mounts add of bad JSON: says where" "mounts JSON" "$ERR"
+        r mounts frob "$ID-live" "$m"
+        check_contains "mounts with an unknown action: error" "unknown action 'frob'" "$ERR"
+else
+        r mounts add "$ID-live" "$m"
+        if [ "$RC" -ne 0 ]; then ok "mounts add rootless: refused"; else fail "mounts add rootless: refused" "$OUT"; fi
+        check_contains "mounts add rootless: says root is needed" "needs root" "$ERR"
+        for x in 1 2 3 4 5 6 7 8 9; do skip "mounts add/remove ($x)" "root only"; done
+fi
+rm_ctr "$ID-live"
 done_testing

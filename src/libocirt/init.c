@@ -7,6 +7,7 @@
  * no_new_privs -> wait for start -> close every fd -> seccomp -> startContainer hooks -> exec. */
 #include "config.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -192,6 +193,28 @@ check:
         return 0;
 }
 
+/* What to do when a hard limit cannot be raised: the config asks for more than the runtime's own
+ * hard limit without CAP_SYS_RESOURCE (root in a container, rootless). Engines write their own
+ * defaults into the config (podman: 1048576 for nofile and nproc), so say where those are set and
+ * the value that would work. */
+static char *
+rlimit_hint(const struct spec_rlimit *l)
+{
+        _cleanup_free_ char *name = xstrdup(startswith(l->type, "RLIMIT_") ? l->type + 7 : l->type);
+        struct rlimit cur;
+
+        for (char *q = name; *q; q++)
+                *q = (char) tolower((unsigned char) *q);
+        if (getrlimit(l->resource, &cur) < 0 || cur.rlim_max == RLIM_INFINITY)
+                return xstrdup("raising a hard limit needs CAP_SYS_RESOURCE, which this runtime lacks");
+        return xasprintf("raising a hard limit needs CAP_SYS_RESOURCE, which this runtime lacks: ask for at most "
+                         "%llu; under podman, set default_ulimits = [\"%s=%llu:%llu\"] in [containers] of "
+                         "containers.conf (with nofile and nproc both there) or pass --ulimit %s=%llu:%llu",
+                         (unsigned long long) cur.rlim_max, name, (unsigned long long) cur.rlim_max,
+                         (unsigned long long) cur.rlim_max, name, (unsigned long long) cur.rlim_max,
+                         (unsigned long long) cur.rlim_max);
+}
+
 static int
 apply_rlimits(struct container *c, ocirt_error **err)
 {
@@ -202,8 +225,11 @@ apply_rlimits(struct container *c, ocirt_error **err)
 
                 if (setrlimit(p->rlimits[i].resource, &rl) < 0) {
                         _cleanup_free_ char *where = xasprintf("%s: .process.rlimits[%zu]", c->config_path, i);
-                        return ocirt_fail_at(err, errno, where,
-                                             errno == EPERM ? "raising a hard limit needs CAP_SYS_RESOURCE, which this runtime lacks" : NULL,
+                        int e = errno;
+                        _cleanup_free_ char *hint = e == EPERM ? rlimit_hint(&p->rlimits[i]) : NULL;
+
+                        errno = e;
+                        return ocirt_fail_at(err, e, where, hint,
                                              "set %s to %llu/%llu", p->rlimits[i].type,
                                              (unsigned long long) rl.rlim_cur, (unsigned long long) rl.rlim_max);
                 }

@@ -50,7 +50,9 @@ enum ocirt_cgroup_manager {
 
 OCIRT_PUBLIC int ocirt_ctx_new(ocirt_ctx **ret, ocirt_error **err);
 OCIRT_PUBLIC ocirt_ctx *ocirt_ctx_free(ocirt_ctx *ctx);
-/* State root; default $XDG_RUNTIME_DIR/ocirt for a user, /run/ocirt for root. */
+/* State root. Default: /run/ocirt for root; for a user $XDG_RUNTIME_DIR/ocirt, without it
+ * /run/user/UID/ocirt when that is the user's, else /tmp/ocirt-UID (checked: 0700, the user's,
+ * not a symlink). See ocirt(1) --root. */
 OCIRT_PUBLIC int ocirt_ctx_set_root(ocirt_ctx *ctx, const char *root, ocirt_error **err);
 OCIRT_PUBLIC const char *ocirt_ctx_get_root(ocirt_ctx *ctx);
 /* Messages up to max_level reach fn. Without a sink the library is silent. */
@@ -89,7 +91,8 @@ typedef struct ocirt_create_options {
         const char *console_socket; /* NULL or an AF_UNIX socket that receives the pty master */
         int preserve_fds;           /* pass fds 3 .. 3+N-1 to the container */
         unsigned flags;             /* OCIRT_CREATE_*, OCIRT_RUN_* */
-        /* Rootless helpers (issue 5). All NULL/0: none of them runs, and the annotations
+        /* Rootless networking and a copy-on-write rootfs, through slirp4netns and fuse-overlayfs or
+         * kernel overlayfs (ocirt-run(1) --network, --overlay). All NULL/0: none of them runs, and the annotations
          * org.ocirt.network, org.ocirt.network.publish, org.ocirt.network.allow-host-loopback,
          * org.ocirt.overlay, org.ocirt.overlay.layers and org.ocirt.overlay.keep in config.json
          * decide (ocirt-create(1)). */
@@ -144,7 +147,7 @@ OCIRT_PUBLIC void ocirt_state_info_free(ocirt_state_info *list, size_t n);
  * ROOT/ID, the cgroup and the systemd unit ocirt-ID.scope all fit in a 255-byte name). */
 OCIRT_PUBLIC int ocirt_id_validate(const char *id, ocirt_error **err);
 
-/* ---- exec, features (issue 7) ---- */
+/* ---- exec: another process in a container; features: what this runtime supports ---- */
 enum {
         OCIRT_EXEC_DETACH = 1 << 0, /* return once the process runs (its pid is in pid_file) */
 };
@@ -178,10 +181,10 @@ OCIRT_PUBLIC int ocirt_container_exec(ocirt_ctx *ctx, const char *id, const ocir
 /* The OCI features document (features-schema.json) as JSON text; the caller frees it. */
 OCIRT_PUBLIC int ocirt_features_json(ocirt_ctx *ctx, char **ret_json, ocirt_error **err);
 
-/* ---- check (issue 5) ---- */
+/* ---- check: is this host ready for rootless containers (ocirt-check(1)) ---- */
 /* A rootless preflight of this host for the calling user: user namespaces, subuid/subgid, the
- * helper programs, /dev/fuse and /dev/net/tun, cgroups, the systemd user session and
- * XDG_RUNTIME_DIR. Each finding carries the exact command that fixes it. */
+ * helper programs, /dev/fuse and /dev/net/tun, cgroups, the systemd user session and the
+ * state root (which one, and why). Each finding carries the exact command that fixes it. */
 enum ocirt_check_level {
         OCIRT_CHECK_OK = 0,
         OCIRT_CHECK_INFO = 1, /* worth knowing, nothing to fix */
@@ -209,7 +212,7 @@ OCIRT_PUBLIC int ocirt_container_mounts_add(ocirt_ctx *ctx, const char *id, cons
 OCIRT_PUBLIC int ocirt_container_mounts_remove(ocirt_ctx *ctx, const char *id, const char *mounts_json,
                                                ocirt_error **err);
 
-/* ---- cgroups (issue 6) ---- */
+/* ---- cgroups: pause, resume, update the resources of a running container ---- */
 /* Freeze / thaw every process of a container (v1 freezer, v2 cgroup.freeze); state shows `paused`. */
 OCIRT_PUBLIC int ocirt_container_pause(ocirt_ctx *ctx, const char *id, ocirt_error **err);
 OCIRT_PUBLIC int ocirt_container_resume(ocirt_ctx *ctx, const char *id, ocirt_error **err);

@@ -113,6 +113,23 @@ b=$(fresh "$id")
 cfg "$b" '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 64, "hard": 64}, {"type": "RLIMIT_FROBNICATE", "soft": 1, "hard": 1}]'
 refused "unknown rlimit" "$id" "$b" ".process.rlimits[1]" "RLIMIT_FROBNICATE"
 
+# A hard limit above the runtime's own without CAP_SYS_RESOURCE (a user; root where the bounding
+# set lacks it): podman's default nproc of 1048576. The hint says what to set in containers.conf.
+hard=$(ulimit -Hu)
+capeff=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
+if [ "$hard" = unlimited ] || [ "$hard" -ge 1048576 ]; then
+        skip "nproc above the hard limit" "the hard limit of nproc here is $hard"
+elif (((0x$capeff >> 24) & 1)); then
+        skip "nproc above the hard limit" "this shell holds CAP_SYS_RESOURCE"
+else
+        id=$ID-nproc
+        b=$(fresh "$id")
+        cfg "$b" '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 64, "hard": 64}, {"type": "RLIMIT_NPROC", "soft": 1048576, "hard": 1048576}]'
+        refused "nproc above the hard limit" "$id" "$b" ".process.rlimits[1]" "set RLIMIT_NPROC to 1048576/1048576" \
+                "hint: raising a hard limit needs CAP_SYS_RESOURCE" "default_ulimits = [\"nproc=$hard:$hard\"] in [containers] of containers.conf" \
+                "--ulimit nproc=$hard:$hard"
+fi
+
 id=$ID-args
 b=$(fresh "$id")
 cfg "$b" '.process.args = []'

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# 80-library.sh: tests/example-embed, which links the shared libocirt through ocirt.h only, runs a
+# 80-library.sh: tests/example-embed (built from docs/example.c), which links the shared libocirt through ocirt.h only, runs a
 # container in-process: output, exit status, and errors with their JSON path.
 source "$OCIRT_TESTS/lib/common.sh"
 source "$OCIRT_TESTS/lib/prelude.sh"

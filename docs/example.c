@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* example-embed.c: the smallest program that runs a container through libocirt, in-process and
- * without the ocirt CLI. It includes ocirt.h only and links the shared library, so it also proves
- * that the public header and the exported symbols are enough to embed the runtime.
+/* docs/example.c: the smallest program that runs a container through libocirt, in-process and
+ * without the ocirt CLI (libocirt(3)). It includes ocirt.h only and links the shared library, so it
+ * also proves that the public header and the exported symbols are enough to embed the runtime: the
+ * tests build it as tests/example-embed and run it (tests/integration/80-library.sh). Outside the
+ * source tree, once libocirt is installed:
  *
- *   example-embed ROOTDIR BUNDLE ID
+ *   cc example.c $(pkg-config --cflags --libs libocirt) -o example
+ *   example ROOTDIR BUNDLE ID
  *
  * runs BUNDLE as container ID with its state under ROOTDIR, in the foreground, prints
  * "exit status N" and exits with the container's status. On failure it prints the error with its

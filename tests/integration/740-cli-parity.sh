@@ -254,7 +254,9 @@ r exec "$P-cr" sh -c 'echo joined'
 check_eq "exec into a created container works" joined "$OUT" || diag "$ERR"
 CPID=$(oc state "$P-cr" 2>/dev/null | jq -r .pid)
 r exec "$P-cr" readlink /proc/self/ns/user
-check_eq "exec into a created container: the init's user namespace" "$(readlink "/proc/$CPID/ns/user" 2>&1)" "$OUT"
+# readlink prints nothing when it may not look: as the rootless owner before the fix.
+want=$(readlink "/proc/$CPID/ns/user" 2>/dev/null)
+check_eq "exec into a created container: the init's user namespace" "${want:-the owner may not read it}" "$OUT"
 r start "$P-cr"
 check_eq "start after an exec into the created container" running "$(status_of "$P-cr")"
 rm_ctr "$P-cr"

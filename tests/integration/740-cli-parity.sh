@@ -104,6 +104,9 @@ r kill "$P-k" 0
 [ "$RC" -ne 0 ] && ok "kill ID 0 of a stopped container fails (runc: container not running)" ||
         fail "kill ID 0 of a stopped container fails" "exit 0"
 check_contains "kill ID 0 of a stopped container: the error says stopped" stopped "$ERR"
+# containerd's shim turns a kill error into "process already finished" by runc's words.
+r kill "$P-k" KILL
+check_contains "kill of a stopped container: runc's words, which containerd matches" "container not running" "$ERR"
 rm_ctr "$P-k"
 r kill "$P-k" 0
 [ "$RC" -ne 0 ] && ok "kill ID 0 of a missing container fails" || fail "kill ID 0 of a missing container fails" "exit 0"

@@ -635,7 +635,11 @@ ocirt_container_kill(ocirt_ctx *ctx, const char *id, int sig, unsigned flags, oc
         int r;
 
         r = load(ctx, id, &dirfd, &st, &status, err);
-        if (r >= 0 && status != STATUS_CREATED && status != STATUS_RUNNING && status != STATUS_PAUSED)
+        /* containerd's shim maps a kill error that says "container not running" (runc's words) to
+         * "process already finished", which it expects when it races a container's exit. */
+        if (r >= 0 && status == STATUS_STOPPED)
+                r = ocirt_fail_at(err, EINVAL, id, NULL, "container not running: it is stopped");
+        else if (r >= 0 && status != STATUS_CREATED && status != STATUS_RUNNING && status != STATUS_PAUSED)
                 r = ocirt_fail_at(err, EINVAL, id, NULL, "cannot kill a container that is %s",
                                   state_status_name(status));
         if (r >= 0 && (flags & OCIRT_KILL_ALL) && cgroup_kill_all(ctx, &st, sig) <= 0 && st.own_pidns)

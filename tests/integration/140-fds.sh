@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # 140-fds.sh: --preserve-fds N passes exactly fds 3..3+N-1, through run and through create+start;
-# LISTEN_FDS/LISTEN_PID are set for socket activation as runc does (only with --preserve-fds,
-# never more than are passed, never over the config's own); nothing else reaches the container.
+# LISTEN_FDS/LISTEN_PID are set for socket activation as crun does (LISTEN_FDS=N in the runtime's
+# environment passes N fds on top of --preserve-fds; never over the config's own); nothing else
+# reaches the container.
 source "$OCIRT_TESTS/lib/common.sh"
 source "$OCIRT_TESTS/lib/prelude.sh"
 
@@ -47,10 +48,10 @@ prun LISTEN_FDS=2 LISTEN_PID=$$ -- --preserve-fds 2
 check_eq "LISTEN_FDS=2 with --preserve-fds 2: LISTEN_FDS" 2 "$(kv LISTEN_FDS "$OUT")"
 check_eq "LISTEN_FDS=2 with --preserve-fds 2: LISTEN_PID is the program's (1 in its pid namespace)" 1 "$(kv LISTEN_PID "$OUT")"
 prun LISTEN_FDS=3 LISTEN_PID=$$ LISTEN_FDNAMES=a:b:c -- --preserve-fds 2
-check_eq "LISTEN_FDS=3 with --preserve-fds 2: only the 2 passed are announced" 2 "$(kv LISTEN_FDS "$OUT")"
+check_eq "LISTEN_FDS=3 with --preserve-fds 2: 3 announced (crun adds them to the preserved)" 3 "$(kv LISTEN_FDS "$OUT")"
 check_eq "LISTEN_FDNAMES is passed on" "a:b:c" "$(kv LISTEN_FDNAMES "$OUT")"
 prun LISTEN_FDS=2 LISTEN_PID=$$ --
-check_eq "LISTEN_FDS without --preserve-fds: not announced" "" "$(kv LISTEN_FDS "$OUT")"
+check_eq "LISTEN_FDS without --preserve-fds: announced, as crun" 2 "$(kv LISTEN_FDS "$OUT")"
 cfg "$b" '.process.env += ["LISTEN_FDS=9"]'
 prun LISTEN_FDS=2 LISTEN_PID=$$ -- --preserve-fds 2
 check_eq "LISTEN_FDS in the config wins" 9 "$(kv LISTEN_FDS "$OUT")"

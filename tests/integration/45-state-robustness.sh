@@ -26,7 +26,7 @@ MARK=45$$
 procs_left() {
         local p n=0
         for p in /proc/[0-9]*; do
-                tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "sleep $MARK" && n=$((n + 1))
+                tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q "sleep $MARK" && n=$((n + 1))
         done
         echo $n
 }

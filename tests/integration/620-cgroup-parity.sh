@@ -197,7 +197,8 @@ args "$b" $P echo hi
 cfg "$b" '.linux.cgroupsPath = $p' --arg p "/$par"
 start=$SECONDS
 # A runtime that does not look hangs in D state, where no timeout can kill it: thaw after 8 s.
-(sleep 8; echo THAWED >"$CG/freezer/$par/freezer.state") 2>/dev/null &
+# (Short sleeps: killing the subshell must not leave a long sleep behind.)
+(for _ in $(seq 80); do sleep 0.1; done; echo THAWED >"$CG/freezer/$par/freezer.state") 2>/dev/null &
 watchdog=$!
 r run --bundle "$b" "$ID-frz"
 kill "$watchdog" 2>/dev/null

@@ -69,8 +69,13 @@ static void
 container_record(struct container *c)
 {
         _cleanup_error_ ocirt_error *e = NULL;
-        _cleanup_free_ char *created = rfc3339_now();
-        struct state st = {
+        _cleanup_free_ char *created = NULL;
+        struct state st;
+
+        if (c->lock_fd < 0) /* no state dir yet: nothing made on the host so far */
+                return;
+        created = rfc3339_now();
+        st = (struct state){
                 .oci_version = c->spec->oci_version ? c->spec->oci_version : (char *) ocirt_spec_version(),
                 .id = (char *) c->id,
                 .pid = c->init_pid,
@@ -82,9 +87,6 @@ container_record(struct container *c)
                 .extra = c->extra,
                 .n_extra = c->n_extra,
         };
-
-        if (c->lock_fd < 0)
-                return;
         if (st.pid > 0 && proc_pid_start_time(st.pid, &st.start_time, NULL) < 0)
                 st.pid = 0;
         if (state_write_file(c->lock_fd, STATE_RECORD, &st, &e) < 0)

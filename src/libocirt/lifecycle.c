@@ -108,6 +108,7 @@ container_done(struct container *c)
                 free(c->extra[i].value);
         }
         free(c->extra);
+        helpers_release(c);
         spec_free(c->spec);
         free(c->bundle);
         free(c->rootfs);

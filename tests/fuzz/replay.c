@@ -4,11 +4,14 @@
  * LLVMFuzzerTestOneInput() once and prints a TAP line per file. So the seeds, and every input a
  * fuzz run found crashing (saved there once fixed), run with each `tests/run` and under the
  * sanitizer lane: a crash that comes back kills the test, and tests/run reports the missing plan.
+ * The input ends at a guard page, so a read past its end is caught in any build.
  * Optional arguments: files or directories to replay instead. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tap.h"
 
@@ -38,9 +41,18 @@ replay_file(const char *path)
                 len += n;
         } while (n > 0);
         fclose(f);
-        /* libFuzzer hands over exactly the bytes: no terminating NUL to lean on. */
-        buf = realloc(buf, len ? len : 1);
-        (void) LLVMFuzzerTestOneInput(buf, len);
+        /* libFuzzer hands over exactly the bytes, with no terminating NUL to lean on. Here they end
+         * right before an inaccessible page, so reading past them crashes even without ASan. */
+        {
+                size_t page = (size_t) sysconf(_SC_PAGESIZE), span = (len + page - 1) / page * page + page;
+                uint8_t *map = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+                if (map == MAP_FAILED || mprotect(map + span - page, page, PROT_NONE) < 0)
+                        abort();
+                memcpy(map + span - page - len, buf, len);
+                (void) LLVMFuzzerTestOneInput(map + span - page - len, len);
+                munmap(map, span);
+        }
         free(buf);
         ok(true, "%s: %zu bytes, no crash", path, len);
 }

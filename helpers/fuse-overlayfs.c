@@ -42,8 +42,11 @@ mode_name(enum helper_overlay m)
         return m == OVERLAY_KERNEL ? "kernel" : "fuse";
 }
 
+/* One allocation: undo frees only `data` when create succeeds (the step does not run then), so the
+ * paths live in the same block, after the struct. */
 struct created_dirs {
-        char *upper, *work; /* NULL when they existed before */
+        char *upper, *work; /* NULL when they existed before; else into buf */
+        char buf[];
 };
 
 static int
@@ -56,8 +59,6 @@ undo_dirs(void *data, ocirt_error **err)
                 (void) rm_rf_at(AT_FDCWD, d->work);
         if (d->upper)
                 (void) rm_rf_at(AT_FDCWD, d->upper);
-        free(d->work);
-        free(d->upper);
         return 0;
 }
 
@@ -81,6 +82,7 @@ overlay_prepare(struct container *c, struct helpers *h, struct undo *undo, ocirt
 {
         const char *where = h->keep_dir ? "--overlay-keep" : NULL;
         struct created_dirs *cd;
+        size_t lu;
         bool created = false;
         int r;
 
@@ -127,18 +129,19 @@ overlay_prepare(struct container *c, struct helpers *h, struct undo *undo, ocirt
                 h->upper = xasprintf("%s/upper", dir);
                 h->work = xasprintf("%s/work", dir);
         }
-        cd = xcalloc(1, sizeof *cd);
+        lu = strlen(h->upper) + 1;
+        cd = xcalloc(1, sizeof *cd + lu + strlen(h->work) + 1);
         undo_push(undo, "remove the overlay's upper and work dirs", undo_dirs, cd);
         r = make_dir(h->upper, &created, err);
         if (r < 0)
                 return r;
         if (created)
-                cd->upper = xstrdup(h->upper);
+                cd->upper = memcpy(cd->buf, h->upper, lu);
         r = make_dir(h->work, &created, err);
         if (r < 0)
                 return r;
         /* work is scratch space for the overlay; always ours to clean on failure. */
-        cd->work = xstrdup(h->work);
+        cd->work = strcpy(cd->buf + lu, h->work);
         h->merged = xasprintf("%s/merged", h->state_dir);
         r = make_dir(h->merged, &created, err);
         if (r < 0)

@@ -696,8 +696,8 @@ helpers_prepare(struct container *c, const ocirt_create_options *o, struct undo 
                 return r;
         }
         h->state_dir = xasprintf("%s/%s", root, c->id);
-        /* Freed by helpers_early, its last user (TODO(lead): container_done could free it when create
-         * fails before SYNC_EARLY; a few bytes until then). */
+        /* Freed by helpers_early, its last user, or by container_done (helpers_release) when create
+         * fails before SYNC_EARLY. */
         c->helpers = h;
         r = plan_network(c, h, err);
         if (r >= 0 && h->network == NETWORK_SLIRP4NETNS)
@@ -705,6 +705,13 @@ helpers_prepare(struct container *c, const ocirt_create_options *o, struct undo 
         if (r >= 0 && h->overlay != OVERLAY_NONE)
                 r = overlay_prepare(c, h, undo, err);
         return r;
+}
+
+void
+helpers_release(struct container *c)
+{
+        helpers_free(c->helpers);
+        c->helpers = NULL;
 }
 
 int

@@ -186,6 +186,8 @@ int hooks_poststop(ocirt_ctx *ctx, int state_dirfd, const struct state *st, ocir
 /* helpers/ (issue 5): newuidmap, slirp4netns, fuse-overlayfs. */
 int helpers_prepare(struct container *c, const ocirt_create_options *o, struct undo *undo, ocirt_error **err);
 int helpers_early(struct container *c, struct undo *undo, ocirt_error **err);
+/* Free what helpers_prepare() kept when helpers_early() did not run (a create that failed first). */
+void helpers_release(struct container *c);
 int helpers_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err);
 /* Runtime side of a wide mapping for a rootless user (userns.c calls it). */
 int uidmap_write_helpers(struct container *c, pid_t pid, ocirt_error **err);

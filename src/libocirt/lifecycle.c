@@ -155,6 +155,7 @@ container_done(struct container *c)
                 free(c->extra[i].value);
         }
         free(c->extra);
+        helpers_release(c);
         spec_free(c->spec);
         free(c->bundle);
         free(c->rootfs);
@@ -669,6 +670,23 @@ wait_gone(const struct state *st)
                 usleep(10000);
 }
 
+/* A program that embeds the library is the parent of every init it creates (the CLI exits and
+ * leaves them to its own parent). Once the container has stopped, its init is our zombie until
+ * someone waits for it, and nobody else knows the pid: reap it here, or a long-running embedder
+ * collects one zombie per container until it runs out of pids (tests/cycles). Only a zombie with the
+ * recorded start time (so not a reused pid), and WNOHANG: a caller that already reaped it, or that
+ * reaps by pid itself, loses nothing. */
+static void
+reap_own_init(const struct state *st)
+{
+        unsigned long long start;
+        char state;
+
+        if (st->pid > 0 && proc_pid_start_time(st->pid, &start, &state) == 0 && start == st->start_time &&
+            state == 'Z')
+                (void) waitpid(st->pid, NULL, WNOHANG);
+}
+
 /* What the subsystems made on the host goes before the state dir: cgroup, helpers (slirp4netns,
  * overlay mounts). poststop hooks only warn, as the spec says. */
 static int
@@ -723,6 +741,7 @@ ocirt_container_delete(ocirt_ctx *ctx, const char *id, unsigned flags, ocirt_err
                         wait_gone(&st);
                 }
         }
+        reap_own_init(&st);
         r = teardown(ctx, dirfd, &st, err);
         if (r < 0)
                 goto out;

@@ -134,7 +134,7 @@ rewrite_bignums(const char *json, size_t len, size_t *ret_len)
         bool in_string = false, changed = false;
 
         for (size_t i = 0; i < len;) {
-                size_t start = i, n;
+                size_t start = i, n, d;
 
                 if (in_string || (json[i] != '-' && !isdigit((unsigned char) json[i]))) {
                         if (in_string && json[i] == '\\' && i + 1 < len)
@@ -144,12 +144,15 @@ rewrite_bignums(const char *json, size_t len, size_t *ret_len)
                         i++;
                         goto copy;
                 }
-                /* A number token (outside strings only numbers contain digits or '-'). */
-                while (i < len && (isdigit((unsigned char) json[i]) || strchr("-+.eE", json[i])))
+                /* A number token (outside strings only numbers contain digits or '-'). The text is
+                 * (json, len), not a C string: nothing here may look past len, or take a NUL byte
+                 * (JSON_ALLOW_NUL) for part of the number, as strchr() would. */
+                while (i < len && (isdigit((unsigned char) json[i]) || (json[i] && strchr("-+.eE", json[i]))))
                         i++;
                 n = i - start;
-                if (json[start] == '0' || json[start] == '-' || strspn(json + start, "0123456789") != n ||
-                    !digits_exceed_int64(json + start, n))
+                for (d = 0; d < n && isdigit((unsigned char) json[start + d]);)
+                        d++;
+                if (json[start] == '0' || json[start] == '-' || d != n || !digits_exceed_int64(json + start, n))
                         goto copy;
                 if (o + n + 10 > cap) {
                         cap = (o + n + 10) * 2 + len;

@@ -263,6 +263,18 @@ check_eq "exec into a created container: the init's user namespace" "${want:-the
 r start "$P-cr"
 check_eq "start after an exec into the created container" running "$(status_of "$P-cr")"
 rm_ctr "$P-cr"
+# The init has already become process.user when it waits: a mapped non-root user (rootless: a
+# subordinate id, not the owner's own) must not hide it either.
+if is_root || jq -e '[.linux.uidMappings[]? | select(.containerID <= 1000 and .containerID + .size > 1000)] | length > 0' \
+        "$b/config.json" >/dev/null 2>&1; then
+        cfg "$b" '.process.user.uid = 1000 | .process.user.gid = 1000'
+        r create --bundle "$b" "$P-cu"
+        r exec "$P-cu" id -u
+        check_eq "exec into a created container whose process runs as uid 1000" 1000 "$OUT" || diag "$ERR"
+        rm_ctr "$P-cu"
+else
+        skip "exec into a created container whose process runs as uid 1000" "the mapping has no uid 1000"
+fi
 
 # ---- 14. spec --rootless --single-id -------------------------------------------------------------
 d=$(mktemp -d "$_t_dir/spec.XXXXXX")

@@ -7,13 +7,6 @@
 # shellcheck source=harness.bash
 . "$OCIRT_TESTS/diff/harness.bash"
 
-# A multi-range mapping as podman writes it for a rootless user: the caller as
-# root, its subordinate range from 1 (host-side ranges from /etc/subuid).
-sub() { awk -F: -v u="$(id -un)" '$1 == u { print $2, $3; exit }' "$1"; }
-read -r SUBUID SUBUIDN < <(sub /etc/subuid)
-read -r SUBGID SUBGIDN < <(sub /etc/subgid)
-: "${SUBUID:=0}" "${SUBUIDN:=0}" "${SUBGID:=0}" "${SUBGIDN:=0}"
-
 # podman 4.3 (run --rm busybox): rslave root, its own masked and read-only
 # paths, /dev/shm and /dev/mqueue, a device with its cgroup rule, limits,
 # eleven capabilities, container=podman in the environment.
@@ -64,8 +57,7 @@ dcase podman-noprop --pass root --setup "$PODMAN_SETUP" --jq "$PODMAN_ROOT | del
 # Rootless podman: the user namespace with the subordinate range, /sys bound
 # from the host, the device bind-mounted (it cannot be created), no limits.
 dcase podman-rootless --pass user --base runc-rootless --setup "$PODMAN_SETUP" \
-        --jq "($PODMAN_COMMON) | .linux.uidMappings = [{containerID: 0, hostID: \$uid, size: 1}, {containerID: 1, hostID: $SUBUID, size: $SUBUIDN}]
-              | .linux.gidMappings = [{containerID: 0, hostID: \$gid, size: 1}, {containerID: 1, hostID: $SUBGID, size: $SUBGIDN}]
+        --jq "($PODMAN_COMMON) | $DIFF_WIDE
               | .mounts += [{destination: \"/dev/null2\", type: \"bind\", source: \"/dev/null\", options: [\"bind\", \"rprivate\"]}]" \
         --jq-args "--argjson gid5 [] --argjson sys {\"destination\":\"/sys\",\"type\":\"bind\",\"source\":\"/sys\",\"options\":[\"rprivate\",\"nosuid\",\"noexec\",\"nodev\",\"ro\",\"rbind\"]}"
 

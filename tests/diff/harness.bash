@@ -71,6 +71,19 @@ _d_work=$_t_dir/diff
 mkdir -p "$_d_work"
 chmod 0755 "$_d_work"
 
+# The usual base config for the pass, and a jq filter that widens a rootless
+# mapping to the caller's subordinate range (uid and gid 1000 exist inside).
+if is_root; then
+        DIFF_BASE=runc
+        DIFF_WIDE=.
+else
+        DIFF_BASE=runc-rootless
+        read -r _d_su _d_sn < <(awk -F: -v u="$(id -un)" '$1 == u { print $2, $3; exit }' /etc/subuid)
+        read -r _d_sg _d_gn < <(awk -F: -v u="$(id -un)" '$1 == u { print $2, $3; exit }' /etc/subgid)
+        DIFF_WIDE=".linux.uidMappings = [{containerID: 0, hostID: \$uid, size: 1}, {containerID: 1, hostID: ${_d_su:-0}, size: ${_d_sn:-0}}]
+              | .linux.gidMappings = [{containerID: 0, hostID: \$gid, size: 1}, {containerID: 1, hostID: ${_d_sg:-0}, size: ${_d_gn:-0}}]"
+fi
+
 # ---- the runtimes -----------------------------------------------------------
 
 DIFF_REFS=()
@@ -142,50 +155,19 @@ echo @@stdout
 rc=$?
 exit $rc'
 
-# ---- normalisation ----------------------------------------------------------
-
-# _d_norm ASPECT: stdin -> stdout, the comparable form.
-_d_norm() {
-        case $1 in
-        mountinfo)
-                # id parent maj:min root MOUNTPOINT OPTS [optional...] - FSTYPE SOURCE SUPEROPTS
-                # -> MOUNTPOINT FSTYPE OPTS PROPAGATION SUPEROPTS (ids, devices, roots, sources dropped)
-                awk 'NF >= 10 {
-                        prop = ""; i = 7
-                        while (i < NF && $i != "-") {
-                                f = $i; sub(/:.*/, "", f)
-                                if (f == "master") f = "slave"
-                                if (f != "propagate_from") prop = prop (prop == "" ? "" : "+") f
-                                i++
-                        }
-                        if (prop == "") prop = "private"
-                        print $5, $(i + 1), $6, prop, $(i + 3)
-                }' | sort
-                ;;
-        net)
-                # "N: NAME: <FLAGS> mtu M qdisc Q ...\    link/..." -> NAME <FLAGS> mtu M qdisc Q
-                sed -E 's/^[0-9]+: ([^:@]+)(@[^:]*)?: (<[^>]*>) mtu ([0-9]+) qdisc ([^ ]+).*/\1 \3 mtu \4 qdisc \5/' | sort
-                ;;
-        *) cat ;;
-        esac
-}
-
-# _d_section FILE NAME: the lines of section NAME of a collector output.
-_d_section() {
-        awk -v s="@@$2" '/^@@/ { on = ($0 == s); next } on' "$1"
-}
-
 # ---- one run ----------------------------------------------------------------
 
 # _d_host_state ID BUNDLE STATEDIR: what the host keeps that concerns this run.
 _d_host_state() {
-        local id=$1 bundle=$2 state=$3
-        find /sys/fs/cgroup -maxdepth 6 -type d -name "*$id*" 2>/dev/null | sed "s|^|cgroup |"
-        awk -v id="$id" -v b="$bundle" 'index($5, b) || index($5, id) { print "mount " $5 }' /proc/self/mountinfo
-        find "$state" -mindepth 1 -maxdepth 1 2>/dev/null | sed "s|^|state |"
-        (cd "$bundle" && find . -path ./rootfs -prune -o -print 2>/dev/null | sort) | sed "s|^|bundle |"
+        local id=$1 bundle=$2 state=$3 line
+        local -a f
+        find /sys/fs/cgroup -maxdepth 6 -type d -name "*$id*" -printf 'cgroup %p\n' 2>/dev/null
+        while read -r -a f; do
+                [[ ${f[4]} == *"$bundle"* || ${f[4]} == *"$id"* ]] && echo "mount ${f[4]}"
+        done </proc/self/mountinfo
+        find "$state" "$bundle" -mindepth 1 \( -path "$bundle/rootfs" -o -path "$state/*/*" \) -prune \
+                -o -printf 'file %p\n' 2>/dev/null | sort
 }
-
 # _d_run CASEDIR RT: run the case's bundle under RT; results in CASEDIR/RT/.
 _d_run() {
         local cdir=$1 rt=$2 out rc id bundle state hpid=0 holder_pid=""
@@ -253,13 +235,15 @@ _d_run() {
         _d_host_state "$id" "$bundle" "$state" >"$out/host-after"
         comm -13 <(sort "$out/host-before") <(sort "$out/host-after") >"$out/host"
         # Tidy up after any runtime, so that one case cannot disturb the next.
-        _d_tidy "$rt" "$state" "$bundle" "$id"
+        _d_tidy "$rt" "$state" "$bundle" "$id" "$out/host-after"
         [ -z "$_c_teardown" ] || ID=$id sh -c "$_c_teardown" >/dev/null 2>&1
 }
 
 _d_tidy() {
-        local rt=$1 state=$2 bundle=$3 id=$4 d m
-        if [ -n "$(find "$state" -mindepth 1 -maxdepth 1 2>/dev/null)" ]; then
+        local rt=$1 state=$2 bundle=$3 id=$4 host=$5 line i
+        local -a f m=() cg=()
+        local -a left=("$state"/*)
+        if [ -e "${left[0]}" ]; then
                 case $rt in
                 ocirt) "$OCIRT_BIN" --root "$state" delete -f "$id" ;;
                 runc) "$_d_runc" --root "$state" delete -f "$id" ;;
@@ -267,37 +251,56 @@ _d_tidy() {
                         "$_d_crun" --root "$state" delete -f "$id" ;;
                 esac >/dev/null 2>&1
         fi
-        for m in $(awk -v b="$bundle" 'index($5, b) == 1 { print length($5), $5 }' /proc/self/mountinfo | sort -rn | cut -d' ' -f2); do
-                umount -l "$m" 2>/dev/null
-        done
-        # Deepest first: a runtime's cgroup directories for this id.
-        find /sys/fs/cgroup -maxdepth 6 -depth -type d -name "*$id*" 2>/dev/null | while read -r d; do
-                rmdir "$d" 2>/dev/null
-        done
+        # Mounts below the bundle, then the id's cgroups, deepest (listed last) first.
+        while read -r -a f; do
+                [[ ${f[4]} == "$bundle"/* ]] && m=("${f[4]}" "${m[@]}")
+        done </proc/self/mountinfo
+        for line in "${m[@]}"; do umount -l "$line" 2>/dev/null; done
+        while read -r line; do
+                [[ $line == "cgroup "* ]] && cg=("${line#cgroup }" "${cg[@]}")
+        done <"$host"
+        for i in "${cg[@]}"; do rmdir "$i" 2>/dev/null; done
 }
-
 # _d_split CASEDIR RT: write CASEDIR/RT/v.ASPECT, the normalised value of each
 # aspect (few processes: the host is shared and often loaded).
 _d_split() {
-        local out=$1/$2 id bundle a
+        local out=$1/$2 id bundle
         id=$(<"$out/id")
         bundle=$out/bundle
-        if [ "${_c_raw:-0}" = 1 ]; then
-                cp "$out/stdout" "$out/s.stdout"
-        else
-                awk -v d="$out/s." '/^@@[a-z]+$/ { f = d substr($0, 3); printf "" >f; next } f { print >f }' "$out/stdout"
-        fi
-        for a in $DIFF_ALL_ASPECTS; do
-                case $a in
-                exit | stderr | host) cat "$out/$a" ;;
-                mountinfo) _d_norm mountinfo <"$out/s.mountinfo" ;;
-                net) _d_norm net <"$out/s.net" ;;
-                *) cat "$out/s.$a" ;;
-                esac 2>/dev/null >"$out/v.$a"
-        done
+        # One awk: the collector's sections (or the raw stdout), exit, stderr and
+        # host, mountinfo and net normalised (mount ids, devices, roots and sources dropped;
+        # propagation without peer group numbers), each to v.ASPECT.
+        awk -v d="$out/v." -v raw="${_c_raw:-0}" -v so="$out/stdout" '
+                FNR == 1 { f = ""; base = FILENAME; sub(/.*\//, "", base) }
+                base != "stdout" { print >(d base); next }
+                raw == 1 { print >(d "stdout"); next }
+                /^@@[a-z]+$/ { f = substr($0, 3); printf "" >(d f); next }
+                f == "mountinfo" && NF >= 10 {
+                        prop = ""; i = 7
+                        while (i < NF && $i != "-") {
+                                g = $i; sub(/:.*/, "", g)
+                                if (g == "master") g = "slave"
+                                if (g != "propagate_from") prop = prop (prop == "" ? "" : "+") g
+                                i++
+                        }
+                        if (prop == "") prop = "private"
+                        print $5, $(i + 1), $6, prop, $(i + 3) | ("sort >" d "mountinfo")
+                        next
+                }
+                f == "net" {
+                        line = $0
+                        if (match(line, /^[0-9]+: /)) line = substr(line, RLENGTH + 1)
+                        sub(/@[^:]*:/, ":", line); sub(/: /, " ", line)
+                        sub(/ qlen .*/, "", line); sub(/\\.*/, "", line); sub(/ state [A-Z]+/, "", line)
+                        print line | ("sort >" d "net")
+                        next
+                }
+                f != "" { print >(d f) }
+        ' "$out/stdout" "$out/exit" "$out/stderr" "$out/host"
+        local a
+        for a in $DIFF_ALL_ASPECTS; do [ -e "$out/v.$a" ] || : >"$out/v.$a"; done
         sed -i -e "s|$out/state|STATE|g" -e "s|$bundle|BUNDLE|g" -e "s|$DIFF_ROOTFS|ROOTFS|g" -e "s|$id|ID|g" "$out"/v.*
 }
-
 # ---- the lists of accepted differences --------------------------------------
 # Read once: E_FILE E_LINE E_CASE E_ASPECT E_REF E_PASS E_RE E_ISSUE.
 E_FILE=() E_LINE=() E_CASE=() E_ASPECT=() E_REF=() E_PASS=() E_RE=() E_ISSUE=()
@@ -318,14 +321,25 @@ _d_load expected
 _d_load known-bugs
 E_USED=()
 
-# _d_covered KIND CASE ASPECT REF LINE: set HIT to the index of the first entry
-# of KIND (expected or known-bugs) that accepts the differing LINE.
+# _d_candidates CASE ASPECT REF: set CAND to the indices of the entries (expected
+# first, then known-bugs) that apply to this case, aspect, reference and pass.
+_d_candidates() {
+        local c=$1 a=$2 r=$3 i kind
+        CAND=()
+        for kind in expected known-bugs; do
+                for i in "${!E_FILE[@]}"; do
+                        [ "${E_FILE[$i]}" = "$kind" ] || continue
+                        # shellcheck disable=SC2053 # globs on purpose
+                        [[ $c == ${E_CASE[$i]} && $a == ${E_ASPECT[$i]} && $r == ${E_REF[$i]} && $DIFF_PASS == ${E_PASS[$i]} ]] &&
+                                CAND+=("$i")
+                done
+        done
+}
+
+# _d_covered LINE: set HIT to the first candidate entry that accepts the differing LINE.
 _d_covered() {
-        local kind=$1 c=$2 a=$3 r=$4 line=$5 i
-        for i in "${!E_FILE[@]}"; do
-                [ "${E_FILE[$i]}" = "$kind" ] || continue
-                # shellcheck disable=SC2053 # globs on purpose
-                [[ $c == ${E_CASE[$i]} && $a == ${E_ASPECT[$i]} && $r == ${E_REF[$i]} && $DIFF_PASS == ${E_PASS[$i]} ]] || continue
+        local line=$1 i
+        for i in "${CAND[@]}"; do
                 if [ "${E_RE[$i]}" = - ] || [[ $line =~ ${E_RE[$i]} ]]; then
                         HIT=$i
                         E_USED[$i]=1
@@ -335,42 +349,47 @@ _d_covered() {
         return 1
 }
 
-# _d_judge NAME ASPECT REF OCIRT_VALUE_FILE REF_VALUE_FILE: one TAP test.
+# _d_judge CASEDIR NAME ASPECT REF...: one TAP test, ocirt against each REF.
 _d_judge() {
-        local name=$1 aspect=$2 ref=$3 a=$4 b=$5 line hit bugs="" uncovered=()
-        local d
-        d=$(diff --unchanged-line-format= --old-line-format='ocirt: %L' --new-line-format="$ref: %L" "$a" "$b")
-        if [ -z "$d" ]; then
-                ok "$name $aspect: ocirt = $ref"
-                return 0
-        fi
-        while IFS= read -r line; do
-                if _d_covered expected "$name" "$aspect" "$ref" "$line"; then
-                        :
-                elif _d_covered known-bugs "$name" "$aspect" "$ref" "$line"; then
-                        [[ " $bugs " == *" ${E_ISSUE[$HIT]} "* ]] || bugs+="${bugs:+ }${E_ISSUE[$HIT]}"
-                else
-                        uncovered+=("$line")
-                fi
-        done <<<"$d"
+        local cdir=$1 name=$2 aspect=$3 line bugs="" d ref all="" refs=""
+        local -a uncovered=() shown=()
+        shift 3
+        for ref in "$@"; do
+                refs+="${refs:+, }$ref"
+                d=$(diff --unchanged-line-format= --old-line-format='ocirt: %L' --new-line-format="$ref: %L" \
+                        "$cdir/ocirt/v.$aspect" "$cdir/$ref/v.$aspect")
+                [ -n "$d" ] || continue
+                all+="${all:+$'\n'}$d"
+                _d_candidates "$name" "$aspect" "$ref"
+                while IFS= read -r line; do
+                        if _d_covered "$line"; then
+                                [ "${E_FILE[$HIT]}" = expected ] ||
+                                        [[ " $bugs " == *" ${E_ISSUE[$HIT]} "* ]] || bugs+="${bugs:+ }${E_ISSUE[$HIT]}"
+                        else
+                                uncovered+=("$line")
+                                [[ " ${shown[*]} " == *" $ref "* ]] || shown+=("$ref")
+                        fi
+                done <<<"$d"
+        done
+        local desc="$name $aspect: ocirt = $refs"
         if [ ${#uncovered[@]} -gt 0 ]; then
-                fail "$name $aspect: ocirt = $ref" "lines no entry of tests/diff/expected or known-bugs accepts:" \
-                        "${uncovered[@]}"
-                [ "$aspect" != exit ] || _d_show_stderr "$name" "$ref"
+                fail "$desc" "lines no entry of tests/diff/expected or known-bugs accepts:" "${uncovered[@]}"
+                if [ "$aspect" = exit ]; then
+                        for ref in ocirt "${shown[@]}"; do
+                                diag "$ref's stderr: $(head -c 600 "$cdir/$ref/stderr")"
+                        done
+                fi
         elif [ -n "$bugs" ]; then
-                echo "not ok $((_t_n + 1)) $name $aspect: ocirt = $ref # TODO known bug, issue $bugs"
+                echo "not ok $((_t_n + 1)) $desc # TODO known bug, issue $bugs"
                 _t_n=$((_t_n + 1))
-                _t_lines "#   " "$d"
+                _t_lines "#   " "$all"
+        elif [ -n "$all" ]; then
+                ok "$desc (deliberate differences, tests/diff/expected)"
         else
-                ok "$name $aspect: ocirt = $ref (a deliberate difference, tests/diff/expected)"
+                ok "$desc"
         fi
 }
 
-_d_show_stderr() {
-        local name=$1 ref=$2
-        diag "ocirt's stderr: $(head -c 600 "$_d_cur/ocirt/stderr")"
-        diag "$ref's stderr: $(head -c 600 "$_d_cur/$ref/stderr")"
-}
 
 # ---- cases ------------------------------------------------------------------
 
@@ -435,7 +454,6 @@ dcase() {
                 return 1
         fi
         local cdir=$_d_work/$name rt ref aspect
-        _d_cur=$cdir
         mkdir -p "$cdir"
         # The runtimes run side by side (their ids, state and bundles are
         # their own): a case costs the slowest run, not the sum.
@@ -447,18 +465,17 @@ dcase() {
                 fail "$name: the harness could not set the case up" "$(cat "$cdir/ocirt/harness-errors")"
                 return 1
         fi
+        local -a refs
         for aspect in $aspects; do
+                refs=()
                 for ref in "${DIFF_REFS[@]}"; do
-                        if [ "$aspect" != exit ] && [ "$(cat "$cdir/ocirt/exit")" != "$(cat "$cdir/$ref/exit")" ]; then
-                                continue # one line per refusal: the exit test says it
-                        fi
-                        if [ "$aspect" = stderr ] && [ -s "$cdir/ocirt/v.stderr" ] && [ -s "$cdir/$ref/v.stderr" ]; then
-                                # Both complain: the words are each runtime's own.
-                                ok "$name stderr: ocirt and $ref both write messages"
-                                continue
-                        fi
-                        _d_judge "$name" "$aspect" "$ref" "$cdir/ocirt/v.$aspect" "$cdir/$ref/v.$aspect"
+                        # One line per refusal: when the exit status differs, the exit test says it.
+                        [ "$aspect" = exit ] || [ "$(<"$cdir/ocirt/exit")" = "$(<"$cdir/$ref/exit")" ] || continue
+                        # Both complain: the words are each runtime's own.
+                        [ "$aspect" = stderr ] && [ -s "$cdir/ocirt/v.stderr" ] && [ -s "$cdir/$ref/v.stderr" ] && continue
+                        refs+=("$ref")
                 done
+                [ ${#refs[@]} -eq 0 ] || _d_judge "$cdir" "$name" "$aspect" "${refs[@]}"
         done
 }
 

@@ -27,7 +27,8 @@ dcase join-mntns --pass root --base runc --holder "unshare -m --propagation priv
         --aspects exit,stdout,status,dev,env,host
 
 # 12.3: no mount namespace at all (the caller's is inherited: run in a private one).
-dcase no-mntns --pass root --base runc --private-mntns --cmd 'ls / | wc -l' \
+# A private rootfs: without a /dev mount the runtimes make device nodes in it.
+dcase no-mntns --pass root --base runc --private-mntns --private-rootfs --cmd 'ls / | wc -l' \
         --jq 'del(.linux.namespaces[] | select(.type == "mount")) | .mounts |= map(select(.destination == "/proc"))
               | .linux.maskedPaths = []
               | .linux.readonlyPaths = [] | .root.readonly = false' --aspects exit,stdout,status,env,host

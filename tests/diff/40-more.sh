@@ -19,11 +19,12 @@ dcase process-attrs --base $B --aspects exit,stdout,status \
         --cmd 'cat /proc/self/oom_score_adj; umask; ulimit -n; ulimit -u'
 dcase hostname-domainname --base $B --jq '.hostname = "h1" | .domainname = "example.org"' \
         --cmd 'hostname; cat /proc/sys/kernel/domainname' --aspects exit,stdout
+# Mount points that the rootfs has: the test rootfs is shared, nothing may be created in it.
 dcase mount-options --base $B --aspects exit,stdout,mountinfo \
         --jq '.mounts += [{destination: "/mnt", type: "tmpfs", source: "tmpfs", options: ["size=1m", "mode=0750", "nodev", "noexec", "noatime"]},
-                          {destination: "/opt", type: "bind", source: "/etc", options: ["bind", "ro", "nosuid", "nodev", "noexec"]},
-                          {destination: "/srv", type: "bind", source: "/etc", options: ["rbind", "rw", "relatime"]}]' \
-        --cmd 'ls -d /opt/passwd /srv/passwd'
+                          {destination: "/home", type: "bind", source: "/etc", options: ["bind", "ro", "nosuid", "nodev", "noexec"]},
+                          {destination: "/var/tmp", type: "bind", source: "/etc", options: ["rbind", "rw", "relatime"]}]' \
+        --cmd 'ls -d /home/passwd /var/tmp/passwd'
 dcase masked-paths --base $B --aspects exit,stdout,mountinfo \
         --jq '.linux.maskedPaths += ["/proc/cpuinfo", "/proc/driver", "/does/not/exist"] | .linux.readonlyPaths += ["/proc/self/attr", "/nothing/here"]' \
         --cmd 'wc -c </proc/cpuinfo; ls /proc/driver | wc -l'

@@ -84,6 +84,10 @@ else
               | .linux.gidMappings = [{containerID: 0, hostID: \$gid, size: 1}, {containerID: 1, hostID: ${_d_sg:-0}, size: ${_d_gn:-0}}]"
 fi
 
+# The test rootfs is shared by every test: no case may leave anything in it
+# (a case that needs to change it uses --private-rootfs). Checked in diff_done.
+find "$DIFF_ROOTFS" -maxdepth 2 2>/dev/null | sort >"$_d_work/rootfs-before"
+
 # ---- the runtimes -----------------------------------------------------------
 
 DIFF_REFS=()
@@ -506,6 +510,13 @@ diff_done() {
                 echo "not ok $((_t_n + 1)) tests/diff/known-bugs line ${E_LINE[$i]} (${E_CASE[$i]} ${E_ASPECT[$i]} ${E_REF[$i]}, issue ${E_ISSUE[$i]}) accepted nothing: delete it? # TODO stale entry"
                 _t_n=$((_t_n + 1))
         done
+        local changed
+        changed=$(find "$DIFF_ROOTFS" -maxdepth 2 2>/dev/null | sort | diff "$_d_work/rootfs-before" -)
+        if [ -z "$changed" ]; then
+                ok "the shared rootfs is unchanged"
+        else
+                fail "the shared rootfs is unchanged" "a case changed $DIFF_ROOTFS (use --private-rootfs):" "$changed"
+        fi
         if [ -n "${DIFF_KEEP:-}" ]; then
                 mkdir -p "$DIFF_KEEP" && cp -a "$_d_work"/. "$DIFF_KEEP"/ && diag "kept the runs in $DIFF_KEEP"
         fi

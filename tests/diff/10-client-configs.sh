@@ -4,6 +4,7 @@
 # ocirt and under runc/crun, compared aspect by aspect (see harness.bash).
 # Accepted differences: tests/diff/expected (deliberate, with reasons in
 # DIFFERENCES.md) and tests/diff/known-bugs (open issues).
+# shellcheck disable=SC2016 # $vars in single quotes are jq's or the container shell's
 # shellcheck source=harness.bash
 . "$OCIRT_TESTS/diff/harness.bash"
 

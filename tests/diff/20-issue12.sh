@@ -5,6 +5,7 @@
 # run under ocirt and under runc/crun and compared (see harness.bash). The
 # base config ($B) is `runc spec` as root, `runc spec --rootless` as the test
 # user; $WIDE maps uid/gid 1000 too when rootless.
+# shellcheck disable=SC2016 # $vars in single quotes are jq's or the container shell's
 # shellcheck source=harness.bash
 . "$OCIRT_TESTS/diff/harness.bash"
 

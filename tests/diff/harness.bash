@@ -73,6 +73,7 @@ chmod 0755 "$_d_work"
 
 # The usual base config for the pass, and a jq filter that widens a rootless
 # mapping to the caller's subordinate range (uid and gid 1000 exist inside).
+# shellcheck disable=SC2034 # used by the case scripts
 if is_root; then
         DIFF_BASE=runc
         DIFF_WIDE=.
@@ -101,8 +102,8 @@ fi
 if [ -z "$_d_crun" ]; then
         _d_skip_crun="crun is not installed"
 elif ! is_root; then
-        # crun 1.8 refuses a hybrid host; only root can unmount the v2 tree in a
-        # private mount namespace (see /work/shared/reference/host-notes.md).
+        # crun 1.8 refuses a hybrid host ("cgroups in hybrid mode not supported");
+        # only root can unmount the v2 tree in a private mount namespace.
         if grep -q ' /sys/fs/cgroup/unified ' /proc/self/mountinfo; then
                 _d_skip_crun="crun refuses this hybrid cgroup host and an unprivileged user cannot unmount /sys/fs/cgroup/unified"
         else
@@ -112,7 +113,7 @@ else
         DIFF_REFS+=(crun)
 fi
 
-# _d_runtime RT STATEDIR BUNDLE ID PRIVATE_MNTNS RUNARGS...: the command line.
+# _d_exec RT STATEDIR BUNDLE ID PRIVATE_MNTNS RUNARGS...: RT run ... ID, under a timeout.
 _d_exec() {
         local rt=$1 state=$2 bundle=$3 id=$4 priv=$5
         shift 5
@@ -346,7 +347,7 @@ _d_covered() {
         for i in "${CAND[@]}"; do
                 if [ "${E_RE[$i]}" = - ] || [[ $line =~ ${E_RE[$i]} ]]; then
                         HIT=$i
-                        E_USED[$i]=1
+                        E_USED[i]=1
                         return 0
                 fi
         done
@@ -398,8 +399,8 @@ _d_judge() {
 # ---- cases ------------------------------------------------------------------
 
 _d_base() { # NAME: make $_d_work/base-NAME.json once
-        local name=$1 f=$_d_work/base-$1.json dir
-        [ -s "$f" ] && return 0
+        local name=$1 file=$_d_work/base-$1.json dir
+        [ -s "$file" ] && return 0
         dir=$(mktemp -d "$_d_work/spec.XXXXXX")
         case $name in
         runc) (cd "$dir" && "$_d_runc" spec) ;;
@@ -407,9 +408,9 @@ _d_base() { # NAME: make $_d_work/base-NAME.json once
         ocirt) (cd "$dir" && "$OCIRT_BIN" spec) ;;
         ocirt-rootless) (cd "$dir" && "$OCIRT_BIN" spec --rootless) ;;
         *) echo "unknown base '$name'" >&2 ;;
-        esac >/dev/null 2>"$dir/err" && cp "$dir/config.json" "$f"
+        esac >/dev/null 2>"$dir/err" && cp "$dir/config.json" "$file"
         rm -rf "$dir"
-        [ -s "$f" ]
+        [ -s "$file" ]
 }
 
 dcase() {
@@ -491,19 +492,22 @@ diff_done() {
         # An entry for a case this script ran, in this pass, that accepted nothing:
         # the bug is fixed (or the case changed), so the line should go.
         for i in "${!E_FILE[@]}"; do
-                [ "${E_FILE[$i]}" = known-bugs ] && [ -z "${E_USED[$i]:-}" ] || continue
+                [ "${E_FILE[$i]}" = known-bugs ] || continue
+                [ -z "${E_USED[$i]:-}" ] || continue
                 # shellcheck disable=SC2053 # globs on purpose
                 [[ $DIFF_PASS == ${E_PASS[$i]} ]] || continue
                 # '*' entries (HOME, lo, ...) need not apply to every script's cases.
                 [ "${E_CASE[$i]}" != "*" ] || continue
                 used=0
                 for dir in "${DIFF_REFS[@]}"; do
+                        # shellcheck disable=SC2053 # globs on purpose
                         [[ $dir == ${E_REF[$i]} ]] && used=1
                 done
                 [ $used = 1 ] || continue # an entry about a reference that did not run
                 used=0
                 for dir in "$_d_work"/*/ocirt; do
                         dir=${dir%/ocirt}
+                        # shellcheck disable=SC2053 # globs on purpose
                         [[ ${dir##*/} == ${E_CASE[$i]} ]] && used=1
                 done
                 [ $used = 1 ] || continue

@@ -796,10 +796,12 @@ cmd_try(int argc, char **argv)
                         r = syscall(SYS_personality, strtoul(w + 12, NULL, 0));
                 else if (strcmp(w, "getppid") == 0)
                         r = syscall(SYS_getppid);
-                else if (strncmp(w, "nr:", 3) == 0)
-                        r = syscall(strtol(w + 3, NULL, 0), 0, 0, 0, 0, 0, 0); /* e.g. a number no kernel has yet */
+                else if (strncmp(w, "nr:", 3) == 0 || strncmp(w, "sys:", 4) == 0)
+                        /* A raw number, e.g. one above the kernel's last syscall: what a seccomp
+                         * profile does with syscalls it does not know (ENOSYS lets libc fall back). */
+                        r = syscall(strtol(strchr(w, ':') + 1, NULL, 0), 0, 0, 0, 0, 0, 0);
                 else
-                        die("try: unknown '%s' (getpid, getppid, mkdir:PATH, umask:OCTAL, personality:N, nr:N)", w);
+                        die("try: unknown '%s' (getpid, getppid, mkdir:PATH, umask:OCTAL, personality:N, nr:N or sys:N)", w);
                 printf("%s=%s\n", w, r < 0 ? errno_name(errno) : "ok");
                 fflush(stdout);
         }
@@ -898,7 +900,7 @@ static const struct command {
         { "sched", 0, 0, cmd_sched, "policy= flags= nice= priority= runtime= deadline= period=" },
         { "ioprio", 0, 0, cmd_ioprio, "class= priority=" },
         { "mempolicy", 0, 0, cmd_mempolicy, "mode= flags= nodes=0xMASK" },
-        { "try", 1, -1, cmd_try, "SYSCALL...: getpid getppid mkdir:PATH umask:OCTAL personality:N nr:N -> NAME=ok|ENAME" },
+        { "try", 1, -1, cmd_try, "SYSCALL...: getpid getppid mkdir:PATH umask:OCTAL personality:N nr:N|sys:N -> NAME=ok|ENAME" },
 };
 
 static int

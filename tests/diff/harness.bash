@@ -227,8 +227,12 @@ _d_run() {
         chmod 0644 "$bundle/config.json"
         _d_host_state "$id" "$bundle" "$state" >"$out/host-before"
         local t0=$SECONDS
+        # stdin is an empty file of ours, never the host's /dev/null: crun 1.8.1 chowns the
+        # container's stdio to the container's root, and with a user namespace that made the host's
+        # /dev/null 200000:200000 (ocirt and runc leave a character device alone).
+        : >"$out/stdin"
         _d_exec "$rt" "$state" "$bundle" "$id" "${_c_private_mntns:-0}" "${_c_run_args[@]}" \
-                </dev/null >"$out/stdout" 2>"$out/stderr"
+                <"$out/stdin" >"$out/stdout" 2>"$out/stderr"
         rc=$?
         echo "$((SECONDS - t0))" >"$out/seconds"
         echo "exit=$rc" >"$out/exit"

@@ -359,7 +359,8 @@ init_main(struct container *c)
         CHECK(rootfs_setup(c, &rootfd, &e));
         if (p && p->terminal)
                 CHECK(terminal_setup_child(c, rootfd, &e));
-        CHECK(terminal_fix_stdio(c, &e));
+        if (p)
+                CHECK(terminal_fix_stdio(c, &e));
         if (c->spec->hostname && sethostname(c->spec->hostname, strlen(c->spec->hostname)) < 0) {
                 ocirt_fail_at(&e, errno, c->config_path, NULL, "set .hostname '%s'", c->spec->hostname);
                 init_fail(c, e);

@@ -315,8 +315,8 @@ struct spec_linux {
         struct spec_device *devices;
         size_t n_devices;
         struct spec_seccomp *seccomp; /* NULL: not given */
-        char *rootfs_propagation;     /* shared, slave, private, unbindable, or NULL */
-        unsigned long rootfs_propagation_flag;
+        char *rootfs_propagation;     /* [r]shared, [r]slave, [r]private, [r]unbindable, or NULL */
+        unsigned long rootfs_propagation_flag; /* MS_SHARED..., with MS_REC for the r forms */
         char **masked_paths;
         size_t n_masked_paths;
         bool has_masked_paths;

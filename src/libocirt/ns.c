@@ -106,6 +106,13 @@ ns_plan(struct container *c, ocirt_error **err)
                 any_join = true;
         }
 
+        /* The runtime's mount namespace: a chroot only (rootfs.c); refuse what would need a mount. */
+        if (!c->new_ns[SPEC_NS_MOUNT] && c->join_fd[SPEC_NS_MOUNT] < 0) {
+                r = spec_validate_no_mount_ns(c->spec, err);
+                if (r < 0)
+                        return r;
+        }
+
         /* A normal user without a user namespace in the config still gets a container: add one that
          * maps the caller to 0, as crun does (runc refuses; users and tools expect crun's way). */
         /* Not for uid 0 of a user namespace (rootless podman's): the container lives in that one, as

@@ -366,6 +366,8 @@ spec_freep(struct spec **s)
 
 /* Semantic checks (spec-validate.c); run by spec_parse(). Errors name "FILE: .json.path". */
 int spec_validate(const struct spec *s, ocirt_error **err);
+/* At create, for a config without a mount namespace: refuse what would need a mount. */
+int spec_validate_no_mount_ns(const struct spec *s, ocirt_error **err);
 
 /* Helpers for the runtime (spec-linux.c: namespaces; spec.c: annotations). */
 const struct spec_namespace *spec_find_ns(const struct spec *s, enum spec_ns_type t);

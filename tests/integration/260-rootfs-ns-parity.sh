@@ -178,6 +178,8 @@ check_eq "no mount namespace: the rootfs got no device nodes" "" "$(find "$OCIRT
 
 # ---- loopback --------------------------------------------------------------------------------
 b=$(new_bundle)
+# `spec --rootless` shares the host's network: ask for a new one.
+cfg "$b" '.linux.namespaces |= map(select(.type != "network")) + [{"type": "network"}]'
 args "$b" /bin/sh -c 'ip link show lo; (nc -l -p 7260 127.0.0.1 >/dev/null &); sleep 0.3; echo x | nc -w 2 127.0.0.1 7260 && echo CONNECTED'
 run_b "$b"
 check_contains "new network namespace: lo is up" "LOOPBACK,UP" "$OUT"

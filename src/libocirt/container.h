@@ -107,6 +107,7 @@ int userns_write_maps(struct container *c, pid_t pid, bool self, ocirt_error **e
 /* ns.c */
 int ns_plan(struct container *c, ocirt_error **err); /* runtime: flags, join fds */
 int ns_join(struct container *c, bool user, ocirt_error **err); /* child */
+int ns_loopback_up(struct container *c, ocirt_error **err);       /* child, in a new network namespace */
 unsigned long ns_clone_flag(enum spec_ns_type t);
 
 /* rootfs.c, mount.c, devices.c — Run in: the container init. */

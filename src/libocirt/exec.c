@@ -61,6 +61,7 @@ struct exec_run {
         const char *where;          /* the config or process file, for errors */
         const ocirt_exec_options *o;
         int ns_fd[N_NS];
+        int root_fd;                /* the container's root, when it shares our mount namespace */
         int lock_fd;
         int sync_parent, sync_child;
         sigset_t saved_mask;
@@ -543,6 +544,10 @@ exec_intermediate(struct exec_run *x)
                 close(x->ns_fd[i]);
                 x->ns_fd[i] = -1;
         }
+        if (x->root_fd >= 0 && (fchdir(x->root_fd) < 0 || chroot(".") < 0)) {
+                ocirt_fail(&e, errno, "enter the container's root");
+                init_fail(&c, e);
+        }
         /* setns() of a pid (or time) namespace applies to children only: fork. CLONE_PARENT makes the
          * process the runtime's child. Its exit signal is ours (SIGCHLD). */
         pid = (pid_t) syscall(SYS_clone, CLONE_PARENT, NULL, NULL, NULL, 0);
@@ -577,8 +582,17 @@ open_namespaces(struct exec_run *x, ocirt_error **err)
                 }
                 /* Ours already (a namespace the container shares with the host): joining our own user
                  * namespace is even an error (EINVAL). */
-                if (stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+                if (stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+                        /* No mount namespace of its own: the container is a chroot (rootfs.c), and
+                         * so must the process be, or it would run in our root. */
+                        if (ns_order[i].flag == CLONE_NEWNS && x->root_fd < 0) {
+                                snprintf(path, sizeof path, "/proc/%d/root", (int) x->st->pid);
+                                x->root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                                if (x->root_fd < 0)
+                                        return ocirt_fail(err, errno, "open '%s'", path);
+                        }
                         continue;
+                }
                 x->ns_fd[i] = open(path, O_RDONLY | O_CLOEXEC);
                 if (x->ns_fd[i] < 0)
                         return ocirt_fail(err, errno, "open '%s'", path);
@@ -589,6 +603,10 @@ open_namespaces(struct exec_run *x, ocirt_error **err)
 static void
 close_namespaces(struct exec_run *x)
 {
+        if (x->root_fd >= 0) {
+                close(x->root_fd);
+                x->root_fd = -1;
+        }
         for (size_t i = 0; i < N_NS; i++)
                 if (x->ns_fd[i] >= 0) {
                         close(x->ns_fd[i]);
@@ -714,7 +732,8 @@ spawn(struct exec_run *x, ocirt_error **err)
 _public_ int
 ocirt_container_exec(ocirt_ctx *ctx, const char *id, const ocirt_exec_options *o, int *ret_status, ocirt_error **err)
 {
-        struct exec_run x = { .ctx = ctx, .o = o, .lock_fd = -1, .sync_parent = -1, .sync_child = -1, .pty_master = -1 };
+        struct exec_run x = { .ctx = ctx, .o = o, .root_fd = -1, .lock_fd = -1, .sync_parent = -1, .sync_child = -1,
+                              .pty_master = -1 };
         bool detach = o->flags & OCIRT_EXEC_DETACH;
         struct state st = { 0 };
         int r, status = 0;

@@ -321,6 +321,8 @@ init_main(struct container *c)
                 ocirt_fail(&e, errno, "create the cgroup namespace");
                 init_fail(c, e);
         }
+        if (c->new_ns[SPEC_NS_NETWORK])
+                CHECK(ns_loopback_up(c, &e));
 
         if (c->wait_early) {
                 CHECK(sync_send(c->sync_child, SYNC_EARLY, 0, -1, &e));

@@ -17,6 +17,157 @@
 #include "syscalls.h"
 #include "util.h"
 
+/* A mount namespace of the container's own: new, or joined by path. */
+static bool
+has_mount_ns(const struct container *c)
+{
+        return c->new_ns[SPEC_NS_MOUNT] || spec_find_ns(c->spec, SPEC_NS_MOUNT);
+}
+
+/* The propagation the runtime's tree gets in the container's mount namespace before anything is
+ * mounted: the config's [r]private/[r]shared/[r]slave, else rslave. */
+static unsigned long
+setup_propagation(const struct spec_linux *l)
+{
+        unsigned long f = l && l->rootfs_propagation ? l->rootfs_propagation_flag : 0;
+
+        if (f == 0 || (f & MS_UNBINDABLE))
+                return MS_SLAVE | MS_REC;
+        return f;
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. In place. */
+static void
+unescape_octal(char *s)
+{
+        char *w = s;
+
+        for (; *s; s++) {
+                if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+                    s[3] <= '7') {
+                        *w++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+                        s += 3;
+                } else
+                        *w++ = *s;
+        }
+        *w = 0;
+}
+
+static bool
+path_under(const char *p, const char *dir)
+{
+        size_t n = strlen(dir);
+
+        return strncmp(p, dir, n) == 0 && (p[n] == 0 || p[n] == '/');
+}
+
+/* Calls fn(mount point, fstype, data) for each line of /proc/self/mountinfo, stopping at the first
+ * nonzero return. */
+static int
+each_mount(int (*fn)(const char *mp, const char *fstype, void *data), void *data)
+{
+        _cleanup_free_ char *buf = NULL;
+        size_t len;
+        int r;
+
+        r = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &buf, &len);
+        if (r < 0)
+                return r;
+        for (char *line = buf, *next; line && *line; line = next) {
+                char *f[10] = { 0 }, *sp, *tok;
+                int n = 0;
+
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = 0;
+                /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER */
+                for (tok = strtok_r(line, " ", &sp); tok && n < 10; tok = strtok_r(NULL, " ", &sp)) {
+                        if (n == 6 && !streq(tok, "-"))
+                                continue;
+                        f[n++] = tok;
+                }
+                if (n < 8)
+                        continue;
+                unescape_octal(f[4]);
+                r = fn(f[4], f[7], data);
+                if (r != 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int
+longest_prefix(const char *mp, const char *fstype, void *data)
+{
+        char **best = data;
+        const char *target = best[1];
+
+        (void) fstype;
+        if (path_under(target, mp) || streq(mp, "/")) {
+                if (!best[0] || strlen(mp) >= strlen(best[0])) {
+                        free(best[0]);
+                        best[0] = xstrdup(mp);
+                }
+        }
+        return 0;
+}
+
+/* Make the mount that holds `path` private (only that one). */
+static int
+make_parent_private(const char *path)
+{
+        char *best[2] = { NULL, (char *) path };
+        int r;
+
+        r = each_mount(longest_prefix, best);
+        if (r >= 0 && best[0] && mount(NULL, best[0], NULL, MS_PRIVATE, NULL) < 0)
+                r = -errno;
+        free(best[0]);
+        return r < 0 ? r : 0;
+}
+
+struct hide_ctx {
+        const char *rootfs;
+        int error;
+};
+
+static int
+hide_one(const char *mp, const char *fstype, void *data)
+{
+        struct hide_ctx *h = data;
+
+        if (path_under(mp, h->rootfs) || (!streq(fstype, "proc") && !streq(fstype, "sysfs")))
+                return 0;
+        /* The whole tree is a slave (rootfs_pivot()), so this cannot reach the host. ENOENT: under a
+         * mount hidden just before. */
+        if (umount2(mp, MNT_DETACH) == 0 || errno == ENOENT)
+                return 0;
+        if (errno == EINVAL || errno == EPERM) {
+                /* Locked by a user namespace (rootless): cover it instead. */
+                if (mount("tmpfs", mp, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, "size=0") == 0 ||
+                    errno == ENOENT)
+                        return 0;
+        }
+        h->error = -errno;
+        return 1;
+}
+
+/* Runs in: the container init, before the --no-pivot chroot. The kernel lets a user namespace
+ * mount a new procfs or sysfs only while one of that type is fully visible in the mount
+ * namespace (nothing locked on top). Under a chroot the host's /proc and /sys stay in the
+ * namespace, fully visible: a process in the container could unshare a user namespace and mount
+ * a fresh /proc without the masked paths. runc 1.1.5's defence, the same here: unmount (or,
+ * when locked, cover) every procfs and sysfs outside the rootfs. */
+static int
+hide_host_proc_sys(struct container *c)
+{
+        struct hide_ctx h = { .rootfs = c->rootfs };
+        int r;
+
+        r = each_mount(hide_one, &h);
+        return r < 0 ? r : h.error;
+}
+
 /* Runs in: the container init. */
 int
 rootfs_setup(struct container *c, int *ret_rootfd, ocirt_error **err)
@@ -25,14 +176,33 @@ rootfs_setup(struct container *c, int *ret_rootfd, ocirt_error **err)
         _cleanup_close_ int rootfd = -1;
         int r;
 
-        if (!c->new_ns[SPEC_NS_MOUNT] && c->join_fd[SPEC_NS_MOUNT] < 0)
-                return ocirt_fail_at(err, EINVAL, c->config_path, "add {\"type\": \"mount\"} to .linux.namespaces",
-                                     "a container needs its own mount namespace");
+        /* No mount namespace (the spec: inherited from the runtime): nothing may be mounted, since
+         * it would land in the runtime's namespace and outlive the container (spec-validate.c
+         * refuses what needs a mount); the root is a plain chroot, as runc does. */
+        if (!has_mount_ns(c)) {
+                rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (rootfd < 0)
+                        return ocirt_fail(err, errno, "open rootfs '%s'", c->rootfs);
+                *ret_rootfd = TAKE_FD(rootfd);
+                return 0;
+        }
 
-        /* Nothing mounted from here on may reach the host. rslave, like runc, unless the config
-         * asks otherwise: host mounts still propagate in, none propagate out. */
-        if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-                return ocirt_fail(err, errno, "make / a slave mount");
+        /* Nothing mounted from here on may reach the host: rslave by default, like runc (host
+         * mounts still propagate in, none propagate out). A rootfsPropagation of [r]private or
+         * [r]shared is applied to the whole tree here as well, as runc does: rshared is how a
+         * Kubernetes "Bidirectional" volume's mounts reach the host. [r]unbindable is only for
+         * the container's root (rootfs_finalize()): here it would refuse the rootfs bind below. */
+        r = mount(NULL, "/", NULL, setup_propagation(l), NULL);
+        if (r < 0)
+                return ocirt_fail_at(err, errno, c->config_path, NULL, "set the propagation of / (.linux.rootfsPropagation)");
+
+        /* The rootfs bind must not be shared: it would show in the host's peers, and pivot_root
+         * refuses a shared parent. */
+        if (setup_propagation(l) & MS_SHARED) {
+                r = make_parent_private(c->rootfs);
+                if (r < 0)
+                        return ocirt_fail(err, -r, "make the mount holding the rootfs '%s' private", c->rootfs);
+        }
 
         /* pivot_root needs the new root to be a mount point. */
         if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -64,19 +234,42 @@ rootfs_pivot(struct container *c, int rootfd, ocirt_error **err)
 
         if (fchdir(rootfd) < 0)
                 return ocirt_fail(err, errno, "chdir to the rootfs");
-        if (c->flags & OCIRT_CREATE_NO_PIVOT) {
-                /* For a ramfs root, where pivot_root is refused. */
+        if (!has_mount_ns(c)) {
+                /* The runtime's own namespace: chroot only (also with --no-pivot: an MS_MOVE onto
+                 * its / would cover the host's root). */
+                if (chroot(".") < 0)
+                        return ocirt_fail(err, errno, "chroot into the rootfs (no mount namespace)");
+        } else if (c->flags & OCIRT_CREATE_NO_PIVOT) {
+                /* For a ramfs root, where pivot_root is refused. First the whole tree a slave again
+                 * (a [r]shared rootfsPropagation made it shared): neither the unmounts below nor the
+                 * move onto / may propagate to the host. The old root stays below the chroot, with
+                 * the host's whole procfs and sysfs: hide them. */
+                int r;
+
+                if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                        return ocirt_fail(err, errno, "make / a slave mount (--no-pivot)");
+                r = hide_host_proc_sys(c);
+                if (r < 0)
+                        return ocirt_fail(err, -r, "hide the host's /proc and /sys (--no-pivot)");
                 if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
                         return ocirt_fail(err, errno, "move the rootfs to / (--no-pivot)");
                 if (chroot(".") < 0)
                         return ocirt_fail(err, errno, "chroot (--no-pivot)");
         } else {
-                /* pivot_root(".", ".") stacks the old root on the new one; detach it at once. The unmount
-                 * cannot propagate to the host: rootfs_setup() made the whole old tree a slave. (A
-                 * MS_SLAVE|MS_REC on "." here would reach the new root's tree instead, since "." is not
-                 * followed into the stacked mount, and undo the mounts' own 'shared'.) */
+                /* pivot_root(".", ".") stacks the old root on the new one; detach it at once. The
+                 * unmount must not propagate to the host: with a [r]shared rootfsPropagation the old
+                 * tree is still the host's peer, and unmounting it would unmount the host's /proc,
+                 * /sys, ... So first make it a slave, reached through an fd of the old root (a
+                 * MS_SLAVE|MS_REC on "." would reach the new root's tree instead, since "." is not
+                 * followed into the stacked mount). */
+                _cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+                if (oldroot < 0)
+                        return ocirt_fail(err, errno, "open the old root");
                 if (sys_pivot_root(".", ".") < 0)
                         return ocirt_fail_at(err, errno, NULL, "on a ramfs root, use --no-pivot", "pivot_root");
+                if (fchdir(oldroot) < 0 || mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                        return ocirt_fail(err, errno, "make the old root a slave mount");
                 if (umount2(".", MNT_DETACH) < 0)
                         return ocirt_fail(err, errno, "detach the old root");
         }
@@ -182,8 +375,9 @@ rootfs_finalize(struct container *c, ocirt_error **err)
                 if (r < 0)
                         return ocirt_fail_at(err, -r, c->config_path, NULL, "make the root read-only (.root.readonly)");
         }
-        /* The root mount only (runc's reading too): the mounts list set its own propagation per mount,
-         * and 'unbindable' on the whole tree would refuse the binds of the masked paths above. */
+        /* Last, as runc does: the container's root (the whole tree for the 'r' forms, which then
+         * override the mounts' own propagation, as in runc), after the masked paths, whose binds an
+         * unbindable tree would refuse. */
         if (l && l->rootfs_propagation && mount(NULL, "/", NULL, l->rootfs_propagation_flag, NULL) < 0)
                 return ocirt_fail_at(err, errno, c->config_path, NULL, "set .linux.rootfsPropagation '%s'",
                                      l->rootfs_propagation);

@@ -53,11 +53,17 @@ static const struct spec_name_value mpol_flags[] = {
         { "MPOL_F_STATIC_NODES", SPEC_MPOL_F_STATIC_NODES },
 };
 
+/* Every propagation mount(8) knows; the 'r' forms apply to the whole tree (containerd and CRI-O
+ * write rslave and rshared, many tools rprivate). */
 static const struct spec_name_value propagations[] = {
         { "shared", MS_SHARED },
         { "slave", MS_SLAVE },
         { "private", MS_PRIVATE },
         { "unbindable", MS_UNBINDABLE },
+        { "rshared", MS_SHARED | MS_REC },
+        { "rslave", MS_SLAVE | MS_REC },
+        { "rprivate", MS_PRIVATE | MS_REC },
+        { "runbindable", MS_UNBINDABLE | MS_REC },
 };
 
 static const struct spec_name_value personality_domains[] = {

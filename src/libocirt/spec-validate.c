@@ -238,6 +238,57 @@ validate_sysctl(const struct spec *s, ocirt_error **err)
         return 0;
 }
 
+/* No mount namespace: the spec says the container then shares the runtime's. The container gets
+ * a chroot only (as with runc), and whatever would be mounted for it would land in the runtime's
+ * namespace and outlive it (runc leaves them all behind): refuse what needs a mount, naming it.
+ * Called at create (ns_plan()), not by spec_validate(): a config is not wrong for lacking one, and
+ * partial configs (tests, `check`) leave the namespaces out. */
+int
+spec_validate_no_mount_ns(const struct spec *s, ocirt_error **err)
+{
+        const struct spec_linux *l = s->linux_;
+        _cleanup_free_ char *add = NULL, *hint = NULL;
+        static const char why[] = "without a mount namespace of the container's own";
+
+        if (has_ns(s, SPEC_NS_MOUNT))
+                return 0;
+        add = ns_hint(SPEC_NS_MOUNT);
+        hint = xasprintf("%s, or remove this field", add);
+        if (s->n_mounts > 0) {
+                _cleanup_free_ char *msg = xasprintf("no mounts can be made %s: they would be made in the "
+                                                     "runtime's namespace and outlive the container", why);
+                return fail_path(s, err, hint, msg, ".mounts[0]");
+        }
+        if (l && l->n_masked_paths > 0) {
+                _cleanup_free_ char *msg = xasprintf("paths cannot be masked %s", why);
+                return fail_path(s, err, hint, msg, ".linux.maskedPaths");
+        }
+        if (l && l->n_readonly_paths > 0) {
+                _cleanup_free_ char *msg = xasprintf("paths cannot be made read-only %s", why);
+                return fail_path(s, err, hint, msg, ".linux.readonlyPaths");
+        }
+        if (l && l->rootfs_propagation) {
+                _cleanup_free_ char *msg = xasprintf("the root's propagation cannot be set %s: it would change "
+                                                     "the runtime's", why);
+                return fail_path(s, err, hint, msg, ".linux.rootfsPropagation");
+        }
+        if (l && l->n_devices > 0) {
+                _cleanup_free_ char *msg = xasprintf("devices cannot be created %s: they would be written "
+                                                     "into the rootfs", why);
+                return fail_path(s, err, hint, msg, ".linux.devices");
+        }
+        if (s->root && s->root->readonly) {
+                _cleanup_free_ char *msg = xasprintf("the root cannot be made read-only %s", why);
+                return fail_path(s, err, "mount the rootfs read-only before 'create', or add a mount namespace",
+                                 msg, ".root.readonly");
+        }
+        if (s->process && s->process->terminal) {
+                _cleanup_free_ char *msg = xasprintf("a terminal needs a /dev/console mount, impossible %s", why);
+                return fail_path(s, err, hint, msg, ".process.terminal");
+        }
+        return 0;
+}
+
 static int
 validate_seccomp(const struct spec *s, ocirt_error **err)
 {

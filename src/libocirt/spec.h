@@ -315,8 +315,8 @@ struct spec_linux {
         struct spec_device *devices;
         size_t n_devices;
         struct spec_seccomp *seccomp; /* NULL: not given */
-        char *rootfs_propagation;     /* shared, slave, private, unbindable, or NULL */
-        unsigned long rootfs_propagation_flag;
+        char *rootfs_propagation;     /* [r]shared, [r]slave, [r]private, [r]unbindable, or NULL */
+        unsigned long rootfs_propagation_flag; /* MS_SHARED..., with MS_REC for the r forms */
         char **masked_paths;
         size_t n_masked_paths;
         bool has_masked_paths;
@@ -368,6 +368,8 @@ spec_freep(struct spec **s)
 int spec_validate(const struct spec *s, ocirt_error **err);
 /* "CAP_KILL" (any case) -> 5; -1 when the name is no Linux capability at all. */
 int spec_cap_from_name(const char *name);
+/* At create, for a config without a mount namespace: refuse what would need a mount. */
+int spec_validate_no_mount_ns(const struct spec *s, ocirt_error **err);
 
 /* Helpers for the runtime (spec-linux.c: namespaces; spec.c: annotations). */
 const struct spec_namespace *spec_find_ns(const struct spec *s, enum spec_ns_type t);

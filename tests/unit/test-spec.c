@@ -483,8 +483,8 @@ static const struct bad {
         { PATCH, "{'linux': {'seccomp': {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerMetadata': 'x'}}}",
           ".linux.seccomp.listenerMetadata", "'listenerMetadata' requires 'listenerPath'" },
         /* other linux fields */
-        { PATCH, "{'linux': {'rootfsPropagation': 'rshared'}}", ".linux.rootfsPropagation",
-          "unknown rootfs propagation 'rshared'" },
+        { PATCH, "{'linux': {'rootfsPropagation': 'rbogus'}}", ".linux.rootfsPropagation",
+          "unknown rootfs propagation 'rbogus'" },
         { PATCH, "{'linux': {'personality': {'domain': 'LINUX64'}}}", ".linux.personality.domain",
           "unknown personality domain 'LINUX64'" },
         { PATCH, "{'linux': {'personality': {'domain': 'LINUX', 'flags': ['ADDR_NO_RANDOMIZE']}}}",
@@ -785,6 +785,16 @@ test_good_details(void)
                 is_int(s->linux_->rootfs_propagation_flag, MS_SHARED, "shared -> MS_SHARED");
                 is_int(s->linux_->personality->persona, PER_LINUX, "LINUX -> PER_LINUX");
         }
+        spec_free(s);
+
+        /* The recursive forms that containerd, CRI-O and podman write. */
+        s = parse_ok("{'linux': {'rootfsPropagation': 'rslave'}}", "propagation rslave");
+        if (s)
+                is_int(s->linux_->rootfs_propagation_flag, MS_SLAVE | MS_REC, "rslave -> MS_SLAVE|MS_REC");
+        spec_free(s);
+        s = parse_ok("{'linux': {'rootfsPropagation': 'runbindable'}}", "propagation runbindable");
+        if (s)
+                is_int(s->linux_->rootfs_propagation_flag, MS_UNBINDABLE | MS_REC, "runbindable -> MS_UNBINDABLE|MS_REC");
         spec_free(s);
 }
 

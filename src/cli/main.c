@@ -207,8 +207,8 @@ print_help(void)
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
                 printf("  %-10s %s\n", commands[i].help->name, commands[i].help->summary);
         printf("\nGlobal options:\n"
-               "      --root DIR                 state directory (default: $XDG_RUNTIME_DIR/ocirt, as root\n"
-               "                                 /run/ocirt)\n"
+               "      --root DIR                 state directory (default: /run/ocirt as root, else\n"
+               "                                 $XDG_RUNTIME_DIR/ocirt, /run/user/UID/ocirt or /tmp/ocirt-UID)\n"
                "      --log FILE                 also append log messages to FILE (also 'file:FILE')\n"
                "      --log-format text|json     format of the --log lines (default: text)\n"
                "      --log-level LEVEL          error, warning, info or debug (default: warning)\n"

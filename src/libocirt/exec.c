@@ -355,8 +355,8 @@ build_env(const struct spec_process *p, int preserve_fds)
 {
         char **env = strv_copy(p->env);
 
-        if (!env_get(env, "PATH"))
-                strv_push(&env, "PATH=" DEFAULT_PATH);
+        /* The environment as the config gives it, as runc and crun pass it: no PATH is added (the
+         * lookup of args[0] falls back to the default PATH by itself, find_executable()). */
         if (!env_get(env, "HOME")) {
                 _cleanup_free_ char *h = user_home(p->user.uid), *kv = xasprintf("HOME=%s", h);
                 strv_push(&env, kv);

@@ -242,8 +242,8 @@ build_env(struct container *c)
 {
         char **env = strv_copy(c->spec->process->env);
 
-        if (!env_get(env, "PATH"))
-                strv_push(&env, "PATH=" DEFAULT_PATH);
+        /* The environment as the config gives it, as runc and crun pass it: no PATH is added (the
+         * lookup of args[0] falls back to the default PATH by itself, find_executable()). */
         /* As runc and exec do: the user's home from the container's /etc/passwd, else "/". Read
          * before the user switch (the file may not be readable by that user). */
         if (!env_get(env, "HOME")) {

@@ -1260,6 +1260,7 @@ struct mount_step {
         bool cgroup_ro, legacy_once, copyup, copyup_ro;
         bool attached; /* by the new API: mfd names the mount */
         bool dev_ro;   /* /dev, read-only once devices.c is done with it */
+        int keep_mode;  /* a tmpfs: the mode of the directory it covers, set after the mount; or -1 */
         int dstfd, mfd; /* owned */
         int srcfd;      /* owned: a bind's source, opened by the runtime (mount_idmap_prepare), or -1 */
         int fs_r;       /* -errno: the kernel refused the new filesystem (see refused_fs) */
@@ -1528,7 +1529,9 @@ refused_fs(struct mount_step *s, ocirt_error **err)
 }
 
 /* A tmpfs without mode= over a directory the image has gets that directory's mode, as runc gives it
- * (not tmpfs's 1777): an image's 0700 /root stays 0700 (issue 12.19). A new directory: tmpfs's own. */
+ * (not tmpfs's 1777): an image's 0700 /root stays 0700. A new directory: tmpfs's own. As runc does,
+ * the mode is set on the new root after the mount (so mountinfo shows the options the config gave);
+ * a read-only tmpfs cannot be chmod'ed afterwards, so it gets it as mode= instead. */
 static void
 keep_mode(struct mount_step *s)
 {
@@ -1540,6 +1543,10 @@ keep_mode(struct mount_step *s)
                         return;
         if (pathres_open(s->rootfd, s->m->destination, 0, &fd, NULL) < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
                 return;
+        if (!(s->p.set & MOUNT_ATTR_RDONLY)) {
+                s->keep_mode = (int) (st.st_mode & 07777);
+                return;
+        }
         {
                 char mode[16];
 
@@ -1750,9 +1757,10 @@ cgroup_v1_hierarchies(bool need_src, struct cg_hier **ret, size_t *ret_n)
 /* A `cgroup` mount on a host with v1 hierarchies, as runc and crun make it: a tmpfs with one
  * directory per hierarchy. Without a cgroup namespace each is a read-only bind of the container's
  * own cgroup directory, so it sees its own limits at the root (memory.limit_in_bytes, pids.max)
- * and nothing of the host's other cgroups (issue 13.2; never writable: CVE-2023-25809). With one,
+ * and nothing of the host's other cgroups (never writable: CVE-2023-25809). With one,
  * each is a new mount of the hierarchy, rooted at the namespace's root. Co-mounted controllers
- * ("cpu,cpuacct") get a symlink per name. `ro` makes the tmpfs read-only at the end. */
+ * ("cpu,cpuacct") get a symlink per name. `ro`, or no cgroup namespace (nothing there may be written
+ * then: CVE-2023-25809), makes the tmpfs read-only at the end; runc leaves it writable. */
 static int
 mount_cgroup_v1(struct mount_step *s, const struct cg_hier *h, size_t n, ocirt_error **err)
 {
@@ -1811,7 +1819,7 @@ mount_cgroup_v1(struct mount_step *s, const struct cg_hier *h, size_t n, ocirt_e
                                         return ocirt_fail_at(err, errno, where, NULL, "symlink '%s/%s'", dest, t);
                 }
         }
-        if (ro) {
+        if (ro || !ns) {
                 r = mount_readonly_one(c, s->rootfd, dest, err);
                 if (r < 0)
                         return ocirt_wrap(err, "%s", where);
@@ -1824,7 +1832,7 @@ int
 mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t index, ocirt_error **err)
 {
         struct mount_step s = { .c = c, .rootfd = rootfd, .m = m, .index = index, .is_dir = true, .dstfd = -1, .mfd = -1,
-                                .srcfd = -1 };
+                                .srcfd = -1, .keep_mode = -1 };
         int r;
 
         plan_options(m, &s.p);
@@ -1873,6 +1881,16 @@ mount_one(struct container *c, int rootfd, const struct spec_mount *m, size_t in
                         note_own_mount(s.mfd);
                 else if (pathres_open(rootfd, m->destination, 0, &fd, NULL) >= 0)
                         note_own_mount(fd);
+                if (s.keep_mode >= 0) {
+                        int at = s.attached ? s.mfd : fd;
+                        _cleanup_close_ int dir = at >= 0 ? openat(at, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+                        if (dir < 0 || fchmod(dir, (mode_t) s.keep_mode) < 0) {
+                                _cleanup_free_ char *where = mount_where(c, index);
+                                r = ocirt_fail_at(err, errno, where, NULL, "keep the mode %04o of '%s'", s.keep_mode,
+                                                  m->destination);
+                        }
+                }
         } else if (r > 0 && s.cgroup_ro) {
                 _cleanup_free_ char *sub = xasprintf("%s/%s", m->destination, streq(s.j.src, "/sys") ? "fs/cgroup" : "cgroup");
                 r = tree_readonly(c, rootfd, sub, err);

@@ -142,7 +142,8 @@ cat /proc/self/mountinfo
 echo @@cgroup
 cat /proc/self/cgroup
 for f in memory/memory.limit_in_bytes memory/memory.memsw.limit_in_bytes pids/pids.max cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us cpu/cpu.shares devices/devices.list; do
-        if [ -e /sys/fs/cgroup/$f ]; then echo "$f: $(cat /sys/fs/cgroup/$f 2>&1 | tr "\n" " ")"; else echo "$f: absent"; fi
+        # Sorted: the order of devices.list is the order the rules were written in, which means nothing.
+        if [ -e /sys/fs/cgroup/$f ]; then echo "$f: $(cat /sys/fs/cgroup/$f 2>&1 | sort | tr "\n" " ")"; else echo "$f: absent"; fi
 done
 for c in memory pids cpu devices; do
         n=none

@@ -1543,7 +1543,7 @@ keep_mode(struct mount_step *s)
                         return;
         if (pathres_open(s->rootfd, s->m->destination, 0, &fd, NULL) < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
                 return;
-        if (!(s->p.set & MOUNT_ATTR_RDONLY)) {
+        if (!((s->p.set | s->p.rset) & MOUNT_ATTR_RDONLY)) {
                 s->keep_mode = (int) (st.st_mode & 07777);
                 return;
         }

@@ -8,6 +8,7 @@
 # mapping, and LISTEN_FDS passes socket-activation fds as crun does. Where runc is installed, its
 # output for the same flags is the reference.
 source "$OCIRT_TESTS/lib/common.sh"
+source "$OCIRT_TESTS/lib/prelude.sh" # status_of, rm_ctr; r is this script's own, below
 # r ARGS...: ocirt --root STATE_ROOT ARGS with a time limit; sets OUT, ERR and RC. Output goes
 # through files, not a pipe: a detached container keeps its stdio open.
 r() {
@@ -19,17 +20,6 @@ r() {
         OUT=$(cat "$o")
         ERR=$(cat "$e")
         rm -f "$o" "$e"
-}
-status_of() {
-        local s
-        s=$(timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" state "$1" 2>/dev/null </dev/null) || { echo none; return; }
-        jq -r '.status // "none"' <<<"$s" 2>/dev/null || echo none
-}
-rm_ctr() {
-        local id
-        for id in "$@"; do
-                timeout -k 2 10 "$OCIRT_BIN" --root "$STATE_ROOT" delete --force "$id" >/dev/null 2>&1 </dev/null || true
-        done
 }
 # in_tty CMD...: run CMD on a pseudo-terminal (background shells have none); prints its output.
 in_tty() {

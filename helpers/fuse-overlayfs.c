@@ -29,10 +29,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "helper.h"
-#include "log.h"
-#include "state.h"
-#include "util.h"
+#include "helpers/helpers.h"
+#include "base/base.h"
+#include "state/state.h"
 
 #define OVERLAY_LOG "fuse-overlayfs.log"
 

@@ -32,11 +32,9 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
-#include "helper.h"
-#include "log.h"
-#include "state.h"
-#include "syscalls.h"
-#include "util.h"
+#include "helpers/helpers.h"
+#include "base/base.h"
+#include "state/state.h"
 
 #define SLIRP_LOG "slirp4netns.log"
 #define SLIRP_SOCK "slirp4netns.sock"

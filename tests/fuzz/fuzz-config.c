@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "spec.h"
+#include "config/spec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

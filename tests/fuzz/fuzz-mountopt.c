@@ -8,7 +8,7 @@
  * Those functions are static: the harness includes mount.c itself, so it tests the very code the
  * runtime runs without widening mount.c's interface. Its global symbols then come from here, and
  * the linker takes no mount.o from libocirt-internal.a. Built and run by tests/fuzz/run. */
-#include "../../src/libocirt/mount.c"
+#include "../../src/libocirt/fs/mount.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

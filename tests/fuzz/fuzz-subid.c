@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* fuzz-subid.c: libFuzzer harness for the /etc/subuid and /etc/subgid parser of helpers/uidmap.c:
+/* fuzz-subid.c: libFuzzer harness for the /etc/subuid and /etc/subgid parser of src/libocirt/config/subid.c:
  * subid_parse() (the ranges of one user, by name or uid), subid_covers() on what it found, and
  * subid_free_start() (tests/setup-host's choice of a free range). The files are the host's, but
  * written by hand or by tools that do not check them. Built and run by tests/fuzz/run. */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helper.h"
+#include "config/spec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

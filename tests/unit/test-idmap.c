@@ -5,8 +5,9 @@
 #include "config.h"
 
 #include "../lib/tap.h"
-#include "error.h"
-#include "helper.h"
+#include "base/base.h"
+#include "config/spec.h"
+#include "helpers/helpers.h"
 
 static const char subuid[] = "# comment\n"
                              "alice:100000:65536\n"

@@ -17,10 +17,8 @@
 #include <sys/wait.h>
 
 #include "../lib/tap.h"
-#include "container.h"
-#include "error.h"
-#include "mount.h"
-#include "util.h"
+#include "fs/fs.h"
+#include "base/base.h"
 
 #ifndef __NR_openat2
 #define __NR_openat2 437

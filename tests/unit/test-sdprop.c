@@ -22,10 +22,9 @@ main(void)
 
 #else
 
-#include "cgroup-systemd.h"
-#include "error.h"
-#include "spec.h"
-#include "util.h"
+#include "cgroup/cgroup-systemd.h"
+#include "base/base.h"
+#include "config/spec.h"
 
 #define PREFIX "org.systemd.property."
 #define KV(k, v) { (char *) (k), (char *) (v) }

@@ -19,8 +19,8 @@
 #include <sys/wait.h>
 
 #include "../lib/tap.h"
-#include "spec.h"
-#include "util.h"
+#include "config/spec.h"
+#include "base/base.h"
 
 #define NO_SCHEMA "no OCI spec schemas: set OCIRT_SCHEMA_DIR or configure --with-oci-schema=DIR (runtime-spec/schema)"
 #define BASE "{'ociVersion': '1.3.0', 'root': {'path': 'rootfs'}}"

@@ -9,8 +9,7 @@
 #include <sys/wait.h>
 
 #include "../lib/tap.h"
-#include "error.h"
-#include "util.h"
+#include "base/base.h"
 
 static void
 test_parse_uint64(void)

@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The helpers room of libocirt (included by Makefile.am).
+LIBOCIRT_SOURCES += \
+	helpers/helpers.h \
+	helpers/run.h \
+	helpers/fuse-overlayfs.c \
+	helpers/helpers.c \
+	helpers/run.c \
+	helpers/slirp4netns.c

@@ -1,0 +1,836 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cgroup.c: the front door of the cgroup drivers (issue 6): which driver a container gets, the
+ * lifecycle seams (cgroup_prepare ... cgroup_join_self) and the public commands pause, resume, update,
+ * ps and stats. The drivers (cgroup-fs.c, cgroup-systemd.c, cgroup-none.c) do the work.
+ *
+ * How the init gets into its cgroup: cgroup_prepare makes the cgroup and applies the limits. On a
+ * v2 host process.c then clone3()s the init with CLONE_INTO_CGROUP: no process migrates, which
+ * matters for speed (a write to cgroup.procs takes the threadgroup lock for writing, an RCU grace
+ * period of about 10 ms when the host was idle) and saves the SYNC_EARLY round trip; the init
+ * unshares its cgroup namespace itself, since clone() would root it at the runtime's cgroup. v1 and
+ * hybrid hosts have no clone into a cgroup: the runtime moves itself in, so the clone()d init is
+ * born there with its cgroup namespace rooted at the container's cgroup on every hierarchy, and at
+ * SYNC_EARLY (the init waits) cgroup_early moves the runtime back and only then writes pids.max, so
+ * that a limit of 1 does not count the runtime. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/stat.h>
+
+#include "cgroup/driver.h"
+#include "base/base.h"
+#include "state/state.h"
+
+void
+cgroup_free(struct cgroup *cg)
+{
+        if (!cg)
+                return;
+        for (size_t i = 0; i < cg->n_dirs; i++) {
+                free(cg->dirs[i].controller);
+                free(cg->dirs[i].path);
+        }
+        free(cg->dirs);
+        free(cg->path);
+        free(cg);
+}
+
+static void
+cgroup_freep(struct cgroup **cg)
+{
+        cgroup_free(*cg);
+}
+#define _cleanup_cgroup_ _cleanup_(cgroup_freep)
+
+void
+cgroup_add_dir(struct cgroup *cg, const char *controller, const char *path)
+{
+        cg->dirs = xrealloc(cg->dirs, (cg->n_dirs + 1) * sizeof *cg->dirs);
+        cg->dirs[cg->n_dirs].controller = xstrdup(controller);
+        cg->dirs[cg->n_dirs].path = xstrdup(path);
+        cg->n_dirs++;
+}
+
+const char *
+cgroup_dir_of(const struct cgroup *cg, const char *controller)
+{
+        for (size_t i = 0; i < cg->n_dirs; i++)
+                if (streq(cg->dirs[i].controller, controller))
+                        return cg->dirs[i].path;
+        return NULL;
+}
+
+/* "controller=path" lines: the form kept in state.json and in the undo steps. */
+static char *
+dirs_to_text(const struct cgroup *cg)
+{
+        char *s = xstrdup("");
+        for (size_t i = 0; i < cg->n_dirs; i++) {
+                char *t = xasprintf("%s%s=%s\n", s, cg->dirs[i].controller, cg->dirs[i].path);
+                free(s);
+                s = t;
+        }
+        return s;
+}
+
+static struct cgroup *
+cgroup_from_text(ocirt_ctx *ctx, const char *text)
+{
+        _cleanup_free_ char *buf = xstrdup(text);
+        struct cgroup *cg = xcalloc(1, sizeof *cg);
+        char *save = NULL;
+        bool v1 = false;
+
+        cg->ctx = ctx;
+        cg->driver = &cgroup_driver_fs;
+        for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                char *eq = strchr(l, '=');
+                if (!eq)
+                        continue;
+                *eq = '\0';
+                cgroup_add_dir(cg, l, eq + 1);
+                if (!streq(l, "unified"))
+                        v1 = true;
+        }
+        cg->v2 = cg->n_dirs > 0 && !v1;
+        return cg;
+}
+
+/* The container's cgroup as recorded by create; NULL when it has none, or when create was killed
+ * before it knew the cgroup to be its own (cgroup.pending: see cgroup_teardown). */
+static struct cgroup *
+cgroup_from_state(ocirt_ctx *ctx, const struct state *st)
+{
+        const char *driver = state_get_extra(st, "cgroup.driver");
+        const char *dirs = state_get_extra(st, "cgroup.dirs");
+        struct cgroup *cg;
+
+        if (!driver || !dirs || streq(driver, "none") || streq(driver, "systemd-late") ||
+            state_get_extra(st, "cgroup.pending"))
+                return NULL;
+        cg = cgroup_from_text(ctx, dirs);
+        cg->path = xstrdup(strempty(state_get_extra(st, "cgroup.path")));
+        return cg;
+}
+
+/* Anything the none driver would silently drop. Device rules are not limits: a rootless container
+ * cannot create device nodes anyway (its user namespace forbids mknod). */
+static bool
+has_limits(const struct spec_resources *r)
+{
+        return r && (r->memory || r->cpu || r->has_pids || r->block_io || r->n_hugepage_limits || r->has_network ||
+                     r->has_class_id || r->n_net_priorities || r->n_rdma || r->n_unified);
+}
+
+/* A rootless user can use a v2 cgroup only where it was delegated: the parent of its own cgroup
+ * (where ocirt puts containers, see cgroup-fs.c) must be writable, with its cgroup.procs. */
+static bool
+rootless_delegated(void)
+{
+        _cleanup_free_ char *own = NULL, *parent = NULL, *procs = NULL;
+        char *slash;
+
+        if (cgroup_fs_layout() != CGROUP_LAYOUT_V2 || cgroup_fs_own_path("unified", &own) < 0)
+                return false;
+        slash = strrchr(own, '/');
+        if (slash)
+                *slash = '\0';
+        parent = xasprintf("/sys/fs/cgroup%s", own);
+        procs = xasprintf("%s/cgroup.procs", parent);
+        return access(parent, W_OK) == 0 && access(procs, W_OK) == 0;
+}
+
+struct destroy_block {
+        ocirt_ctx *ctx;
+        bool created;
+        char text[];
+};
+
+/* A failed create removes only a cgroup it made, and kills nothing there: its own init is gone
+ * already (undo_kill runs first), and anything else in the cgroup is not this container's. */
+static int
+undo_destroy(void *data, ocirt_error **err)
+{
+        struct destroy_block *d = data;
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+
+        if (!d->created)
+                return 0;
+        cg = cgroup_from_text(d->ctx, d->text);
+        cg->no_kill = true;
+        return cg->driver->destroy(cg, err);
+}
+
+struct move_back {
+        ocirt_ctx *ctx;
+        char text[]; /* the runtime's own cgroups, "controller=path" lines */
+};
+
+static int
+undo_move_back(void *data, ocirt_error **err)
+{
+        struct move_back *m = data;
+        _cleanup_cgroup_ struct cgroup *cg = cgroup_from_text(m->ctx, m->text);
+        return cg->driver->enter(cg, 0, NULL, err);
+}
+
+static void *
+text_block(ocirt_ctx *ctx, const char *text)
+{
+        size_t n = strlen(text);
+        struct move_back *m = xmalloc(sizeof *m + n + 1);
+        m->ctx = ctx;
+        memcpy(m->text, text, n + 1);
+        return m;
+}
+
+/* The runtime's own cgroup in each hierarchy of cg. */
+static struct cgroup *
+own_cgroups(const struct cgroup *cg)
+{
+        struct cgroup *o = xcalloc(1, sizeof *o);
+
+        o->ctx = cg->ctx;
+        o->driver = &cgroup_driver_fs;
+        for (size_t i = 0; i < cg->n_dirs; i++) {
+                const char *ctrl = cg->dirs[i].controller;
+                _cleanup_free_ char *own = NULL, *p = NULL;
+                if (cgroup_fs_own_path(ctrl, &own) < 0)
+                        continue;
+                if (streq(ctrl, "unified"))
+                        p = xasprintf("/sys/fs/cgroup%s%s", cg->v2 ? "" : "/unified", streq(own, "/") ? "" : own);
+                else
+                        p = xasprintf("/sys/fs/cgroup/%s%s", ctrl, streq(own, "/") ? "" : own);
+                cgroup_add_dir(o, ctrl, p);
+        }
+        return o;
+}
+
+static void
+own_cgroups_into(const struct cgroup *cg, char **ret_text)
+{
+        _cleanup_cgroup_ struct cgroup *own = own_cgroups(cg);
+        *ret_text = dirs_to_text(own);
+}
+
+static int
+no_cgroup(struct container *c, const char *why, ocirt_error **err)
+{
+        const struct spec_linux *l = c->spec->linux_;
+
+        if (l && l->cgroups_path) {
+                _cleanup_free_ char *where = xasprintf("%s: .linux.cgroupsPath", c->config_path);
+                return ocirt_fail_at(err, EPERM, where,
+                                     "remove linux.cgroupsPath, or get a delegated cgroup: Delegate=yes in "
+                                     "user@.service and 'loginctl enable-linger USER' (cgroup v2)",
+                                     "cannot create cgroup '%s': %s", l->cgroups_path, why);
+        }
+        if (has_limits(l ? l->resources : NULL))
+                log_warning(c->ctx, "%s, running without a cgroup: the resource limits in .linux.resources are "
+                                    "ignored (cgroup v2 with Delegate=yes in user@.service and 'loginctl enable-linger' "
+                                    "give you one)", why);
+        container_set_extra(c, "cgroup.driver", "none");
+        return 0;
+}
+
+struct unit_block {
+        ocirt_ctx *ctx;
+        bool user;
+        char unit[];
+};
+
+static int
+undo_stop_unit(void *data, ocirt_error **err)
+{
+        struct unit_block *u = data;
+        return cgroup_systemd_stop(u->user, u->unit, err);
+}
+
+/* The systemd driver: a transient scope, made with `pid` in it. */
+static int
+systemd_make(struct container *c, pid_t pid, struct undo *undo, struct cgroup **ret, ocirt_error **err)
+{
+        const struct spec_linux *l = c->spec->linux_;
+        _cleanup_free_ char *slice = NULL, *unit = NULL, *dir = NULL;
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+        struct unit_block *u;
+        int r;
+
+        if (cgroup_systemd_names(l ? l->cgroups_path : NULL, c->id, c->rootless, &slice, &unit) < 0) {
+                _cleanup_free_ char *where = xasprintf("%s: .linux.cgroupsPath", c->config_path);
+                return ocirt_fail_at(err, EINVAL, where, "use slice:prefix:name, e.g. system.slice:ocirt:c1",
+                                     "'%s' is not a systemd cgroup path", l->cgroups_path);
+        }
+        r = cgroup_systemd_start(c->ctx, c->rootless, slice, unit, pid, c->spec, &dir, err);
+        if (r < 0)
+                return r;
+        u = xmalloc(sizeof *u + strlen(unit) + 1);
+        u->ctx = c->ctx;
+        u->user = c->rootless;
+        strcpy(u->unit, unit);
+        undo_push(undo, "stop the systemd unit", undo_stop_unit, u);
+        container_set_extra(c, "cgroup.unit", unit);
+        container_set_extra(c, "cgroup.user", c->rootless ? "1" : "0");
+
+        cg = xcalloc(1, sizeof *cg);
+        cg->ctx = c->ctx;
+        cg->driver = &cgroup_driver_fs;
+        cg->v2 = true;
+        cg->path = xstrdup(dir + strlen("/sys/fs/cgroup"));
+        cgroup_add_dir(cg, "unified", dir);
+        *ret = TAKE_PTR(cg);
+        return 0;
+}
+
+/* The host uid of process.user.uid: through the container's own uid mappings, or itself. */
+static bool
+host_uid_of(const struct container *c, uint32_t uid, uid_t *ret)
+{
+        if (!c->new_ns[SPEC_NS_USER]) {
+                *ret = c->join_fd[SPEC_NS_USER] >= 0 ? (uid_t) -1 : uid;
+                return *ret != (uid_t) -1;
+        }
+        for (size_t i = 0; i < c->n_uid_map; i++)
+                if (uid >= c->uid_map[i].container_id && uid - c->uid_map[i].container_id < c->uid_map[i].size) {
+                        *ret = c->uid_map[i].host_id + (uid - c->uid_map[i].container_id);
+                        return true;
+                }
+        return false;
+}
+
+/* config-linux.md "Cgroup ownership": on v2, with a new cgroup namespace and a read-write cgroup
+ * mount at /sys/fs/cgroup, the container's cgroup goes to the host uid of process.user.uid, so
+ * that the container can manage its own subtree (systemd inside, nested runtimes). Only the
+ * directory and the files in /sys/kernel/cgroup/delegate; never on v1, where delegation is not
+ * safe. Best effort: a rootless runtime cannot give a file away, and then the cgroup stays its own. */
+static void
+chown_to_container(struct container *c, const struct cgroup *cg)
+{
+        static const char *const fallback[] = { "cgroup.procs", "cgroup.subtree_control", "cgroup.threads" };
+        const struct spec *s = c->spec;
+        _cleanup_free_ char *list = NULL;
+        _cleanup_close_ int dfd = -1;
+        bool rw = false;
+        size_t len;
+        uid_t uid;
+
+        if (!cg->v2 || cg->n_dirs == 0 || !c->new_ns[SPEC_NS_CGROUP] || c->join_fd[SPEC_NS_CGROUP] >= 0 || !s->process)
+                return;
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                const struct spec_mount *m = &s->mounts[i];
+                if (m->source && streq(m->source, "cgroup") && streq(m->destination, "/sys/fs/cgroup"))
+                        rw = !(m->options && strv_contains(m->options, "ro"));
+        }
+        if (!rw || !host_uid_of(c, s->process->user.uid, &uid))
+                return;
+        dfd = open(cg->dirs[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0 || fchownat(dfd, "", uid, (gid_t) -1, AT_EMPTY_PATH) < 0) {
+                log_debug(c->ctx, "cgroup: cannot give '%s' to uid %u: %s", cg->dirs[0].path, (unsigned) uid,
+                          strerror(errno));
+                return;
+        }
+        if (read_file_at(AT_FDCWD, "/sys/kernel/cgroup/delegate", &list, &len) >= 0) {
+                char *save = NULL;
+                for (char *f = strtok_r(list, "\n", &save); f; f = strtok_r(NULL, "\n", &save))
+                        if (fchownat(dfd, f, uid, (gid_t) -1, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
+                                log_debug(c->ctx, "cgroup: chown %s: %s", f, strerror(errno));
+        } else
+                for (size_t i = 0; i < ELEMENTSOF(fallback); i++)
+                        (void) fchownat(dfd, fallback[i], uid, (gid_t) -1, AT_SYMLINK_NOFOLLOW);
+}
+
+void
+cgroup_record_planned(struct container *c, const struct cgroup *cg)
+{
+        _cleanup_free_ char *dirs = dirs_to_text(cg);
+
+        container_set_extra(c, "cgroup.path", cg->path ? cg->path : "");
+        container_set_extra(c, "cgroup.dirs", dirs);
+        container_set_extra(c, "cgroup.pending", "1");
+        container_set_extra(c, "cgroup.driver", cg->driver->name);
+}
+
+static int
+cgroup_commit(struct container *c, struct cgroup *cg, const char *driver, struct undo *undo)
+{
+        _cleanup_free_ char *dirs = dirs_to_text(cg);
+
+        {
+                size_t n = strlen(dirs);
+                struct destroy_block *d = xmalloc(sizeof *d + n + 1);
+                d->ctx = c->ctx;
+                d->created = cg->created || strcmp(driver, "systemd") == 0;
+                memcpy(d->text, dirs, n + 1);
+                undo_push(undo, "remove the cgroup", undo_destroy, d);
+        }
+        container_set_extra(c, "cgroup.driver", driver);
+        container_set_extra(c, "cgroup.path", cg->path ? cg->path : "");
+        container_set_extra(c, "cgroup.dirs", dirs);
+        container_set_extra(c, "cgroup.pending", NULL);
+        chown_to_container(c, cg);
+        return 0;
+}
+
+/* cg's directories, without the v2 one when skip_v2. */
+static struct cgroup *
+cgroup_subset(const struct cgroup *cg, bool skip_v2)
+{
+        struct cgroup *in = xcalloc(1, sizeof *in);
+
+        in->ctx = cg->ctx;
+        in->driver = cg->driver;
+        in->v2 = cg->v2;
+        for (size_t i = 0; i < cg->n_dirs; i++)
+                if (!(skip_v2 && streq(cg->dirs[i].controller, "unified")))
+                        cgroup_add_dir(in, cg->dirs[i].controller, cg->dirs[i].path);
+        return in;
+}
+
+/* exec --cgroup SUB: a relative path that stays below the container's cgroup. */
+static int
+check_sub(const char *sub, ocirt_error **err)
+{
+        if (sub && (sub[0] == '/' || strstr(sub, "..")))
+                return ocirt_fail_at(err, EINVAL, "--cgroup", "give a path below the container's cgroup, e.g. 'sub'",
+                                     "'%s' is not a relative path without '..'", sub);
+        return 0;
+}
+
+/* Move the runtime in; the init inherits the cgroup at clone() and the runtime leaves again at
+ * SYNC_EARLY. The way on v1 hierarchies, which have no clone into a cgroup. skip_v2: not into the
+ * v2 directory of a hybrid host (clone3 puts the init there). On v1 only the calling thread moves
+ * (cgroup-fs.c writes "0" to `tasks`), which spares the kernel's threadgroup write lock and its
+ * RCU grace period, and leaves the other threads of a program that embeds libocirt alone. */
+static int
+enter_runtime(struct container *c, const struct cgroup *cg, bool skip_v2, struct undo *undo, ocirt_error **err)
+{
+        _cleanup_cgroup_ struct cgroup *in = cgroup_subset(cg, skip_v2);
+        _cleanup_free_ char *owntext = NULL;
+        struct move_back *m;
+        int r;
+
+        own_cgroups_into(in, &owntext);
+        m = text_block(c->ctx, owntext);
+        undo_push(undo, "move the runtime back to its cgroup", undo_move_back, m);
+        r = in->driver->enter(in, 0, NULL, err);
+        if (r < 0)
+                return ocirt_wrap(err, "cgroup");
+        c->cgroup = m; /* owned by the undo step, which lives until commit */
+        c->wait_early = true;
+        return 0;
+}
+
+/* Runs in: the runtime, before the clone. */
+static int
+prepare(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        const struct spec_linux *l = c->spec->linux_;
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+        _cleanup_free_ char *owntext = NULL;
+        enum cgroup_layout layout;
+        struct move_back *m;
+        int r;
+
+        if (c->ctx->cgroup_manager == OCIRT_CGROUP_DISABLED) {
+                container_set_extra(c, "cgroup.driver", "none");
+                return 0;
+        }
+        layout = cgroup_fs_layout();
+        if (layout == CGROUP_LAYOUT_NONE)
+                return no_cgroup(c, "no cgroup file system at /sys/fs/cgroup", err);
+        if (c->ctx->cgroup_manager == OCIRT_CGROUP_SYSTEMD) {
+                if (layout == CGROUP_LAYOUT_V2 && cgroup_systemd_available(c->rootless)) {
+                        _cleanup_free_ char *ownprocs = NULL, *own = NULL;
+                        /* The runtime enters the scope (so the init is born there) when it can come back
+                         * out: always as root; a user only from a cgroup of its own user manager. Else
+                         * the init is put in at SYNC_EARLY. */
+                        if (cgroup_fs_own_path("unified", &own) < 0)
+                                own = xstrdup("/");
+                        ownprocs = xasprintf("/sys/fs/cgroup%s/cgroup.procs", streq(own, "/") ? "" : own);
+                        if (c->rootless && access(ownprocs, W_OK) < 0) {
+                                container_set_extra(c, "cgroup.driver", "systemd-late");
+                                c->wait_early = true;
+                                /* A cgroup namespace made at clone() would be rooted at the runtime's
+                                 * cgroup: the init unshares it once it is in the scope. */
+                                if (c->clone_flags & CLONE_NEWCGROUP) {
+                                        c->clone_flags &= ~(unsigned long) CLONE_NEWCGROUP;
+                                        c->cgroupns_after_early = true;
+                                }
+                                return 0;
+                        }
+                        owntext = xasprintf("unified=/sys/fs/cgroup%s\n", streq(own, "/") ? "" : own);
+                        m = text_block(c->ctx, owntext);
+                        r = systemd_make(c, getpid(), undo, &cg, err);
+                        if (r < 0) {
+                                (void) undo_move_back(m, NULL);
+                                free(m);
+                                return ocirt_wrap(err, "cgroup");
+                        }
+                        /* Undo order (reverse): move back first, then remove; never kill ourselves. */
+                        cgroup_commit(c, cg, "systemd", undo);
+                        undo_push(undo, "move the runtime back to its cgroup", undo_move_back, m);
+                        r = cgroup_fs_apply_create(cg, c, err);
+                        if (r < 0)
+                                return ocirt_wrap(err, "cgroup");
+                        c->cgroup = m;
+                        c->wait_early = true;
+                        return 0;
+                }
+                if (!c->rootless)
+                        log_warning(c->ctx, "systemd is not running, using the cgroupfs driver with systemd's cgroup paths");
+        }
+        if (c->rootless && layout == CGROUP_LAYOUT_V1)
+                return no_cgroup(c, "a normal user has no cgroup on a cgroup v1 host", err);
+        if (c->rootless && !rootless_delegated())
+                return no_cgroup(c, "no delegated cgroup for this user", err);
+
+        cg = xcalloc(1, sizeof *cg);
+        cg->ctx = c->ctx;
+        cg->driver = &cgroup_driver_fs;
+        r = cg->driver->create(cg, c, err);
+        if (r < 0) {
+                if (cg->created)
+                        (void) cg->driver->destroy(cg, NULL);
+                if (c->rootless && (r == -EACCES || r == -EPERM || r == -EROFS) && !(l && l->cgroups_path)) {
+                        ocirt_error_free(*err);
+                        *err = NULL;
+                        return no_cgroup(c, "the delegated cgroup is not writable", err);
+                }
+                return ocirt_wrap(err, "cgroup");
+        }
+        cgroup_commit(c, cg, cg->driver->name, undo);
+
+        if (cg->v2) {
+                /* clone3(CLONE_INTO_CGROUP) places the init (process.c); pids.max can be written now,
+                 * as the runtime is never counted. */
+                c->cgroup_fd = open(cg->dirs[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (c->cgroup_fd >= 0)
+                        return l && l->resources ? cgroup_fs_set_pids(cg, l->resources, c->config_path, err) : 0;
+                return enter_runtime(c, cg, false, undo, err);
+        }
+        /* Hybrid: clone3 into the v2 part, the runtime's thread into the v1 hierarchies. */
+        if (cgroup_dir_of(cg, "unified"))
+                c->cgroup_fd = open(cgroup_dir_of(cg, "unified"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        return enter_runtime(c, cg, c->cgroup_fd >= 0, undo, err);
+}
+
+int
+cgroup_clone_fallback(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+
+        for (size_t i = 0; i < c->n_extra; i++)
+                if (streq(c->extra[i].key, "cgroup.dirs"))
+                        cg = cgroup_from_text(c->ctx, c->extra[i].value);
+        if (!cg || cg->n_dirs == 0)
+                return 0;
+        if (cg->v2) {
+                /* pids.max was written for an init that the runtime would not share its cgroup with. */
+                _cleanup_free_ char *p = xasprintf("%s/pids.max", cg->dirs[0].path);
+                (void) write_file_at(AT_FDCWD, p, "max", 3);
+        } else if (c->cgroup) {
+                /* Hybrid: out of the v1 hierarchies again, then into all of them and the v2 one. */
+                int r = undo_move_back(c->cgroup, err);
+                if (r < 0)
+                        return ocirt_wrap(err, "cgroup");
+                c->cgroup = NULL;
+        }
+        return enter_runtime(c, cg, false, undo, err);
+}
+
+int
+cgroup_prepare(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        int r;
+
+        cgroup_fs_own_cache(true);
+        r = prepare(c, undo, err);
+        cgroup_fs_own_cache(false);
+        return r;
+}
+
+/* Runs in: the runtime, at SYNC_EARLY: the init exists (in the cgroup) and waits. */
+int
+cgroup_early(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        struct move_back *m = c->cgroup;
+        const struct spec_linux *l = c->spec->linux_;
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+        int r;
+
+        for (size_t i = 0; !m && i < c->n_extra; i++)
+                if (streq(c->extra[i].key, "cgroup.driver") && streq(c->extra[i].value, "systemd-late")) {
+                        /* A user whose runtime cannot leave the scope again: the init goes in now. */
+                        r = systemd_make(c, c->init_pid, undo, &cg, err);
+                        if (r >= 0)
+                                r = cgroup_fs_apply_create(cg, c, err);
+                        if (r < 0)
+                                return ocirt_wrap(err, "cgroup");
+                        cgroup_commit(c, cg, "systemd", undo);
+                        return l && l->resources ? cgroup_fs_set_pids(cg, l->resources, c->config_path, err) : 0;
+                }
+        if (!m)
+                return 0;
+        c->cgroup = NULL;
+        r = undo_move_back(m, err);
+        if (r < 0)
+                return ocirt_wrap(err, "cgroup: move the runtime back");
+        for (size_t i = 0; i < c->n_extra; i++)
+                if (streq(c->extra[i].key, "cgroup.dirs"))
+                        cg = cgroup_from_text(c->ctx, c->extra[i].value);
+        if (!cg || !l || !l->resources)
+                return 0;
+        r = cgroup_fs_set_pids(cg, l->resources, c->config_path, err);
+        return r < 0 ? r : cgroup_systemd_early(c, err);
+}
+
+int
+cgroup_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err)
+{
+        _cleanup_cgroup_ struct cgroup *cg = cgroup_from_state(ctx, st);
+        int r;
+
+        const char *unit = state_get_extra(st, "cgroup.unit");
+
+        if (unit) {
+                r = cgroup_systemd_stop(streq(strempty(state_get_extra(st, "cgroup.user")), "1"), unit, err);
+                if (r < 0)
+                        return ocirt_wrap(err, "cgroup");
+        }
+        if (!cg && state_get_extra(st, "cgroup.pending") && state_get_extra(st, "cgroup.dirs")) {
+                /* A create killed between recording the directories and knowing them to be its own
+                 * (refuse_populated): remove what is empty, leave what another container uses. */
+                _cleanup_cgroup_ struct cgroup *p = cgroup_from_text(ctx, state_get_extra(st, "cgroup.dirs"));
+                for (size_t i = 0; i < p->n_dirs; i++)
+                        if (rmdir(p->dirs[i].path) < 0 && errno != ENOENT)
+                                log_debug(ctx, "cgroup: leaving '%s': %s", p->dirs[i].path, strerror(errno));
+                return 0;
+        }
+        if (!cg)
+                return 0;
+        r = cg->driver->destroy(cg, err);
+        return r < 0 ? ocirt_wrap(err, "cgroup") : 0;
+}
+
+int
+cgroup_kill_all(ocirt_ctx *ctx, const struct state *st, int sig)
+{
+        _cleanup_cgroup_ struct cgroup *cg = cgroup_from_state(ctx, st);
+        return cg ? cg->driver->kill_all(cg, sig) : 0;
+}
+
+bool
+cgroup_is_paused(ocirt_ctx *ctx, const struct state *st)
+{
+        _cleanup_cgroup_ struct cgroup *cg = cgroup_from_state(ctx, st);
+        return cg && cg->driver->is_frozen(cg) == 1;
+}
+
+/* exec: the v2 directory (the cgroup, or its `sub`, made here) for clone3(CLONE_INTO_CGROUP) of the
+ * exec helper: -1 when the container has no v2 directory, -errno on an error. */
+int
+cgroup_exec_v2_fd(ocirt_ctx *ctx, const struct state *st, const char *sub, ocirt_error **err)
+{
+        _cleanup_cgroup_ struct cgroup *cg = cgroup_from_state(ctx, st);
+        _cleanup_free_ char *dir = NULL;
+        const char *v2 = cg ? cgroup_dir_of(cg, "unified") : NULL;
+        int fd;
+
+        if (!v2)
+                return -1;
+        if (check_sub(sub, err) < 0)
+                return -EINVAL;
+        dir = sub ? xasprintf("%s/%s", v2, sub) : xstrdup(v2);
+        if (sub)
+                (void) mkdir(dir, 0755);
+        fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return ocirt_fail(err, errno, "open cgroup '%s'", dir);
+        return fd;
+}
+
+/* exec, in the forked helper before it joins any namespace: move the calling thread into the
+ * container's cgroup (or its `sub`). On v1 through `tasks`, which takes no threadgroup lock (see
+ * enter_runtime); skip_v2 when clone3 already put the helper into the v2 directory. */
+int
+cgroup_join_self(ocirt_ctx *ctx, const struct state *st, const char *sub, bool skip_v2, ocirt_error **err)
+{
+        _cleanup_cgroup_ struct cgroup *cg = cgroup_from_state(ctx, st);
+        _cleanup_cgroup_ struct cgroup *in = NULL;
+
+        if (!cg)
+                return 0;
+        if (check_sub(sub, err) < 0)
+                return -EINVAL;
+        in = cgroup_subset(cg, skip_v2);
+        return in->n_dirs ? in->driver->enter(in, 0, sub, err) : 0;
+}
+
+/* ---- the public commands ---- */
+
+struct loaded {
+        int dirfd;
+        struct state st;
+        enum state_status status;
+        struct cgroup *cg;
+};
+
+static void
+loaded_done(struct loaded *l)
+{
+        if (l->dirfd >= 0)
+                close(l->dirfd);
+        state_done(&l->st);
+        cgroup_free(l->cg);
+}
+
+static int
+load(ocirt_ctx *ctx, const char *id, struct loaded *l, bool need_cgroup, ocirt_error **err)
+{
+        int r;
+
+        *l = (struct loaded){ .dirfd = -1 };
+        r = ocirt_id_validate(id, err);
+        if (r < 0)
+                return r;
+        r = state_dir_open(ctx, id, &l->dirfd, err);
+        if (r < 0)
+                return r;
+        r = state_read(l->dirfd, id, &l->st, err);
+        if (r == -ENOENT)
+                return ocirt_fail_at(err, EBUSY, id, NULL, "the container is still being created");
+        if (r < 0)
+                return r;
+        l->status = state_status(l->dirfd, &l->st);
+        l->cg = cgroup_from_state(ctx, &l->st);
+        if (l->cg && l->status == STATUS_RUNNING && l->cg->driver->is_frozen(l->cg) == 1)
+                l->status = STATUS_PAUSED;
+        if (need_cgroup && !l->cg)
+                return ocirt_fail_at(err, ENOTSUP, id,
+                                     "run it as root, or with a delegated cgroup (cgroup v2, Delegate=yes)",
+                                     "the container has no cgroup");
+        return 0;
+}
+
+static int
+pause_resume(ocirt_ctx *ctx, const char *id, bool pause, ocirt_error **err)
+{
+        struct loaded l;
+        int r;
+
+        r = load(ctx, id, &l, /* need_cgroup= */ true, err);
+        if (r >= 0) {
+                if (pause && l.status != STATUS_RUNNING && l.status != STATUS_CREATED)
+                        r = ocirt_fail_at(err, EINVAL, id, NULL, "cannot pause a container that is %s",
+                                          state_status_name(l.status));
+                else if (!pause && l.status != STATUS_PAUSED)
+                        r = ocirt_fail_at(err, EINVAL, id, NULL, "cannot resume a container that is %s",
+                                          state_status_name(l.status));
+                else
+                        r = l.cg->driver->freeze(l.cg, pause, err);
+        }
+        if (r < 0 && err && *err && !ocirt_error_where(*err))
+                ocirt_wrap(err, "%s '%s'", pause ? "pause" : "resume", id);
+        loaded_done(&l);
+        return r;
+}
+
+_public_ int
+ocirt_container_pause(ocirt_ctx *ctx, const char *id, ocirt_error **err)
+{
+        return pause_resume(ctx, id, true, err);
+}
+
+_public_ int
+ocirt_container_resume(ocirt_ctx *ctx, const char *id, ocirt_error **err)
+{
+        return pause_resume(ctx, id, false, err);
+}
+
+_public_ int
+ocirt_container_update(ocirt_ctx *ctx, const char *id, const char *resources_json, ocirt_error **err)
+{
+        _cleanup_free_ char *doc = NULL;
+        _cleanup_spec_ struct spec *s = NULL;
+        struct loaded l;
+        int r;
+
+        r = load(ctx, id, &l, /* need_cgroup= */ true, err);
+        if (r >= 0 && l.status == STATUS_STOPPED)
+                r = ocirt_fail_at(err, EINVAL, id, NULL, "cannot update a container that is stopped");
+        if (r >= 0) {
+                /* The resources object parsed and validated as part of a minimal config. */
+                doc = xasprintf("{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"/\"},\"linux\":{\"resources\":%s}}",
+                               resources_json);
+                r = spec_parse(doc, strlen(doc), "--resources", &s, err);
+        }
+        if (r >= 0)
+                r = l.cg->driver->update(l.cg, s->linux_ ? s->linux_->resources : NULL, "--resources", err);
+        /* systemd's unit properties too, or its next realization (daemon-reload) restores the old ones. */
+        if (r >= 0 && state_get_extra(&l.st, "cgroup.unit"))
+                r = cgroup_systemd_update(streq(strempty(state_get_extra(&l.st, "cgroup.user")), "1"),
+                                          state_get_extra(&l.st, "cgroup.unit"), cgroup_dir_of(l.cg, "unified"),
+                                          s->linux_ ? s->linux_->resources : NULL, err);
+        if (r < 0 && err && *err && !ocirt_error_where(*err))
+                ocirt_wrap(err, "update '%s'", id);
+        loaded_done(&l);
+        return r;
+}
+
+_public_ int
+ocirt_container_pids(ocirt_ctx *ctx, const char *id, pid_t **ret_pids, size_t *ret_n, ocirt_error **err)
+{
+        struct loaded l;
+        int r;
+
+        *ret_pids = NULL;
+        *ret_n = 0;
+        r = load(ctx, id, &l, /* need_cgroup= */ true, err);
+        if (r >= 0 && l.status != STATUS_STOPPED)
+                r = l.cg->driver->pids(l.cg, ret_pids, ret_n, err);
+        if (r < 0 && err && *err && !ocirt_error_where(*err))
+                ocirt_wrap(err, "ps '%s'", id);
+        loaded_done(&l);
+        return r;
+}
+
+_public_ int
+ocirt_container_stats(ocirt_ctx *ctx, const char *id, char **ret_json, ocirt_error **err)
+{
+        struct loaded l;
+        json_t *data = NULL;
+        int r;
+
+        r = load(ctx, id, &l, /* need_cgroup= */ true, err);
+        if (r >= 0 && l.status == STATUS_STOPPED)
+                r = ocirt_fail_at(err, EINVAL, id, NULL, "the container is stopped");
+        if (r >= 0)
+                r = l.cg->driver->stats(l.cg, &data, err);
+        if (r >= 0) {
+                *ret_json = json_dumps(data, JSON_COMPACT);
+                json_decref(data);
+        }
+        if (r < 0 && err && *err && !ocirt_error_where(*err))
+                ocirt_wrap(err, "events '%s'", id);
+        loaded_done(&l);
+        return r;
+}
+
+_public_ int
+ocirt_container_oom_kills(ocirt_ctx *ctx, const char *id, uint64_t *ret_count, ocirt_error **err)
+{
+        struct loaded l;
+        int r;
+
+        *ret_count = 0;
+        r = load(ctx, id, &l, /* need_cgroup= */ true, err);
+        if (r >= 0 && l.status == STATUS_STOPPED)
+                r = ocirt_fail_at(err, EINVAL, id, NULL, "the container is stopped");
+        if (r >= 0 && cgroup_fs_oom_kills(l.cg, ret_count) < 0)
+                r = ocirt_fail_at(err, ENOTSUP, id, NULL, "the container's cgroup has no memory controller");
+        if (r < 0 && err && *err && !ocirt_error_where(*err))
+                ocirt_wrap(err, "events '%s'", id);
+        loaded_done(&l);
+        return r;
+}

@@ -1,0 +1,823 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* exec.c: ocirt_container_exec, a new process in a running container.
+ *
+ * Three processes: the runtime (this file's public function), an intermediate child that joins the
+ * container's namespaces (user first) through /proc/PID/ns of the init, and the process itself,
+ * forked by the intermediate with CLONE_PARENT so that it lands in the container's pid namespace and
+ * is still the runtime's child (the runtime waits for it in the foreground; conmon and containerd's
+ * shim, as subreapers, inherit it when the runtime exits after --detach). The process gets the
+ * container's cgroup (clone3 into the v2 part, cgroup_join_self for v1, before any namespace is
+ * joined, so the cgroup namespace shows the right root), its rlimits, user, capabilities, LSM labels, no_new_privs and seccomp filter, in
+ * init.c's order. The runtime learns that exec succeeded from EOF on the close-on-exec sync socket,
+ * and only then writes the pid file: conmon detects a failed exec by its absence.
+ *
+ * The process comes from the config recorded in the state (BUNDLE/config.json) with the command
+ * line's changes, or from --process whole; either way it goes through spec_parse(), so every
+ * field is checked as for create. */
+#include "config.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "container/container.h"
+#include "base/base.h"
+#include "state/state.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+
+
+/* /proc/PID/ns names, user first: the others are owned by it and need its capabilities. */
+static const struct {
+        const char *name;
+        int flag;
+} ns_order[] = {
+        { "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },      { "uts", CLONE_NEWUTS },
+        { "net", CLONE_NEWNET },   { "pid", CLONE_NEWPID },      { "cgroup", CLONE_NEWCGROUP },
+        { "time", CLONE_NEWTIME }, { "mnt", CLONE_NEWNS },
+};
+#define N_NS ELEMENTSOF(ns_order)
+
+struct exec_run {
+        ocirt_ctx *ctx;
+        struct spec *spec;
+        const char *where;          /* the config or process file, for errors */
+        const ocirt_exec_options *o;
+        int ns_fd[N_NS];
+        int root_fd;                /* the container's root, when it shares our mount namespace */
+        int lock_fd;
+        int sync_parent, sync_child;
+        sigset_t saved_mask;
+        pid_t pid;                  /* the process, once known */
+        int pty_master;
+        struct state *st;
+        bool cgroup_v2_done; /* the helper was clone3()d into the v2 cgroup */
+};
+
+/* ---- --user and gid parsing ---- */
+
+/* A uid or gid: decimal digits only, no sign, space or base prefix, below (uid_t) -1. strtoul()
+ * would take "-1" (as 4294967295), " 0", "+0" and "0x0"; Go's Atoi takes "+0" and "-1"; a lax
+ * parser here turns a typo or an injected value into root (the crun CVE-2026-30892 class). */
+static int
+parse_id(const char *s, size_t len, uint32_t *ret)
+{
+        uint64_t v = 0;
+
+        if (len == 0 || len > 10)
+                return -EINVAL;
+        for (size_t i = 0; i < len; i++) {
+                if (s[i] < '0' || s[i] > '9')
+                        return -EINVAL;
+                v = v * 10 + (uint64_t) (s[i] - '0');
+        }
+        if (v >= UINT32_MAX)
+                return -ERANGE;
+        *ret = (uint32_t) v;
+        return 0;
+}
+
+static int
+parse_user(const char *s, uint32_t *ret_uid, uint32_t *ret_gid, bool *ret_has_gid, ocirt_error **err)
+{
+        static const char hint[] = "use UID or UID:GID with decimal numbers below 4294967295, e.g. 1000:1000";
+        const char *colon = strchr(s, ':');
+        size_t ulen = colon ? (size_t) (colon - s) : strlen(s);
+
+        if (parse_id(s, ulen, ret_uid) < 0)
+                return ocirt_fail_at(err, EINVAL, "--user", hint, "invalid uid in '%s'", s);
+        *ret_has_gid = colon != NULL;
+        if (colon && parse_id(colon + 1, strlen(colon + 1), ret_gid) < 0)
+                return ocirt_fail_at(err, EINVAL, "--user", hint, "invalid gid in '%s'", s);
+        return 0;
+}
+
+/* ---- the process, as JSON, then as a struct spec ---- */
+
+static json_t *
+strv_to_json(char *const *v)
+{
+        json_t *a = json_array();
+
+        for (size_t i = 0; v && v[i]; i++)
+                json_array_append_new(a, json_string(v[i]));
+        return a;
+}
+
+/* KEY=VALUE into env, replacing KEY. */
+static void
+env_set(json_t *env, const char *kv)
+{
+        size_t klen = strcspn(kv, "=");
+        size_t i;
+        json_t *x;
+
+        json_array_foreach(env, i, x) {
+                const char *s = json_string_value(x);
+                if (s && strncmp(s, kv, klen) == 0 && (s[klen] == '=' || s[klen] == '\0')) {
+                        json_array_set_new(env, i, json_string(kv));
+                        return;
+                }
+        }
+        json_array_append_new(env, json_string(kv));
+}
+
+static json_t *
+obj_child(json_t *o, const char *key)
+{
+        json_t *x = json_object_get(o, key);
+
+        if (!json_is_object(x)) {
+                x = json_object();
+                json_object_set_new(o, key, x);
+        }
+        return x;
+}
+
+static void
+caps_add(json_t *caps, const char *set, const char *name)
+{
+        json_t *a = json_object_get(caps, set), *x;
+        size_t i;
+
+        if (!json_is_array(a)) {
+                a = json_array();
+                json_object_set_new(caps, set, a);
+        }
+        json_array_foreach(a, i, x)
+                if (json_is_string(x) && streq(json_string_value(x), name))
+                        return;
+        json_array_append_new(a, json_string(name));
+}
+
+/* The command line's changes to the container's process (runc's rules). */
+static int
+apply_options(json_t *proc, const ocirt_exec_options *o, ocirt_error **err)
+{
+        int r;
+
+        if (!o->args || !o->args[0])
+                return ocirt_fail_at(err, EINVAL, "exec", "give a command after the ID, or --process FILE",
+                                     "no command to run");
+        json_object_set_new(proc, "args", strv_to_json(o->args));
+        if (o->env && o->env[0]) {
+                json_t *env = json_object_get(proc, "env");
+                if (!json_is_array(env)) {
+                        env = json_array();
+                        json_object_set_new(proc, "env", env);
+                }
+                for (size_t i = 0; o->env[i]; i++) {
+                        if (!strchr(o->env[i], '=') || o->env[i][0] == '=')
+                                return ocirt_fail_at(err, EINVAL, "--env", "use KEY=VALUE",
+                                                     "invalid environment entry '%s'", o->env[i]);
+                        env_set(env, o->env[i]);
+                }
+        }
+        if (o->cwd)
+                json_object_set_new(proc, "cwd", json_string(o->cwd));
+        if (o->user) {
+                uint32_t uid = 0, gid = 0;
+                bool has_gid;
+                json_t *u = obj_child(proc, "user");
+
+                r = parse_user(o->user, &uid, &gid, &has_gid, err);
+                if (r < 0)
+                        return r;
+                json_object_set_new(u, "uid", json_integer(uid));
+                if (has_gid)
+                        json_object_set_new(u, "gid", json_integer(gid));
+        }
+        if (o->additional_gids && o->additional_gids[0]) {
+                json_t *a = json_array();
+                json_object_set_new(obj_child(proc, "user"), "additionalGids", a);
+                for (size_t i = 0; o->additional_gids[i]; i++) {
+                        uint32_t g;
+                        if (parse_id(o->additional_gids[i], strlen(o->additional_gids[i]), &g) < 0)
+                                return ocirt_fail_at(err, EINVAL, "--additional-gids",
+                                                     "use decimal gids below 4294967295", "invalid gid '%s'",
+                                                     o->additional_gids[i]);
+                        json_array_append_new(a, json_integer(g));
+                }
+        }
+        for (size_t i = 0; o->caps && o->caps[i]; i++) {
+                json_t *caps = obj_child(proc, "capabilities");
+                _cleanup_free_ char *name = NULL;
+
+                name = strncasecmp(o->caps[i], "CAP_", 4) == 0 ? xstrdup(o->caps[i]) : xasprintf("CAP_%s", o->caps[i]);
+                for (char *p = name; *p; p++)
+                        *p = (char) toupper((unsigned char) *p);
+                caps_add(caps, "bounding", name);
+                caps_add(caps, "effective", name);
+                caps_add(caps, "permitted", name);
+        }
+        if (o->tty >= 0)
+                json_object_set_new(proc, "terminal", json_boolean(o->tty));
+        if (o->no_new_privs > 0)
+                json_object_set_new(proc, "noNewPrivileges", json_true());
+        if (o->process_label)
+                json_object_set_new(proc, "selinuxLabel", json_string(o->process_label));
+        if (o->apparmor)
+                json_object_set_new(proc, "apparmorProfile", json_string(o->apparmor));
+        return 0;
+}
+
+static int
+load_json(const char *path, const char *where, const char *hint, json_t **ret, ocirt_error **err)
+{
+        _cleanup_free_ char *buf = NULL;
+        json_error_t jerr;
+        size_t len;
+        json_t *j;
+        int r;
+
+        r = read_file_at(AT_FDCWD, path, &buf, &len);
+        if (r < 0)
+                return ocirt_fail_at(err, -r, where, hint, "cannot read '%s'", path);
+        j = json_loadb(buf, len, 0, &jerr);
+        if (!j || !json_is_object(j)) {
+                json_decref(j);
+                return ocirt_fail_at(err, EINVAL, where, "check the JSON syntax, e.g. with 'jq . FILE'",
+                                     "'%s' is not a JSON object (line %d: %s)", path, jerr.line, jerr.text);
+        }
+        *ret = j;
+        return 0;
+}
+
+static int
+build_spec(const struct state *st, const ocirt_exec_options *o, struct spec **ret, ocirt_error **err)
+{
+        _cleanup_free_ char *cfg_path = state_config_path(st), *text = NULL;
+        json_t *cfg = NULL, *proc = NULL;
+        int r;
+
+        r = load_json(cfg_path, cfg_path, "the container's bundle must stay in place while it runs", &cfg, err);
+        if (r < 0)
+                return r;
+        if (o->process_path) {
+                r = load_json(o->process_path, "--process", "give a process.json (the \"process\" object of config.json)",
+                              &proc, err);
+                if (r < 0)
+                        goto out;
+                json_object_set_new(cfg, "process", proc);
+        } else {
+                proc = obj_child(cfg, "process");
+                r = apply_options(proc, o, err);
+                if (r < 0)
+                        goto out;
+        }
+        text = json_dumps(cfg, JSON_COMPACT);
+        if (!text)
+                abort();
+        r = spec_parse(text, strlen(text), o->process_path ? o->process_path : cfg_path, ret, err);
+        if (r >= 0 && (!(*ret)->process || (*ret)->process->n_args == 0)) {
+                *ret = spec_free(*ret);
+                r = ocirt_fail_at(err, EINVAL, o->process_path ? o->process_path : "exec", NULL,
+                                  "no process to run: .args is missing or empty");
+        }
+out:
+        json_decref(cfg);
+        return r;
+}
+
+/* ---- execCPUAffinity ---- */
+
+/* "0-3,7" -> set; -EINVAL on syntax (spec.c checked it already), -ERANGE beyond CPU_SETSIZE. */
+static int
+parse_cpu_list(const char *s, cpu_set_t *ret)
+{
+        CPU_ZERO(ret);
+        while (*s) {
+                char *end;
+                unsigned long a = strtoul(s, &end, 10), b = a;
+
+                if (end == s)
+                        return -EINVAL;
+                if (*end == '-') {
+                        s = end + 1;
+                        b = strtoul(s, &end, 10);
+                        if (end == s || b < a)
+                                return -EINVAL;
+                }
+                if (b >= CPU_SETSIZE)
+                        return -ERANGE;
+                for (unsigned long i = a; i <= b; i++)
+                        CPU_SET(i, ret);
+                if (*end == ',')
+                        end++;
+                else if (*end)
+                        return -EINVAL;
+                s = end;
+        }
+        return 0;
+}
+
+/* pid's affinity from list; list NULL: every CPU (the kernel narrows it to the cgroup's cpuset). */
+static int
+set_affinity(pid_t pid, const char *list, const char *where, ocirt_error **err)
+{
+        cpu_set_t set;
+
+        if (!list) {
+                CPU_ZERO(&set);
+                for (int i = 0; i < CPU_SETSIZE; i++)
+                        CPU_SET(i, &set);
+        } else if (parse_cpu_list(list, &set) < 0) {
+                return ocirt_fail_at(err, EINVAL, where, "use a CPU list such as \"0-3,7\"", "invalid CPU list '%s'", list);
+        }
+        if (sched_setaffinity(pid, sizeof set, &set) < 0)
+                return ocirt_fail_at(err, errno, where, "use CPUs that exist and are in the container's cpuset",
+                                     "set the CPU affinity to '%s'", list ? list : "all");
+        return 0;
+}
+
+/* ---- Runs in: the exec'd process, after it joined every namespace ---- */
+
+
+static char **
+build_env(const struct spec_process *p, int preserve_fds)
+{
+        char **env = strv_copy(p->env);
+
+        /* The environment as the config gives it, as runc and crun pass it: no PATH is added (the
+         * lookup of args[0] falls back to the default PATH by itself, find_executable()). */
+        if (!env_get(env, "HOME")) {
+                _cleanup_free_ char *h = user_home(p->user.uid), *kv = xasprintf("HOME=%s", h);
+                strv_push(&env, kv);
+        }
+        env_add_listen_fds(&env, preserve_fds);
+        return env;
+}
+
+
+
+/* The pty in the container's own devpts: the slave becomes the controlling terminal and stdio, the
+ * master goes to the runtime. */
+static int
+setup_tty(struct exec_run *x, const struct spec_process *p, ocirt_error **err)
+{
+        _cleanup_close_ int master = -1, slave = -1;
+        int r;
+
+        master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
+        if (master < 0)
+                return ocirt_fail(err, errno, "terminal: open /dev/pts/ptmx in the container");
+        r = terminal_open_slave(master, p, &slave, err);
+        if (r < 0)
+                return r;
+        return terminal_take(x->sync_child, master, slave, err);
+}
+
+static int
+apply_rlimits(const char *where, const struct spec_process *p, ocirt_error **err)
+{
+        for (size_t i = 0; i < p->n_rlimits; i++) {
+                struct rlimit rl = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };
+
+                if (setrlimit(p->rlimits[i].resource, &rl) < 0)
+                        return ocirt_fail_at(err, errno, where, NULL, "set %s to %llu/%llu", p->rlimits[i].type,
+                                             (unsigned long long) rl.rlim_cur, (unsigned long long) rl.rlim_max);
+        }
+        return 0;
+}
+
+static bool
+setgroups_denied(void)
+{
+        _cleanup_free_ char *s = NULL;
+        size_t len;
+
+        return read_file_at(AT_FDCWD, "/proc/self/setgroups", &s, &len) == 0 && startswith(s, "deny");
+}
+
+/* Runs in: the exec'd process. The notify fd, if any, goes to the runtime, which passes it on to
+ * the listener. */
+static int
+load_seccomp(struct exec_run *x, ocirt_error **err)
+{
+        int nfd = -1, r;
+
+        r = seccomp_load_spec(x->spec, &nfd, err);
+        if (r < 0 || nfd < 0)
+                return r;
+        r = sync_send(x->sync_child, SYNC_SECCOMP_FD, 0, nfd, err);
+        close(nfd);
+        return r;
+}
+
+/* Runs in: the exec'd process (in every namespace of the container; changes credentials).
+ * Never returns: exec, or SYNC_ERROR and _exit. */
+_noreturn_ static void
+exec_process(struct exec_run *x)
+{
+        const struct spec_process *p = x->spec->process;
+        struct container c = {
+                .ctx = x->ctx, .id = x->st->id, .spec = x->spec, .config_path = (char *) x->where,
+                .sync_child = x->sync_child, .sync_parent = -1, .lock_fd = -1, .state_dirfd = -1,
+                .start_listen_fd = -1, .pty_master = -1, .init_pid = x->st->pid, .cgroup_fd = -1,
+        };
+        _cleanup_free_ char *exe = NULL;
+        _cleanup_strv_ char **env = NULL;
+        ocirt_error *e = NULL;
+        int keep[1] = { x->sync_child };
+
+        for (int t = 0; t < SPEC_NS__MAX; t++)
+                c.join_fd[t] = -1;
+        c.maps_self_write = setgroups_denied();
+
+#define CHECK(expr)                                                                                                    \
+        do {                                                                                                           \
+                if ((expr) < 0)                                                                                        \
+                        init_fail(&c, e);                                                                              \
+        } while (0)
+
+        /* Nothing in the container may ptrace this process or open its /proc files until exec
+         * (CVE-2016-9962): it still holds the runtime's fds. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+                ocirt_fail(&e, errno, "PR_SET_DUMPABLE");
+                init_fail(&c, e);
+        }
+        /* In the cgroup now: the final affinity (or the cgroup's whole cpuset after an initial one). */
+        if (p->has_exec_cpu_affinity && (p->exec_cpu_affinity_final || p->exec_cpu_affinity_initial))
+                CHECK(set_affinity(0, p->exec_cpu_affinity_final, ".process.execCPUAffinity.final", &e));
+        if (p->terminal)
+                CHECK(setup_tty(x, p, &e));
+        CHECK(terminal_fix_stdio(&c, &e));
+        if (chdir(p->cwd) < 0) {
+                ocirt_fail_at(&e, errno, x->where, "the cwd must exist in the container",
+                              "chdir to .process.cwd '%s'", p->cwd);
+                init_fail(&c, e);
+        }
+        env = build_env(p, x->o->preserve_fds);
+        {
+                _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", x->where);
+                CHECK(find_executable(where, p->args[0], env, &exe, &e));
+        }
+        if (p->has_oom_score_adj) {
+                char buf[16];
+                int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
+                int r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t) n);
+                if (r < 0) {
+                        ocirt_fail_at(&e, -r, x->where, NULL, "set .process.oomScoreAdj to %d", p->oom_score_adj);
+                        init_fail(&c, e);
+                }
+        }
+        /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while the process
+         * still has it (runc's order); with no_new_privs, as late as possible. */
+        if (!p->no_new_privileges)
+                CHECK(load_seccomp(x, &e));
+        CHECK(procattr_before_caps(&c, &e));
+        CHECK(apply_rlimits(x->where, p, &e));
+        CHECK(caps_apply(&c, &e));
+        CHECK(procattr_before_exec(&c, &e));
+        if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+                ocirt_fail(&e, errno, "set no_new_privs");
+                init_fail(&c, e);
+        }
+        umask(p->user.has_umask ? (mode_t) p->user.umask : 022);
+
+        /* Only stdio and the preserved fds reach the program (CVE-2024-21626). */
+        close_fds_from(3 + x->o->preserve_fds, keep, 1);
+        for (int fd = 3; fd < 3 + x->o->preserve_fds; fd++)
+                if (fd != x->sync_child)
+                        (void) fd_set_cloexec(fd, false);
+        {
+                struct sigaction sa = { .sa_handler = SIG_DFL };
+                for (int s = 1; s < NSIG; s++)
+                        (void) sigaction(s, &sa, NULL);
+                (void) sigprocmask(SIG_SETMASK, &x->saved_mask, NULL);
+        }
+        if (p->no_new_privileges)
+                CHECK(load_seccomp(x, &e));
+        execve(exe, p->args, env);
+        {
+                _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", x->where);
+                ocirt_fail_at(&e, errno, where, NULL, "exec '%s'", exe);
+        }
+        init_fail(&c, e);
+#undef CHECK
+}
+
+/* Runs in: the intermediate process. Waits until the runtime put it in the cgroup, joins the
+ * namespaces (user first), and forks the process into them. Never returns. */
+_noreturn_ static void
+exec_intermediate(struct exec_run *x)
+{
+        struct container c = { .sync_child = x->sync_child };
+        ocirt_error *e = NULL;
+        pid_t pid;
+
+        /* A copy of the flock'ed state fd would keep the container locked. */
+        if (x->lock_fd >= 0)
+                close(x->lock_fd);
+        close(x->sync_parent);
+        x->sync_parent = -1;
+
+        if (sync_expect(x->sync_child, SYNC_START, NULL, NULL, NULL, NULL, &e) < 0)
+                _exit(1);
+        /* Into the container's cgroup before any namespace, so its cgroup namespace shows '/'. */
+        if (cgroup_join_self(x->ctx, x->st, x->o->cgroup, x->cgroup_v2_done, &e) < 0)
+                init_fail(&c, e);
+        for (size_t i = 0; i < N_NS; i++) {
+                if (x->ns_fd[i] < 0)
+                        continue;
+                if (setns(x->ns_fd[i], ns_order[i].flag) < 0) {
+                        ocirt_fail(&e, errno, "join the container's %s namespace", ns_order[i].name);
+                        init_fail(&c, e);
+                }
+                close(x->ns_fd[i]);
+                x->ns_fd[i] = -1;
+        }
+        if (x->root_fd >= 0 && (fchdir(x->root_fd) < 0 || chroot(".") < 0)) {
+                ocirt_fail(&e, errno, "enter the container's root");
+                init_fail(&c, e);
+        }
+        /* setns() of a pid (or time) namespace applies to children only: fork. CLONE_PARENT makes the
+         * process the runtime's child. Its exit signal is ours (SIGCHLD). */
+        pid = (pid_t) syscall(SYS_clone, CLONE_PARENT, NULL, NULL, NULL, 0);
+        if (pid < 0) {
+                ocirt_fail(&e, errno, "fork into the container's pid namespace");
+                init_fail(&c, e);
+        }
+        if (pid == 0)
+                exec_process(x);
+        if (sync_send(x->sync_child, SYNC_PID, pid, -1, &e) < 0)
+                _exit(1);
+        _exit(0);
+}
+
+/* ---- Runs in: the runtime ---- */
+
+static int
+open_namespaces(struct exec_run *x, ocirt_error **err)
+{
+        for (size_t i = 0; i < N_NS; i++) {
+                char path[64], self[64];
+                struct stat a, b;
+
+                x->ns_fd[i] = -1;
+                snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) x->st->pid, ns_order[i].name);
+                snprintf(self, sizeof self, "/proc/self/ns/%s", ns_order[i].name);
+                if (stat(path, &a) < 0) {
+                        /* COMPAT(kernel < 5.6, < 4.6): no time or cgroup namespaces. */
+                        if (errno == ENOENT && (ns_order[i].flag == CLONE_NEWTIME || ns_order[i].flag == CLONE_NEWCGROUP))
+                                continue;
+                        return ocirt_fail(err, errno, "look at '%s'", path);
+                }
+                /* Ours already (a namespace the container shares with the host): joining our own user
+                 * namespace is even an error (EINVAL). */
+                if (stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+                        /* No mount namespace of its own: the container is a chroot (rootfs.c), and
+                         * so must the process be, or it would run in our root. */
+                        if (ns_order[i].flag == CLONE_NEWNS && x->root_fd < 0) {
+                                snprintf(path, sizeof path, "/proc/%d/root", (int) x->st->pid);
+                                x->root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                                if (x->root_fd < 0)
+                                        return ocirt_fail(err, errno, "open '%s'", path);
+                        }
+                        continue;
+                }
+                x->ns_fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+                if (x->ns_fd[i] < 0)
+                        return ocirt_fail(err, errno, "open '%s'", path);
+        }
+        return 0;
+}
+
+static void
+close_namespaces(struct exec_run *x)
+{
+        if (x->root_fd >= 0) {
+                close(x->root_fd);
+                x->root_fd = -1;
+        }
+        for (size_t i = 0; i < N_NS; i++)
+                if (x->ns_fd[i] >= 0) {
+                        close(x->ns_fd[i]);
+                        x->ns_fd[i] = -1;
+                }
+}
+
+static void
+child_log(void *userdata, int level, const char *text)
+{
+        ocirt_log(userdata, level, 0, "%s", text);
+}
+
+static int
+on_msg(void *userdata, const struct sync_msg *m, int fd, ocirt_error **err)
+{
+        struct exec_run *x = userdata;
+        int r;
+
+        switch (m->type) {
+        case SYNC_PID:
+                if (fd >= 0)
+                        close(fd);
+                x->pid = m->pid;
+                return 0;
+        case SYNC_PTY:
+                if (fd < 0)
+                        return ocirt_fail(err, EIO, "sync: pty message without an fd");
+                if (x->o->console_socket) {
+                        r = terminal_send_console(x->o->console_socket, fd, err);
+                        close(fd);
+                        return r;
+                }
+                if (x->pty_master >= 0)
+                        close(x->pty_master);
+                x->pty_master = fd;
+                return 0;
+        case SYNC_SECCOMP_FD: {
+                _cleanup_free_ char *json = state_to_json(x->st, STATUS_RUNNING, /* pretty= */ false);
+                if (fd < 0)
+                        return ocirt_fail(err, EIO, "sync: seccomp message without an fd");
+                return seccomp_forward_listener(x->ctx, json, m->text, fd, err);
+        }
+        default:
+                if (fd >= 0)
+                        close(fd);
+                return ocirt_fail(err, EIO, "sync: unexpected message %u from the exec'd process", m->type);
+        }
+}
+
+
+static int
+check_status(ocirt_ctx *ctx, int dirfd, const char *id, const struct state *st, ocirt_error **err)
+{
+        enum state_status s = state_status(dirfd, st);
+
+        if (s == STATUS_RUNNING && cgroup_is_paused(ctx, st))
+                s = STATUS_PAUSED;
+        if (s == STATUS_RUNNING || s == STATUS_CREATED)
+                return 0;
+        return ocirt_fail_at(err, EINVAL, id, s == STATUS_PAUSED ? "resume it first" : NULL,
+                             "cannot exec in a container that is %s", state_status_name(s));
+}
+
+/* Fork the intermediate, put it in the cgroup, let it go and wait until the process has exec'd. */
+static int
+spawn(struct exec_run *x, ocirt_error **err)
+{
+        pid_t mid = -1;
+        int sp[2], r, ws;
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+                return ocirt_fail(err, errno, "socketpair");
+        x->sync_parent = sp[0];
+        x->sync_child = sp[1];
+        /* The helper is born in the v2 cgroup (no migration, see cgroup.c) unless it must first run
+         * outside it with execCPUAffinity.initial; the rest it joins itself. */
+        if (!(x->spec->process->has_exec_cpu_affinity && x->spec->process->exec_cpu_affinity_initial)) {
+                _cleanup_close_ int cgfd = cgroup_exec_v2_fd(x->ctx, x->st, x->o->cgroup, err);
+                if (cgfd < -1)
+                        return cgfd;
+                if (cgfd >= 0) {
+                        mid = clone3_into_cgroup(0, cgfd);
+                        x->cgroup_v2_done = mid >= 0;
+                        if (mid < 0 && !clone3_refused(errno))
+                                return ocirt_fail(err, errno, "fork into the container's cgroup");
+                }
+        }
+        if (!x->cgroup_v2_done)
+                mid = (pid_t) syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+        if (mid < 0)
+                return ocirt_fail(err, errno, "fork");
+        if (mid == 0)
+                exec_intermediate(x);
+        close(x->sync_child);
+        x->sync_child = -1;
+        close_namespaces(x);
+
+        /* execCPUAffinity.initial: while the process is still outside the container's cgroup. */
+        r = 0;
+        if (x->spec->process->has_exec_cpu_affinity && x->spec->process->exec_cpu_affinity_initial)
+                r = set_affinity(mid, x->spec->process->exec_cpu_affinity_initial, ".process.execCPUAffinity.initial", err);
+        if (r >= 0)
+                r = sync_send(x->sync_parent, SYNC_START, 0, -1, err);
+        if (r >= 0)
+                r = sync_wait_exec(x->sync_parent, child_log, on_msg, x, err);
+        if (r < 0) {
+                (void) kill(mid, SIGKILL);
+                if (x->pid > 0)
+                        (void) kill(x->pid, SIGKILL);
+        }
+        (void) waitpid(mid, &ws, 0);
+        if (r < 0) {
+                if (x->pid > 0)
+                        (void) waitpid(x->pid, NULL, 0);
+                return r;
+        }
+        if (x->pid <= 0)
+                return ocirt_fail(err, EIO, "the exec helper died before it started the process (status %d)", ws);
+        return 0;
+}
+
+_public_ int
+ocirt_container_exec(ocirt_ctx *ctx, const char *id, const ocirt_exec_options *o, int *ret_status, ocirt_error **err)
+{
+        struct exec_run x = { .ctx = ctx, .o = o, .root_fd = -1, .lock_fd = -1, .sync_parent = -1, .sync_child = -1,
+                              .pty_master = -1 };
+        bool detach = o->flags & OCIRT_EXEC_DETACH;
+        struct state st = { 0 };
+        int r, status = 0;
+        sigset_t old;
+
+        for (size_t i = 0; i < N_NS; i++)
+                x.ns_fd[i] = -1;
+        x.st = &st;
+        sigprocmask(SIG_SETMASK, NULL, &old);
+
+        r = ocirt_id_validate(id, err);
+        if (r < 0)
+                goto out;
+        if (o->preserve_fds < 0 || o->preserve_fds > 4096) {
+                r = ocirt_fail_at(err, EINVAL, "--preserve-fds", NULL, "out of range: %d", o->preserve_fds);
+                goto out;
+        }
+        r = state_dir_open(ctx, id, &x.lock_fd, err);
+        if (r < 0)
+                goto out;
+        r = state_read(x.lock_fd, id, &st, err);
+        if (r == -ENOENT) {
+                r = ocirt_fail_at(err, EINVAL, id, "wait until it is created", "cannot exec in a container that is creating");
+                goto out;
+        }
+        if (r < 0)
+                goto out;
+        r = check_status(ctx, x.lock_fd, id, &st, err);
+        if (r < 0)
+                goto out;
+        r = build_spec(&st, o, &x.spec, err);
+        if (r < 0)
+                goto out;
+        x.where = o->process_path ? o->process_path : "config.json";
+        if (x.spec->process->terminal && !o->console_socket && detach) {
+                r = ocirt_fail_at(err, EINVAL, "--console-socket", "pass --console-socket, or do not ask for a terminal",
+                                  "a detached exec with a terminal needs a console socket");
+                goto out;
+        }
+        r = open_namespaces(&x, err);
+        if (r < 0)
+                goto out;
+        /* The pid may have been reused since state_status() looked: the fds are the container's only
+         * if the init is still the recorded process now that they are open. */
+        {
+                unsigned long long start;
+                if (proc_pid_start_time(st.pid, &start, NULL) < 0 || start != st.start_time) {
+                        r = ocirt_fail_at(err, ESRCH, id, NULL, "the container process is gone");
+                        goto out;
+                }
+        }
+        /* Blocked before the fork so that no signal for the process is lost; it restores the mask. */
+        if (!detach)
+                (void) signals_block_all(&old);
+        x.saved_mask = old;
+
+        r = spawn(&x, err);
+        if (r < 0)
+                goto out;
+        if (o->pid_file) {
+                r = write_pid_file(o->pid_file, x.pid, err);
+                if (r < 0) {
+                        (void) kill(x.pid, SIGKILL);
+                        (void) waitpid(x.pid, NULL, 0);
+                        goto out;
+                }
+        }
+        /* Other commands must not wait behind a foreground exec. */
+        close(x.lock_fd);
+        x.lock_fd = -1;
+        if (!detach)
+                r = signals_wait_child(ctx, x.pid, x.pty_master, &status, err);
+out:
+        if (!detach)
+                sigprocmask(SIG_SETMASK, &old, NULL);
+        if (r < 0 && err && *err && !ocirt_error_where(*err))
+                ocirt_wrap(err, "exec in '%s'", id);
+        close_namespaces(&x);
+        if (x.sync_parent >= 0)
+                close(x.sync_parent);
+        if (x.pty_master >= 0)
+                close(x.pty_master);
+        if (x.lock_fd >= 0)
+                close(x.lock_fd);
+        spec_free(x.spec);
+        state_done(&st);
+        if (r >= 0 && ret_status)
+                *ret_status = status;
+        return r;
+}

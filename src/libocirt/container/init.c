@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* init.c: the container init, from clone() up to execve(). Everything here runs in the child; it
+ * reports failures to the runtime over the sync socket (SYNC_ERROR) and _exit()s, so the runtime
+ * prints each error once, with its context. The order of the steps is the security model: ids
+ * mapped -> non-dumpable -> mounts through fds -> pivot -> cwd made -> masked/ro paths, read-only
+ * root -> cwd entered (or after the user switch) -> rlimits -> user and capabilities ->
+ * no_new_privs -> wait for start -> close every fd -> seccomp -> startContainer hooks -> exec. */
+#include "config.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "container/container.h"
+#include "base/base.h"
+#include "fs/fs.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+
+/* Runs in: the container init (or the intermediate process). */
+_noreturn_ void
+init_fail(struct container *c, ocirt_error *e)
+{
+        struct sync_msg m = { .type = SYNC_ERROR, .errnum = e ? e->errnum : EIO };
+
+        (void) snprintf(m.text, sizeof m.text, "%s\x1f%s\x1f%s", e ? strempty(e->where) : "",
+                        e ? strempty(e->hint) : "", e ? e->msg : "unknown error");
+        (void) send(c->sync_child, &m, sizeof m, MSG_NOSIGNAL);
+        _exit(127);
+}
+
+
+#define CHECK(expr)                                                                                                    \
+        do {                                                                                                           \
+                if ((expr) < 0)                                                                                        \
+                        init_fail(c, e);                                                                               \
+        } while (0)
+
+static int
+map_ids(struct container *c, ocirt_error **err)
+{
+        int r;
+
+        if (!c->new_ns[SPEC_NS_USER])
+                return 0;
+        if (c->maps_self_write) {
+                r = userns_write_maps(c, 0, /* self= */ true, err);
+                if (r < 0)
+                        return r;
+        } else {
+                r = sync_send(c->sync_child, SYNC_USERNS, 0, -1, err);
+                if (r < 0)
+                        return r;
+                /* MAPS_DONE, after the trees of any idmapped mounts (SYNC_IDMAP_FD, see mount.c). */
+                r = mount_idmap_receive(c, err);
+                if (r < 0)
+                        return r;
+        }
+        /* Become the namespace's root: a no-op when our own id is mapped to 0, needed when root maps
+         * another host range (our host uid 0 is then unmapped). */
+        if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
+                return ocirt_fail(err, errno, "setresgid(0) in the user namespace");
+        if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
+                return ocirt_fail(err, errno, "setresuid(0) in the user namespace");
+        return 0;
+}
+
+/* Slow path (joins by path): join, unshare, map, and fork the real init into the pid namespace.
+ * Returns in the process that goes on as the init. */
+static void
+slow_path(struct container *c)
+{
+        ocirt_error *e = NULL;
+        bool pid_change = c->new_ns[SPEC_NS_PID] || c->join_fd[SPEC_NS_PID] >= 0;
+        pid_t p;
+
+        CHECK(ns_join(c, /* user= */ true, &e));
+        if (c->clone_flags && unshare((int) c->clone_flags) < 0) {
+                ocirt_fail(&e, errno, "unshare namespaces");
+                init_fail(c, e);
+        }
+        CHECK(map_ids(c, &e));
+        if (!pid_change) {
+                CHECK(sync_send(c->sync_child, SYNC_PID, getpid(), -1, &e));
+                return;
+        }
+        /* CLONE_PARENT: the init becomes the runtime's child, so `run` can wait for it. */
+        p = (pid_t) syscall(SYS_clone, CLONE_PARENT, NULL, NULL, NULL, 0);
+        if (p < 0) {
+                ocirt_fail(&e, errno, "fork the init into the pid namespace");
+                init_fail(c, e);
+        }
+        if (p > 0) {
+                CHECK(sync_send(c->sync_child, SYNC_PID, p, -1, &e));
+                _exit(0);
+        }
+}
+
+static int
+set_time_offsets(struct container *c, ocirt_error **err)
+{
+        const struct spec_linux *l = c->spec->linux_;
+        char buf[256];
+        size_t len = 0;
+        int r;
+
+        if (unshare(CLONE_NEWTIME) < 0)
+                return ocirt_fail(err, errno, "create the time namespace");
+        for (size_t i = 0; l && i < l->n_time_offsets; i++)
+                len += snprintf(buf + len, sizeof buf - len, "%s %lld %u\n", l->time_offsets[i].clock,
+                                (long long) l->time_offsets[i].secs, l->time_offsets[i].nanosecs);
+        if (len == 0)
+                return 0;
+        r = write_file_at(AT_FDCWD, "/proc/self/timens_offsets", buf, len);
+        if (r < 0)
+                return ocirt_fail_at(err, -r, c->config_path, NULL, "write .linux.timeOffsets");
+        return 0;
+}
+
+
+
+
+/* Create a missing .process.cwd while the root may still be written to: rootfs_finalize() may make it
+ * read-only, and runc creates it before that too. Created as root, 0755, as runc does; any error is
+ * left to enter_cwd(), which names it. */
+static void
+make_cwd(struct container *c)
+{
+        const char *cwd = c->spec->process->cwd;
+        struct stat st;
+
+        /* We are inside the pivoted root: a plain mkdir -p cannot reach the host. */
+        if (stat(cwd, &st) < 0 && errno == ENOENT)
+                (void) mkdir_p(cwd, 0755);
+}
+
+/* chdir to .process.cwd. A directory that only process.user may enter (a mode 0700 one whose group
+ * is not mapped, where root in the user namespace has no CAP_DAC_OVERRIDE) fails before the
+ * switch to that user: *ret_retry then asks for a second try after caps_apply(), as runc does. */
+static int
+enter_cwd(struct container *c, bool after_user_switch, bool *ret_retry, ocirt_error **err)
+{
+        const char *cwd = c->spec->process->cwd;
+
+        *ret_retry = false;
+        if (chdir(cwd) == 0)
+                goto check;
+        if (!after_user_switch && (errno == EACCES || errno == EPERM)) {
+                *ret_retry = true;
+                return 0;
+        }
+        if (errno != ENOENT || after_user_switch)
+                return ocirt_fail_at(err, errno, c->config_path,
+                                     after_user_switch ? "make the directory accessible to .process.user" : NULL,
+                                     "chdir to .process.cwd '%s'", cwd);
+        if (mkdir_p(cwd, 0755) < 0 || chdir(cwd) < 0)
+                return ocirt_fail_at(err, errno, c->config_path, NULL, "create .process.cwd '%s'", cwd);
+check:
+        /* A cwd such as /proc/self/fd/N could name a directory of the host through an fd the init
+         * still holds (CVE-2024-21626); the kernel's getcwd() then starts with "(unreachable)". */
+        {
+                char buf[4096];
+                long n = syscall(SYS_getcwd, buf, sizeof buf);
+                if (n < 0 && errno != ERANGE && errno != ENAMETOOLONG)
+                        return ocirt_fail_at(err, errno, c->config_path, NULL, "check .process.cwd '%s'", cwd);
+                if (n > 0 && buf[0] != '/')
+                        return ocirt_fail_at(err, EPERM, c->config_path, "use a directory inside the container",
+                                             ".process.cwd '%s' is outside the container's root", cwd);
+        }
+        return 0;
+}
+
+/* What to do when a hard limit cannot be raised: the config asks for more than the runtime's own
+ * hard limit without CAP_SYS_RESOURCE (root in a container, rootless). Engines write their own
+ * defaults into the config (podman: 1048576 for nofile and nproc), so say where those are set and
+ * the value that would work. */
+static char *
+rlimit_hint(const struct spec_rlimit *l)
+{
+        _cleanup_free_ char *name = xstrdup(startswith(l->type, "RLIMIT_") ? l->type + 7 : l->type);
+        struct rlimit cur;
+
+        for (char *q = name; *q; q++)
+                *q = (char) tolower((unsigned char) *q);
+        if (getrlimit(l->resource, &cur) < 0 || cur.rlim_max == RLIM_INFINITY)
+                return xstrdup("raising a hard limit needs CAP_SYS_RESOURCE, which this runtime lacks");
+        return xasprintf("raising a hard limit needs CAP_SYS_RESOURCE, which this runtime lacks: ask for at most "
+                         "%llu; under podman, set default_ulimits = [\"%s=%llu:%llu\"] in [containers] of "
+                         "containers.conf (with nofile and nproc both there) or pass --ulimit %s=%llu:%llu",
+                         (unsigned long long) cur.rlim_max, name, (unsigned long long) cur.rlim_max,
+                         (unsigned long long) cur.rlim_max, name, (unsigned long long) cur.rlim_max,
+                         (unsigned long long) cur.rlim_max);
+}
+
+static int
+apply_rlimits(struct container *c, ocirt_error **err)
+{
+        const struct spec_process *p = c->spec->process;
+
+        for (size_t i = 0; i < p->n_rlimits; i++) {
+                struct rlimit rl = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };
+
+                if (setrlimit(p->rlimits[i].resource, &rl) < 0) {
+                        _cleanup_free_ char *where = xasprintf("%s: .process.rlimits[%zu]", c->config_path, i);
+                        int e = errno;
+                        _cleanup_free_ char *hint = e == EPERM ? rlimit_hint(&p->rlimits[i]) : NULL;
+
+                        errno = e;
+                        return ocirt_fail_at(err, e, where, hint,
+                                             "set %s to %llu/%llu", p->rlimits[i].type,
+                                             (unsigned long long) rl.rlim_cur, (unsigned long long) rl.rlim_max);
+                }
+        }
+        return 0;
+}
+
+static char **
+build_env(struct container *c)
+{
+        char **env = strv_copy(c->spec->process->env);
+
+        /* The environment as the config gives it, as runc and crun pass it: no PATH is added (the
+         * lookup of args[0] falls back to the default PATH by itself, find_executable()). */
+        /* As runc and exec do: the user's home from the container's /etc/passwd, else "/". Read
+         * before the user switch (the file may not be readable by that user). */
+        if (!env_get(env, "HOME")) {
+                _cleanup_free_ char *h = user_home(c->spec->process->user.uid), *kv = xasprintf("HOME=%s", h);
+                strv_push(&env, kv);
+        }
+        env_add_listen_fds(&env, c->preserve_fds);
+        return env;
+}
+
+static int
+lookup_exe(struct container *c, char **env, char **ret, ocirt_error **err)
+{
+        _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", c->config_path);
+
+        return find_executable(where, c->spec->process->args[0], env, ret, err);
+}
+
+/* Block until `ocirt start` connects; from then on errors and logs go to it. */
+static int
+wait_for_start(struct container *c, ocirt_error **err)
+{
+        struct sync_msg m;
+        int conn, r;
+
+        do
+                conn = accept4(c->start_listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        while (conn < 0 && errno == EINTR);
+        if (conn < 0)
+                return ocirt_fail(err, errno, "wait for start");
+        close(c->start_listen_fd);
+        c->start_listen_fd = -1;
+        close(c->sync_child);
+        c->sync_child = conn;
+        r = sync_recv(conn, &m, NULL, err);
+        if (r < 0)
+                return r;
+        if (m.type != SYNC_START)
+                return ocirt_fail(err, EIO, "sync: expected start, got %u", m.type);
+        return 0;
+}
+
+static void
+reset_signals(const sigset_t *mask)
+{
+        struct sigaction sa = { .sa_handler = SIG_DFL };
+
+        for (int s = 1; s < NSIG; s++)
+                (void) sigaction(s, &sa, NULL);
+        (void) sigprocmask(SIG_SETMASK, mask, NULL);
+}
+
+/* Runs in: the container init. Never returns. */
+_noreturn_ void
+init_main(struct container *c)
+{
+        const struct spec_process *p = c->spec->process;
+        ocirt_error *e = NULL;
+        _cleanup_free_ char *exe = NULL;
+        _cleanup_strv_ char **env = NULL;
+        int rootfd = -1, keep[2];
+        bool cwd_retry = false;
+
+        /* A copy of the flock'ed fd would keep the container locked after `create` exits. */
+        close(c->lock_fd);
+        close(c->sync_parent);
+
+        if (c->slow_path)
+                slow_path(c);
+        else {
+                CHECK(map_ids(c, &e));
+                CHECK(ns_join(c, /* user= */ false, &e));
+        }
+        if (c->cgroupns_unshare && unshare(CLONE_NEWCGROUP) < 0) {
+                ocirt_fail(&e, errno, "create the cgroup namespace");
+                init_fail(c, e);
+        }
+        if (c->new_ns[SPEC_NS_NETWORK])
+                CHECK(ns_loopback_up(c, &e));
+
+        if (c->wait_early) {
+                CHECK(sync_send(c->sync_child, SYNC_EARLY, 0, -1, &e));
+                CHECK(sync_expect(c->sync_child, SYNC_EARLY_DONE, NULL, NULL, NULL, NULL, &e));
+        }
+        if (c->cgroupns_after_early && unshare(CLONE_NEWCGROUP) < 0) {
+                ocirt_fail(&e, errno, "create the cgroup namespace");
+                init_fail(c, e);
+        }
+
+        /* Before the process becomes non-dumpable: its /proc files then belong to the initial
+         * namespace's root, and a rootless init could no longer open oom_score_adj. */
+        if (p && p->has_oom_score_adj) {
+                char buf[16];
+                int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
+                int r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t) n);
+                if (r < 0) {
+                        _cleanup_free_ char *where = xasprintf("%s: .process.oomScoreAdj", c->config_path);
+                        ocirt_fail_at(&e, -r, where,
+                                      r == -EACCES || r == -EPERM ? "lowering the OOM score needs CAP_SYS_RESOURCE" : NULL,
+                                      "set oom_score_adj to %d", p->oom_score_adj);
+                        init_fail(c, e);
+                }
+        }
+
+        /* Nothing in the container may ptrace this process or open its /proc files until exec
+         * (CVE-2016-9962). */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+                ocirt_fail(&e, errno, "PR_SET_DUMPABLE");
+                init_fail(c, e);
+        }
+
+        if (c->new_ns[SPEC_NS_TIME])
+                CHECK(set_time_offsets(c, &e));
+
+        CHECK(rootfs_setup(c, &rootfd, &e));
+        if (p && p->terminal)
+                CHECK(terminal_setup_child(c, rootfd, &e));
+        if (p)
+                CHECK(terminal_fix_stdio(c, &e));
+        if (c->spec->hostname && sethostname(c->spec->hostname, strlen(c->spec->hostname)) < 0) {
+                ocirt_fail_at(&e, errno, c->config_path, NULL, "set .hostname '%s'", c->spec->hostname);
+                init_fail(c, e);
+        }
+        if (c->spec->domainname && setdomainname(c->spec->domainname, strlen(c->spec->domainname)) < 0) {
+                ocirt_fail_at(&e, errno, c->config_path, NULL, "set .domainname '%s'", c->spec->domainname);
+                init_fail(c, e);
+        }
+        if (c->wait_hooks) {
+                CHECK(sync_send(c->sync_child, SYNC_HOOK, 0, -1, &e));
+                CHECK(sync_expect(c->sync_child, SYNC_HOOK_DONE, NULL, NULL, NULL, NULL, &e));
+        }
+        CHECK(hooks_create_container(c, &e));
+        CHECK(rootfs_pivot(c, rootfd, &e));
+        close(rootfd);
+        CHECK(procattr_after_pivot(c, &e));
+        if (p)
+                make_cwd(c);
+        CHECK(rootfs_finalize(c, &e));
+
+        if (!p) {
+                /* No .process (allowed until `start`, which refuses): the container is its
+                 * namespaces and mounts, which exec can enter; this init only holds them. */
+                CHECK(sync_send(c->sync_child, SYNC_CREATED, 0, -1, &e));
+                CHECK(wait_for_start(c, &e));
+                ocirt_fail_at(&e, EINVAL, c->config_path, "delete the container and create it with a .process",
+                              "no .process to start");
+                init_fail(c, e);
+        }
+
+        CHECK(enter_cwd(c, /* after_user_switch= */ false, &cwd_retry, &e));
+        env = build_env(c);
+        /* Before waiting for `start`, so that create reports a missing executable; a relative
+         * args[0] needs the cwd, entered only after the user switch when cwd_retry. */
+        if (!cwd_retry)
+                CHECK(lookup_exe(c, env, &exe, &e));
+
+        CHECK(seccomp_prepare(c, &e));
+        CHECK(procattr_before_caps(c, &e));
+        CHECK(apply_rlimits(c, &e));
+        CHECK(caps_apply(c, &e));
+        if (cwd_retry) {
+                CHECK(enter_cwd(c, /* after_user_switch= */ true, &cwd_retry, &e));
+                CHECK(lookup_exe(c, env, &exe, &e));
+        }
+        CHECK(procattr_before_exec(c, &e));
+        if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+                ocirt_fail(&e, errno, "set no_new_privs");
+                init_fail(c, e);
+        }
+        umask(p->user.has_umask ? (mode_t) p->user.umask : 022);
+
+        /* A created container must be joinable by its rootless owner (`exec`, slirp4netns, a
+         * debugger), as runc's is. While this process is not dumpable, its /proc/PID/ns links
+         * need CAP_SYS_PTRACE in the user namespace its memory belongs to, and that is the
+         * initial one (the init was cloned from the runtime, not exec'd): the owner has it only
+         * in the container's. Dumpable now, it is the owner's like any of its processes. What it
+         * holds by now is harmless to expose: the container's root, stdio, the start and sync
+         * sockets; not when its binary (/proc/self/exe) is the runtime's, writable from here. */
+        if (!c->run_mode && c->rootless && !c->exe_exposed && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
+                ocirt_fail(&e, errno, "PR_SET_DUMPABLE");
+                init_fail(c, e);
+        }
+        CHECK(sync_send(c->sync_child, SYNC_CREATED, 0, -1, &e));
+        if (!c->run_mode)
+                CHECK(wait_for_start(c, &e));
+
+        /* Only stdio and the preserved fds reach the program (CVE-2024-21626). The sync socket stays
+         * open (close-on-exec) so the runtime sees exec succeed as EOF. */
+        keep[0] = c->sync_child;
+        keep[1] = -1;
+        close_fds_from(3 + c->preserve_fds, keep, 1);
+        for (int fd = 3; fd < 3 + c->preserve_fds; fd++)
+                (void) fd_set_cloexec(fd, false);
+
+        reset_signals(&c->saved_sigmask);
+        {
+                /* As late as possible, so the runtime's own last syscalls need no rule. */
+                int nfd = -1;
+                /* With a NOTIFY rule, seccomp_install() itself sends the listener fd (SYNC_SECCOMP_FD). */
+                CHECK(seccomp_install(c, &nfd, &e));
+        }
+        /* Under the filter, as runc runs them: a startContainer hook runs in the container and may
+         * do only what the container's process may (issue 13.5). The hook child restores default
+         * signal handling itself. */
+        CHECK(hooks_start_container(c, &e));
+        execve(exe, p->args, env);
+        {
+                _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", c->config_path);
+                ocirt_fail_at(&e, errno, where, NULL, "exec '%s'", exe);
+        }
+        init_fail(c, e);
+}

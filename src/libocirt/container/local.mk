@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The container room of libocirt (included by Makefile.am).
+LIBOCIRT_SOURCES += \
+	src/libocirt/container/container.h \
+	src/libocirt/container/check.c \
+	src/libocirt/container/exec.c \
+	src/libocirt/container/init.c \
+	src/libocirt/container/lifecycle.c \
+	src/libocirt/container/mount-live.c \
+	src/libocirt/container/spawn.c

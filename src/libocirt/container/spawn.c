@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* process.c: the runtime's side of starting the container init: one clone() with every new
+ * namespace (or the slow path for joins, see ns.c), then the parent side of the sync protocol until
+ * the init reports that it is set up. */
+#include "config.h"
+
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "container/container.h"
+#include "base/base.h"
+#include "fs/fs.h"
+
+struct kill_data {
+        pid_t pid;
+};
+
+static int
+undo_kill(void *data, ocirt_error **err)
+{
+        struct kill_data *k = data;
+
+        if (k->pid > 0) {
+                (void) kill(k->pid, SIGKILL);
+                (void) waitpid(k->pid, NULL, 0);
+        }
+        return 0;
+}
+
+static void
+child_log(void *userdata, int level, const char *text)
+{
+        ocirt_log(userdata, level, 0, "%s", text);
+}
+
+static int
+clone_error(struct container *c, int e, ocirt_error **err)
+{
+        if (c->new_ns[SPEC_NS_USER] && (e == EPERM || e == ENOSPC || e == EUSERS))
+                return ocirt_fail_at(err, e, NULL,
+                                     "this host does not let you create user namespaces: check that `unshare -Ur id` works; "
+                                     "on Ubuntu set kernel.apparmor_restrict_unprivileged_userns=0, elsewhere "
+                                     "user.max_user_namespaces > 0 and kernel.unprivileged_userns_clone=1",
+                                     "create the container's namespaces (clone)");
+        return ocirt_fail(err, e, "create the container's namespaces (clone)");
+}
+
+/* clone3 into the cgroup when cgroup.c opened one (v2): the init is born there without the runtime
+ * migrating in and out. Else, or when the kernel refuses it (before 5.7, or a seccomp filter), a
+ * raw clone. Returns 0 with *ret_pid (0 in the child), or -errno with err set. */
+static int
+spawn_clone(struct container *c, struct undo *undo, pid_t *ret_pid, ocirt_error **err)
+{
+        uint64_t flags = c->slow_path ? 0 : c->clone_flags;
+        pid_t pid;
+
+        if (c->cgroup_fd >= 0) {
+                /* clone() makes the new cgroup namespace from the parent's cgroup, not the target's:
+                 * the init unshares it once it is in place (init.c). */
+                c->cgroupns_unshare = (flags & CLONE_NEWCGROUP) != 0;
+                pid = clone3_into_cgroup(flags & ~(uint64_t) CLONE_NEWCGROUP, c->cgroup_fd);
+                if (pid >= 0 || !clone3_refused(errno)) {
+                        int e = errno;
+                        close(c->cgroup_fd);
+                        c->cgroup_fd = -1;
+                        *ret_pid = pid;
+                        return pid < 0 ? clone_error(c, e, err) : 0;
+                }
+                log_debug(c->ctx, "clone3(CLONE_INTO_CGROUP) refused (%s), moving the runtime into the cgroup instead",
+                          strerror(errno));
+                c->cgroupns_unshare = false;
+                close(c->cgroup_fd);
+                c->cgroup_fd = -1;
+                if (cgroup_clone_fallback(c, undo, err) < 0)
+                        return -1;
+        }
+        pid = (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+        *ret_pid = pid;
+        return pid < 0 ? clone_error(c, errno, err) : 0;
+}
+
+/* EOF before SYNC_CREATED: the init reports every failure of its own (SYNC_ERROR, read before the
+ * EOF), so it was killed or exited in a way it could not report. Say which, from its status (left
+ * for undo_kill to reap: WNOWAIT). The EOF comes from its exit_files(), a moment before it is a
+ * zombie, hence the short poll. */
+static int
+init_vanished(struct container *c, ocirt_error **err)
+{
+        siginfo_t si = { 0 };
+
+        for (int i = 0; i < 200 && si.si_pid == 0; i++) {
+                if (waitid(P_PID, c->init_pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+                        break;
+                if (si.si_pid == 0)
+                        usleep(5000);
+        }
+        if (si.si_pid == 0)
+                return -(*err)->errnum;
+        *err = ocirt_error_free(*err);
+        if (si.si_code == CLD_EXITED)
+                return ocirt_fail(err, EPIPE, "the container process exited during setup with status %d, without an error "
+                                              "report", si.si_status);
+        return ocirt_fail_at(err, EPIPE, NULL,
+                             si.si_status == SIGKILL ? "something killed it: the OOM killer, or whoever shares its cgroup" : NULL,
+                             "the container process was killed by signal %d (%s) during setup", si.si_status,
+                             strsignal(si.si_status));
+}
+
+/* Runs in: the runtime. */
+int
+process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        struct kill_data *kd;
+        int sp[2], r;
+        pid_t pid;
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+                return ocirt_fail(err, errno, "socketpair");
+        c->sync_parent = sp[0];
+        c->sync_child = sp[1];
+
+        /* A raw clone with no stack behaves like fork() with namespace flags: the child runs on a copy
+         * of this stack and needs nothing from the parent afterwards. */
+        r = spawn_clone(c, undo, &pid, err);
+        if (r < 0) {
+                close(sp[0]);
+                close(sp[1]);
+                return r;
+        }
+        if (pid == 0)
+                init_main(c);
+
+        close(sp[1]);
+        c->sync_child = -1;
+        if (c->start_listen_fd >= 0) {
+                close(c->start_listen_fd);
+                c->start_listen_fd = -1;
+        }
+        kd = xmalloc(sizeof *kd);
+        kd->pid = pid;
+        undo_push(undo, "kill the container init", undo_kill, kd);
+        c->init_pid = pid;
+
+        for (;;) {
+                struct sync_msg m;
+                int fd = -1;
+
+                r = sync_recv(c->sync_parent, &m, &fd, err);
+                if (r == -EPIPE)
+                        return init_vanished(c, err);
+                if (r < 0)
+                        return r;
+                switch (m.type) {
+                case SYNC_LOG:
+                        child_log(c->ctx, m.level, m.text);
+                        break;
+                case SYNC_ERROR:
+                        return ocirt_error_from_child(err, m.errnum > 0 ? m.errnum : EIO, m.text);
+                case SYNC_USERNS:
+                        r = userns_write_maps(c, pid, /* self= */ false, err);
+                        if (r < 0)
+                                return ocirt_wrap(err, "user namespace");
+                        /* Idmapped mounts need these maps and the host's privileges (mount.c). */
+                        r = mount_idmap_prepare(c, pid, err);
+                        if (r < 0)
+                                return r;
+                        r = sync_send(c->sync_parent, SYNC_MAPS_DONE, 0, -1, err);
+                        if (r < 0)
+                                return r;
+                        break;
+                case SYNC_EARLY:
+                        /* Namespaces exist, nothing runs yet: cgroup, network devices, slirp4netns. */
+                        r = cgroup_early(c, undo, err);
+                        if (r >= 0)
+                                r = procattr_early(c, undo, err);
+                        if (r >= 0)
+                                r = helpers_early(c, undo, err);
+                        if (r < 0)
+                                return r;
+                        r = sync_send(c->sync_parent, SYNC_EARLY_DONE, 0, -1, err);
+                        if (r < 0)
+                                return r;
+                        break;
+                case SYNC_HOOK:
+                        r = hooks_create(c, err);
+                        if (r < 0)
+                                return r;
+                        r = sync_send(c->sync_parent, SYNC_HOOK_DONE, 0, -1, err);
+                        if (r < 0)
+                                return r;
+                        break;
+                case SYNC_PID:
+                        if (m.pid != pid) {
+                                /* Slow path: the intermediate process exits; the init is its sibling. */
+                                (void) waitpid(pid, NULL, 0);
+                                c->init_pid = kd->pid = m.pid;
+                        }
+                        break;
+                case SYNC_PTY:
+                        if (fd < 0)
+                                return ocirt_fail(err, EIO, "sync: pty message without an fd");
+                        if (c->console_socket) {
+                                r = terminal_send_console(c->console_socket, fd, err);
+                                close(fd);
+                                if (r < 0)
+                                        return r;
+                        } else {
+                                c->pty_master = fd;
+                        }
+                        break;
+                case SYNC_CREATED:
+                        return 0;
+                default:
+                        if (fd >= 0)
+                                close(fd);
+                        return ocirt_fail(err, EIO, "sync: unexpected message %u", m.type);
+                }
+        }
+}
+
+/* Runs in: the runtime (run). */
+int
+process_wait_exec(struct container *c, sync_msg_fn on_msg, void *userdata, ocirt_error **err)
+{
+        return sync_wait_exec(c->sync_parent, child_log, on_msg, userdata, err);
+}

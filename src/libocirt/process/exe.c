@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* exe.c: keep the runtime's binary out of the container's reach (CVE-2019-5736).
+ *
+ * A container sees the runtime's binary only as /proc/PID/exe of a process that runs inside it: the
+ * init before its execve() (non-dumpable, so nothing in the container may open its /proc files), or
+ * the runtime itself when the entrypoint is a `#!/proc/self/exe` script, which makes the init's last
+ * execve() run the runtime again, now dumpable and loading libraries from the container. Through that
+ * link the container's root could write the file once the runtime has exited.
+ *
+ * runc and crun copy their binary into a sealed memfd and re-execute it on every start. ocirt pays
+ * that only when the container's root could actually write the file: without a user namespace (root
+ * is root), or when the file's owner (or its group with g+w) is mapped into the container's user
+ * namespace, or the file is world-writable. The common rootless case (a root-owned installed binary,
+ * the caller mapped to 0) and root with a user namespace of subordinate ids need nothing. When a copy
+ * is needed, the program re-executes itself from a sealed memfd before anything is created, so the
+ * exe every container process can reach is immutable. Only a program that allowed it
+ * (ocirt_ctx_set_self_reexec, as the CLI does) is re-executed; an embedding program gets a warning. */
+#include "config.h"
+
+#include <elf.h>
+#include <link.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "process/process.h"
+#include "base/base.h"
+
+extern char **environ;
+
+static bool
+mapped(const struct spec_idmap *m, size_t n, uint32_t host_id)
+{
+        for (size_t i = 0; i < n; i++)
+                if (host_id >= m[i].host_id && host_id - m[i].host_id < m[i].size)
+                        return true;
+        return false;
+}
+
+/* Could the container's root open the runtime's binary for writing? */
+static bool
+reachable_writable(struct container *c, int exefd, const struct stat *st)
+{
+        struct statvfs vfs;
+
+        if (fstatvfs(exefd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+                return false;
+        if (st->st_mode & S_IWOTH)
+                return true;
+        if (c->join_fd[SPEC_NS_USER] >= 0)
+                return true; /* a joined user namespace: its maps are not ours to know here */
+        if (!c->new_ns[SPEC_NS_USER])
+                return geteuid() == 0 || st->st_uid == geteuid();
+        return mapped(c->uid_map, c->n_uid_map, st->st_uid) ||
+               ((st->st_mode & S_IWGRP) && mapped(c->gid_map, c->n_gid_map, st->st_gid));
+}
+
+static bool
+running_sealed(void)
+{
+        char buf[64];
+        ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+
+        return n > 7 && strncmp(buf, "/memfd:", 7) == 0;
+}
+
+/* execve() needs only what the program headers map: debug info and section headers after the last
+ * PT_LOAD segment need not be copied (they are most of an unstripped binary). */
+static off_t
+loadable_size(int fd, off_t size)
+{
+        ElfW(Ehdr) eh;
+        off_t end = 0;
+
+        if (pread(fd, &eh, sizeof eh, 0) != (ssize_t) sizeof eh || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+            eh.e_phentsize != sizeof(ElfW(Phdr)) || eh.e_phnum == 0 || eh.e_phnum > 64)
+                return size;
+        for (int i = 0; i < eh.e_phnum; i++) {
+                ElfW(Phdr) ph;
+                if (pread(fd, &ph, sizeof ph, (off_t) (eh.e_phoff + (ElfW(Off)) i * sizeof ph)) != (ssize_t) sizeof ph)
+                        return size;
+                if ((off_t) (ph.p_offset + ph.p_filesz) > end)
+                        end = (off_t) (ph.p_offset + ph.p_filesz);
+        }
+        return end > 0 && end <= size ? end : size;
+}
+
+static int
+reexec_sealed(char **argv, off_t size, ocirt_error **err)
+{
+        _cleanup_close_ int mfd = -1, src = -1;
+        off_t off = 0;
+
+        mfd = memfd_create("ocirt", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        if (mfd < 0)
+                return ocirt_fail(err, errno, "memfd_create for a sealed copy of the runtime");
+        src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+        if (src < 0)
+                return ocirt_fail(err, errno, "open the runtime's binary");
+        size = loadable_size(src, size);
+        while (off < size) {
+                ssize_t n = sendfile(mfd, src, &off, (size_t) (size - off));
+                if (n < 0)
+                        return ocirt_fail(err, errno, "copy the runtime's binary");
+                if (n == 0)
+                        break;
+        }
+        if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
+                return ocirt_fail(err, errno, "seal the copy of the runtime");
+        fexecve(mfd, argv, environ);
+        return ocirt_fail(err, errno, "re-execute the runtime from its sealed copy");
+}
+
+/* Runs in: the runtime, before anything is created. May not return (re-exec). */
+int
+exe_protect(struct container *c, ocirt_error **err)
+{
+        _cleanup_close_ int exefd = -1;
+        struct stat st;
+
+        exefd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+        if (exefd < 0 || fstat(exefd, &st) < 0)
+                return ocirt_fail(err, errno, "stat the runtime's binary");
+        if (!reachable_writable(c, exefd, &st)) {
+                log_debug(c->ctx, "the container's root cannot write the runtime's binary: no sealed copy needed");
+                return 0;
+        }
+        if (running_sealed())
+                return 0;
+        if (!c->ctx->reexec_argv) {
+                c->exe_exposed = true;
+                log_warning(c->ctx, "the container's root could write this program's binary through /proc/self/exe "
+                                    "(CVE-2019-5736); call ocirt_ctx_set_self_reexec() or use a user namespace, ignoring");
+                return 0;
+        }
+        log_debug(c->ctx, "the container's root could write the runtime's binary: re-executing from a sealed copy");
+        return reexec_sealed(c->ctx->reexec_argv, st.st_size, err);
+}

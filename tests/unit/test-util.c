@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* test-util.c: the leaf helpers (util-str.c, util-fd.c, util-fs.c) and the error object
+/* test-util.c: the leaf helpers (str.c, util-fd.c, util-fs.c) and the error object
  * (error.c). Files are only created inside a mkdtemp() directory; fd tests run in a child so the
  * test's own descriptors (and valgrind's) are never touched. */
 #include "config.h"

@@ -19,5 +19,5 @@ LIBOCIRT_SOURCES += \
 	src/libocirt/base/util-exec.c \
 	src/libocirt/base/util-fd.c \
 	src/libocirt/base/util-fs.c \
-	src/libocirt/base/util-str.c \
+	src/libocirt/base/str.c \
 	src/libocirt/base/version.c

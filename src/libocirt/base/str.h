@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* str.h: the leaf of base/: allocation that aborts on failure, strings and string vectors
- * (util-str.c). Calls nothing in ocirt; everything else may call it. */
+ * (str.c). Calls nothing in ocirt; everything else may call it. */
 #pragma once
 
 #include <stdbool.h>
@@ -9,7 +9,7 @@
 
 #include "base/macro.h"
 
-/* util-str.c */
+/* str.c */
 /* Allocation failure aborts: a runtime out of memory cannot recover usefully. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* util-str.c: allocation that aborts on OOM, string vectors, number parsing. */
+/* str.c: allocation that aborts on OOM, string vectors, number parsing. */
 #include "config.h"
 
 #include <stdarg.h>

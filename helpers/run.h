@@ -62,6 +62,9 @@ void helper_proc_done(struct helper_proc *p);
 /* Spawn and wait. */
 int helper_run(struct helper_cmd *cmd, int timeout_ms, const char *hint, ocirt_error **err);
 
+/* "newuidmap 1234 0 1000 1": argv joined with spaces, for errors (caller frees). */
+char *helper_cmdline(char **argv);
+
 /* Read up to `max` bytes of a tool's stderr, trimmed, for an error message (caller frees). */
 char *helper_read_stderr(int fd, bool from_start, size_t max);
 

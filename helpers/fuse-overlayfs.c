@@ -29,7 +29,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "helpers/helpers.h"
+#include "helpers/ops.h"
 #include "base/base.h"
 #include "state/state.h"
 
@@ -75,23 +75,17 @@ make_dir(const char *path, bool *ret_created, ocirt_error **err)
         return ocirt_fail(err, errno, "create '%s'", path);
 }
 
-/* Runs in: the runtime, before the clone. */
-int
-overlay_prepare(struct container *c, struct helpers *h, struct undo *undo, ocirt_error **err)
+static bool
+overlay_used(const struct helpers *h)
 {
-        const char *where = h->keep_dir ? "--overlay-keep" : NULL;
-        struct created_dirs *cd;
-        size_t lu;
-        bool created = false;
-        int r;
+        return h->overlay != OVERLAY_NONE;
+}
 
-        if (h->overlay == OVERLAY_FUSE) {
-                _cleanup_free_ char *path = NULL;
-                r = helper_find(HELPER_FUSE_OVERLAYFS, &path, err);
-                if (r < 0)
-                        return r;
-        }
-        /* ':' and ',' separate layers and options in the mount options. */
+/* Make the layers absolute: the mount is made from another process, and ':' and ',' separate layers
+ * and options in the mount options. */
+static int
+resolve_layers(const struct container *c, struct helpers *h, ocirt_error **err)
+{
         for (size_t i = 0; h->layers && h->layers[i]; i++) {
                 char *p = realpath(h->layers[i], NULL);
                 if (!p)
@@ -106,30 +100,47 @@ overlay_prepare(struct container *c, struct helpers *h, struct undo *undo, ocirt
                 return ocirt_fail_at(err, EINVAL, c->config_path, NULL, ".root.path '%s' holds ':' or ',', which overlay options cannot carry",
                                      c->rootfs);
         h->lower_rootfs = xstrdup(c->rootfs);
+        return 0;
+}
+
+/* upper and work: in the kept directory (created, made absolute), else in the state dir. */
+static int
+place_upper(struct helpers *h, ocirt_error **err)
+{
+        const char *where = "--overlay-keep";
+        _cleanup_free_ char *dir = NULL;
+        bool created;
+        int r;
 
         if (h->keep_dir) {
                 r = mkdir_p(h->keep_dir, 0755);
                 if (r < 0)
                         return ocirt_fail_at(err, -r, where, NULL, "create '%s'", h->keep_dir);
-                {
-                        char *abs = realpath(h->keep_dir, NULL);
-                        if (!abs)
-                                return ocirt_fail_at(err, errno, where, NULL, "'%s'", h->keep_dir);
-                        free(h->keep_dir);
-                        h->keep_dir = abs;
-                }
-                h->upper = xasprintf("%s/upper", h->keep_dir);
-                h->work = xasprintf("%s/work", h->keep_dir);
+                dir = realpath(h->keep_dir, NULL);
+                if (!dir)
+                        return ocirt_fail_at(err, errno, where, NULL, "'%s'", h->keep_dir);
+                free(h->keep_dir);
+                h->keep_dir = xstrdup(dir);
         } else {
-                _cleanup_free_ char *dir = xasprintf("%s/overlay", h->state_dir);
+                dir = xasprintf("%s/overlay", h->state_dir);
                 r = make_dir(dir, &created, err);
                 if (r < 0)
                         return r;
-                h->upper = xasprintf("%s/upper", dir);
-                h->work = xasprintf("%s/work", dir);
         }
-        lu = strlen(h->upper) + 1;
-        cd = xcalloc(1, sizeof *cd + lu + strlen(h->work) + 1);
+        h->upper = xasprintf("%s/upper", dir);
+        h->work = xasprintf("%s/work", dir);
+        return 0;
+}
+
+/* upper, work and merged; a failed create removes the upper and work it made. */
+static int
+make_dirs(struct helpers *h, struct undo *undo, ocirt_error **err)
+{
+        size_t lu = strlen(h->upper) + 1;
+        struct created_dirs *cd = xcalloc(1, sizeof *cd + lu + strlen(h->work) + 1);
+        bool created = false;
+        int r;
+
         undo_push(undo, "remove the overlay's upper and work dirs", undo_dirs, cd);
         r = make_dir(h->upper, &created, err);
         if (r < 0)
@@ -142,17 +153,38 @@ overlay_prepare(struct container *c, struct helpers *h, struct undo *undo, ocirt
         /* work is scratch space for the overlay; always ours to clean on failure. */
         cd->work = strcpy(cd->buf + lu, h->work);
         h->merged = xasprintf("%s/merged", h->state_dir);
-        r = make_dir(h->merged, &created, err);
+        return make_dir(h->merged, &created, err);
+}
+
+/* Runs in: the runtime, before the clone. Hands back the merged directory as the new root and the
+ * mode (and kept directory) as facts. */
+static int
+overlay_prepare(const struct container *c, struct helpers *h, struct helper_out *out, struct undo *undo,
+                ocirt_error **err)
+{
+        int r;
+
+        if (h->overlay == OVERLAY_FUSE) {
+                _cleanup_free_ char *path = NULL;
+                r = helper_find(HELPER_FUSE_OVERLAYFS, &path, err);
+                if (r < 0)
+                        return r;
+        }
+        r = resolve_layers(c, h, err);
+        if (r < 0)
+                return r;
+        r = place_upper(h, err);
+        if (r < 0)
+                return r;
+        r = make_dirs(h, undo, err);
         if (r < 0)
                 return r;
 
         /* The init binds and pivots into the merged view instead of root.path. */
-        free(c->rootfs);
-        c->rootfs = xstrdup(h->merged);
-        c->wait_early = true;
-        container_set_extra(c, "overlay.mode", mode_name(h->overlay));
+        out->rootfs = xstrdup(h->merged);
+        helper_out_fact(out, "overlay.mode", mode_name(h->overlay));
         if (h->keep_dir)
-                container_set_extra(c, "overlay.keep", h->keep_dir);
+                helper_out_fact(out, "overlay.keep", h->keep_dir);
         return 0;
 }
 
@@ -304,17 +336,69 @@ undo_daemon(void *data, ocirt_error **err)
         return 0;
 }
 
+/* Start fuse-overlayfs on the mounted /dev/fuse fd, as root of the container's user namespace
+ * (rootless); the undo list stops it if the create fails later. */
 static int
-start_fuse(struct container *c, struct helpers *h, struct mount_args *a, struct undo *undo, ocirt_error **err)
+spawn_daemon(const struct container *c, const struct helpers *h, bool rootless, int fusefd, int log_fd,
+             struct helper_proc *ret, struct daemon_stop **ret_stop, struct undo *undo, ocirt_error **err)
 {
-        _cleanup_close_ int fusefd = -1, log_fd = -1;
         _cleanup_free_ char *lower = lowerdir_option(h), *opt = NULL;
         _cleanup_strv_ char **argv = NULL;
-        struct daemon_setup ds = { .init_pid = c->init_pid, .rootless = a->rootless };
+        struct daemon_setup ds = { .init_pid = c->init_pid, .rootless = rootless };
+        struct daemon_stop *stop;
+        int keep[2] = { fusefd, -1 };
+        char mp[32];
+        int r;
+
+        opt = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, h->upper, h->work);
+        snprintf(mp, sizeof mp, "/dev/fd/%d", fusefd);
+        strv_push(&argv, "fuse-overlayfs");
+        strv_push(&argv, "-f");
+        strv_push(&argv, "-o");
+        strv_push(&argv, opt);
+        strv_push(&argv, mp);
+        {
+                struct helper_cmd cmd = { .tool = HELPER_FUSE_OVERLAYFS, .argv = argv, .keep_fds = keep,
+                                          .stderr_fd = log_fd, .cwd_fd = -1, .new_session = true,
+                                          .setup = daemon_setup, .setup_data = &ds };
+                r = helper_spawn(&cmd, ret, err);
+                if (r < 0)
+                        return r;
+        }
+        stop = xcalloc(1, sizeof *stop);
+        stop->pid = ret->pid;
+        (void) proc_pid_start_time(ret->pid, &stop->start, NULL);
+        undo_push(undo, "stop fuse-overlayfs", undo_daemon, stop);
+        *ret_stop = stop;
+        return 0;
+}
+
+/* The daemon did not answer: wait a moment for it to exit, and say what it wrote. */
+static int
+daemon_failed(const struct helper_proc *p, int log_fd, ocirt_error **err)
+{
+        _cleanup_free_ char *text = NULL;
+        int status = 0;
+
+        *err = ocirt_error_free(*err);
+        for (int i = 0; i < 100 && waitpid(p->pid, &status, WNOHANG) == 0; i++)
+                (void) poll(NULL, 0, 10);
+        text = helper_read_stderr(log_fd, true, 3000);
+        return ocirt_fail_at(err, EIO, NULL, "check the layer directories; 'ocirt check' tells whether /dev/fuse is usable",
+                             "%s: failed%s%s", p->cmdline, *text ? ": " : " (no output on stderr)", text);
+}
+
+/* Mount a FUSE connection in the init's mount namespace, hand it to fuse-overlayfs, and check that
+ * the mount answers. Hands back the daemon's pid. */
+static int
+start_fuse(const struct container *c, struct mount_args *a, struct helper_out *out, struct undo *undo,
+           ocirt_error **err)
+{
+        _cleanup_close_ int fusefd = -1, log_fd = -1;
+        _cleanup_free_ char *pid = NULL;
         struct helper_proc p;
         struct daemon_stop *stop;
-        char mp[32];
-        int keep[2], r;
+        int r;
 
         log_fd = openat(c->lock_fd, OVERLAY_LOG, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
         if (log_fd < 0)
@@ -324,63 +408,34 @@ start_fuse(struct container *c, struct helpers *h, struct mount_args *a, struct 
                 return r;
         if (fusefd < 0)
                 return ocirt_fail(err, EIO, "no /dev/fuse fd from the mount helper");
-
-        opt = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, h->upper, h->work);
-        snprintf(mp, sizeof mp, "/dev/fd/%d", fusefd);
-        strv_push(&argv, "fuse-overlayfs");
-        strv_push(&argv, "-f");
-        strv_push(&argv, "-o");
-        strv_push(&argv, opt);
-        strv_push(&argv, mp);
-        keep[0] = fusefd;
-        keep[1] = -1;
-        {
-                struct helper_cmd cmd = { .tool = HELPER_FUSE_OVERLAYFS, .argv = argv, .keep_fds = keep,
-                                          .stderr_fd = log_fd, .cwd_fd = -1, .new_session = true,
-                                          .setup = daemon_setup, .setup_data = &ds };
-                r = helper_spawn(&cmd, &p, err);
-                if (r < 0)
-                        return r;
-        }
+        r = spawn_daemon(c, a->h, a->rootless, fusefd, log_fd, &p, &stop, undo, err);
+        if (r < 0)
+                return r;
         /* Only the daemon holds the connection now: if it dies, the mount answers ENOTCONN. */
         close(fusefd);
         fusefd = -1;
-        stop = xcalloc(1, sizeof *stop);
-        stop->pid = p.pid;
-        (void) proc_pid_start_time(p.pid, &stop->start, NULL);
-        undo_push(undo, "stop fuse-overlayfs", undo_daemon, stop);
 
         r = helper_in_ns(c->init_pid, a->rootless, CLONE_NEWNS, probe_mount, a, NULL, err);
-        if (r < 0) {
-                _cleanup_free_ char *text = NULL;
-                int status = 0;
-
-                *err = ocirt_error_free(*err);
-                for (int i = 0; i < 100 && waitpid(p.pid, &status, WNOHANG) == 0; i++)
-                        (void) poll(NULL, 0, 10);
-                text = helper_read_stderr(log_fd, true, 3000);
-                r = ocirt_fail_at(err, EIO, NULL, "check the layer directories; 'ocirt check' tells whether /dev/fuse is usable",
-                                  "%s: failed%s%s", p.cmdline, *text ? ": " : " (no output on stderr)", text);
-                helper_proc_done(&p);
-                return r;
-        }
-        {
-                _cleanup_free_ char *s = xasprintf("%d:%llu", (int) stop->pid, stop->start);
-                container_set_extra(c, "overlay.pid", s);
+        if (r < 0)
+                r = daemon_failed(&p, log_fd, err);
+        else {
+                pid = xasprintf("%d:%llu", (int) stop->pid, stop->start);
+                helper_out_fact(out, "overlay.pid", pid);
         }
         helper_proc_done(&p);
-        return 0;
+        return r;
 }
 
 /* Runs in: the runtime, at SYNC_EARLY. */
-int
-overlay_early(struct container *c, struct helpers *h, struct undo *undo, ocirt_error **err)
+static int
+overlay_attach(const struct container *c, struct helpers *h, struct helper_out *out, struct undo *undo,
+               ocirt_error **err)
 {
         struct mount_args a = { .h = h, .rootless = geteuid() != 0 };
         int r;
 
         if (h->overlay == OVERLAY_FUSE)
-                return start_fuse(c, h, &a, undo, err);
+                return start_fuse(c, &a, out, undo, err);
         r = helper_in_ns(c->init_pid, a.rootless, CLONE_NEWNS, mount_kernel, &a, NULL, err);
         if (r < 0) {
                 _cleanup_free_ char *msg = xstrdup((*err)->msg);
@@ -393,7 +448,7 @@ overlay_early(struct container *c, struct helpers *h, struct undo *undo, ocirt_e
         return 0;
 }
 
-int
+static int
 overlay_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err)
 {
         struct daemon_stop d = { 0 };
@@ -404,3 +459,11 @@ overlay_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err)
         /* upper/work in the state dir go with it; a kept directory stays. */
         return 0;
 }
+
+const struct helper_ops fuse_overlayfs_helper = {
+        .name = "overlay",
+        .used = overlay_used,
+        .prepare = overlay_prepare,
+        .attach = overlay_attach,
+        .teardown = overlay_teardown,
+};

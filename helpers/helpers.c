@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* helpers.c: the entry points the lifecycle calls for the rootless helpers that live beside a
- * container (slirp4netns, fuse-overlayfs): helpers_prepare before the clone, helpers_early at
- * SYNC_EARLY, helpers_teardown at delete.
+/* helpers.c: the front door of the rootless helpers that live beside a container (slirp4netns,
+ * fuse-overlayfs): it reads their options, holds the list of helpers (each a struct helper_ops,
+ * ops.h) and runs their ops for the lifecycle: helpers_prepare before the clone, helpers_early at
+ * SYNC_EARLY (attach), helpers_teardown at delete. What a helper hands back, the front door writes
+ * into the container record; the helpers themselves only read it.
  *
  * A config that uses no helper costs nothing here: helpers_prepare looks at the options and the
  * annotations in memory and returns; it does not fork, read a file or set wait_early. */
 #include "config.h"
 
+#include <net/if.h>
 #include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include "base/base.h"
 #include "helpers/helpers.h"
+#include "helpers/ops.h"
 #include "state/state.h"
 
 /* ---- options ---- */
@@ -114,12 +120,24 @@ parse_bool(const char *v, const char *where, bool *ret, ocirt_error **err)
         return 0;
 }
 
+/* A list of publish specs, from --publish or the annotation "SPEC[,SPEC...]". */
 static int
-parse_options(struct container *c, const ocirt_create_options *o, struct helpers *h, ocirt_error **err)
+add_publish(struct helpers *h, const char *spec, ocirt_error **err)
 {
-        const struct spec *s = c->spec;
-        const char *network = o->network, *overlay = o->overlay, *v;
-        _cleanup_free_ char *where = NULL;
+        int r;
+
+        h->publish = xrealloc(h->publish, (h->n_publish + 1) * sizeof *h->publish);
+        r = helper_parse_publish(spec, &h->publish[h->n_publish], err);
+        if (r < 0)
+                return r;
+        h->n_publish++;
+        return 0;
+}
+
+static int
+parse_network(const struct spec *s, const ocirt_create_options *o, struct helpers *h, ocirt_error **err)
+{
+        const char *network = o->network, *v;
         int r;
 
         if (!network && (v = annotation(s, ANN_PREFIX "network")))
@@ -142,25 +160,28 @@ parse_options(struct container *c, const ocirt_create_options *o, struct helpers
                         return r;
         }
         for (size_t i = 0; i < o->n_publish; i++) {
-                h->publish = xrealloc(h->publish, (h->n_publish + 1) * sizeof *h->publish);
-                r = helper_parse_publish(o->publish[i], &h->publish[h->n_publish], err);
+                r = add_publish(h, o->publish[i], err);
                 if (r < 0)
                         return r;
-                h->n_publish++;
         }
         if (o->n_publish == 0 && (v = annotation(s, ANN_PREFIX "network.publish"))) {
                 _cleanup_free_ char *copy = xstrdup(v);
                 for (char *save = NULL, *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-                        h->publish = xrealloc(h->publish, (h->n_publish + 1) * sizeof *h->publish);
-                        r = helper_parse_publish(t, &h->publish[h->n_publish], err);
+                        r = add_publish(h, t, err);
                         if (r < 0)
                                 return r;
-                        h->n_publish++;
                 }
         }
         if (h->n_publish > 0 && h->network != NETWORK_SLIRP4NETNS)
                 return ocirt_fail_at(err, EINVAL, "--publish", "add --network slirp4netns",
                                      "publishing a port needs --network slirp4netns");
+        return 0;
+}
+
+static int
+parse_overlay(const struct spec *s, const ocirt_create_options *o, struct helpers *h, ocirt_error **err)
+{
+        const char *overlay = o->overlay, *v;
 
         if (!overlay && (v = annotation(s, ANN_PREFIX "overlay")))
                 overlay = v;
@@ -203,10 +224,87 @@ plan_network(struct container *c, struct helpers *h, ocirt_error **err)
                 c->clone_flags &= ~(unsigned long) CLONE_NEWNET;
                 return 0;
         }
+        /* slirp4netns or only lo: set up at SYNC_EARLY by the helper of each (its attach). */
         c->new_ns[SPEC_NS_NETWORK] = true;
         c->clone_flags |= CLONE_NEWNET;
-        c->wait_early = true;
         return 0;
+}
+
+/* ---- --network none: only lo, brought up at SYNC_EARLY ---- */
+
+/* Runs in: a fork of the runtime that joined the init's user and network namespaces. */
+static int
+lo_up(void *userdata, int *ret_fd, char *errbuf, size_t errlen)
+{
+        struct ifreq ifr = { 0 };
+        _cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+        (void) userdata;
+        (void) ret_fd;
+        strcpy(ifr.ifr_name, "lo");
+        if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
+                snprintf(errbuf, errlen, "read the flags of lo");
+                return -errno;
+        }
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) {
+                snprintf(errbuf, errlen, "bring lo up");
+                return -errno;
+        }
+        return 0;
+}
+
+static bool
+loopback_used(const struct helpers *h)
+{
+        return h->network == NETWORK_NONE;
+}
+
+static int
+loopback_attach(const struct container *c, struct helpers *h, struct helper_out *out, struct undo *undo,
+                ocirt_error **err)
+{
+        (void) h;
+        (void) out;
+        (void) undo;
+        return helper_in_ns(c->init_pid, /* userns= */ geteuid() != 0, CLONE_NEWNET, lo_up, NULL, NULL, err);
+}
+
+/* No outside program, but the same place in the create as slirp4netns: kept with the network plan. */
+static const struct helper_ops loopback_helper = {
+        .name = "network",
+        .used = loopback_used,
+        .attach = loopback_attach,
+};
+
+/* ---- the list, and the lifecycle's entry points ---- */
+
+/* prepare, attach and teardown run in this order. The network first: its prepare only checks that
+ * slirp4netns is there, so a missing tool fails before the overlay makes any directory. */
+static const struct helper_ops *const all_helpers[] = {
+        &slirp4netns_helper,
+        &loopback_helper,
+        &fuse_overlayfs_helper,
+};
+
+/* What an op handed back goes into the container record as soon as the op returns (also when it
+ * failed: a fact names something made, which teardown may have to find), before the next helper
+ * starts. Decision: an out parameter, not a record callback passed down: every helper's fact is
+ * known only once its process runs (a pid and its start time), and none needs its fact on disk
+ * before that, since its process ends by itself with the container (slirp4netns through the
+ * watcher's pidfd of the init, fuse-overlayfs when the mount namespace goes), so a create killed in
+ * between leaves nothing for teardown. Each fact is recorded at the moment it was before (the op's
+ * last step), and container_set_extra writes record.json at once, as for every subsystem. */
+static void
+apply(struct container *c, struct helper_out *out)
+{
+        if (out->rootfs) {
+                free(c->rootfs);
+                c->rootfs = TAKE_PTR(out->rootfs);
+        }
+        for (size_t i = 0; i < out->n_facts; i++)
+                container_set_extra(c, out->facts[i].key, out->facts[i].value);
+        helper_out_done(out);
 }
 
 int
@@ -222,7 +320,9 @@ helpers_prepare(struct container *c, const ocirt_create_options *o, struct undo 
                 return 0;
 
         h = xcalloc(1, sizeof *h);
-        r = parse_options(c, o, h, err);
+        r = parse_network(c->spec, o, h, err);
+        if (r >= 0)
+                r = parse_overlay(c->spec, o, h, err);
         if (r >= 0)
                 r = ctx_state_root(c->ctx, &root, err);
         if (r < 0) {
@@ -234,10 +334,18 @@ helpers_prepare(struct container *c, const ocirt_create_options *o, struct undo 
          * fails before SYNC_EARLY. */
         c->helpers = h;
         r = plan_network(c, h, err);
-        if (r >= 0 && h->network == NETWORK_SLIRP4NETNS)
-                r = slirp_prepare(c, h, undo, err);
-        if (r >= 0 && h->overlay != OVERLAY_NONE)
-                r = overlay_prepare(c, h, undo, err);
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(all_helpers); i++) {
+                const struct helper_ops *ops = all_helpers[i];
+                struct helper_out out = { 0 };
+
+                if (!ops->used(h))
+                        continue;
+                if (ops->prepare)
+                        r = ops->prepare(c, h, &out, undo, err);
+                apply(c, &out);
+                if (r >= 0 && ops->attach)
+                        c->wait_early = true;
+        }
         return r;
 }
 
@@ -256,35 +364,31 @@ helpers_early(struct container *c, struct undo *undo, ocirt_error **err)
 
         if (!h)
                 return 0;
-        if (h->overlay != OVERLAY_NONE) {
-                r = overlay_early(c, h, undo, err);
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(all_helpers); i++) {
+                const struct helper_ops *ops = all_helpers[i];
+                struct helper_out out = { 0 };
+
+                if (!ops->used(h) || !ops->attach)
+                        continue;
+                r = ops->attach(c, h, &out, undo, err);
+                apply(c, &out);
                 if (r < 0)
-                        r = ocirt_wrap(err, "overlay");
-        }
-        if (r >= 0 && h->network == NETWORK_SLIRP4NETNS) {
-                r = slirp_early(c, h, undo, err);
-                if (r < 0)
-                        r = ocirt_wrap(err, "slirp4netns");
-        } else if (r >= 0 && h->network == NETWORK_NONE) {
-                r = net_loopback_up(c, err);
-                if (r < 0)
-                        r = ocirt_wrap(err, "network");
+                        r = ocirt_wrap(err, "%s", ops->name);
         }
         /* The last use of the options: what later commands need is in state.json. */
-        helpers_free(h);
-        c->helpers = NULL;
+        helpers_release(c);
         return r;
 }
 
 int
 helpers_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err)
 {
-        int r;
-
         if (st->n_extra == 0)
                 return 0;
-        r = slirp_teardown(ctx, st, err);
-        if (r < 0)
-                return r;
-        return overlay_teardown(ctx, st, err);
+        for (size_t i = 0; i < ELEMENTSOF(all_helpers); i++) {
+                int r = all_helpers[i]->teardown ? all_helpers[i]->teardown(ctx, st, err) : 0;
+                if (r < 0)
+                        return r;
+        }
+        return 0;
 }

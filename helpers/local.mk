@@ -2,8 +2,10 @@
 # The helpers room of libocirt (included by Makefile.am).
 LIBOCIRT_SOURCES += \
 	helpers/helpers.h \
+	helpers/ops.h \
 	helpers/run.h \
 	helpers/fuse-overlayfs.c \
 	helpers/helpers.c \
+	helpers/ops.c \
 	helpers/run.c \
 	helpers/slirp4netns.c

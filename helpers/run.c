@@ -71,8 +71,8 @@ helper_find(enum helper_tool t, char **ret_path, ocirt_error **err)
         return ocirt_fail_at(err, ENOENT, NULL, helper_install_hint(t), "'%s' not found in $PATH", tools[t].name);
 }
 
-static char *
-join_cmdline(char **argv)
+char *
+helper_cmdline(char **argv)
 {
         size_t len = 1;
         char *s;
@@ -183,7 +183,7 @@ helper_spawn(struct helper_cmd *cmd, struct helper_proc *ret, ocirt_error **err)
                 n = read(st_r, &e, sizeof e);
         while (n < 0 && errno == EINTR);
         ret->pid = pid;
-        ret->cmdline = join_cmdline(cmd->argv);
+        ret->cmdline = helper_cmdline(cmd->argv);
         ret->path = TAKE_PTR(path);
         if (n == sizeof e) {
                 (void) waitpid(pid, NULL, 0);
@@ -396,12 +396,83 @@ struct ns_reply {
         char text[512];
 };
 
-/* Runs in: the runtime, and (the child part) a short-lived fork of it that joined the init's
- * namespaces. The init is still dumpable at SYNC_EARLY, so its /proc/PID/ns links are ours. */
+/* Runs in: the short-lived fork of helper_in_ns(): join the init's namespaces, run fn, send its
+ * result (and the fd it made, if any) back on sock. Never returns. */
+_noreturn_ static void
+ns_child(int sock, pid_t init_pid, bool userns, int nstypes, helper_nsfn fn, void *userdata)
+{
+        struct ns_reply rep = { 0 };
+        char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+        struct iovec iov = { .iov_base = &rep, .iov_len = sizeof rep };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+        int fd = -1;
+
+        if (userns && !same_ns(init_pid, "user") && (rep.r = join(init_pid, "user", CLONE_NEWUSER)) < 0)
+                snprintf(rep.text, sizeof rep.text, "join the user namespace of %d", (int) init_pid);
+        if (rep.r >= 0 && (nstypes & CLONE_NEWNS) && (rep.r = join(init_pid, "mnt", CLONE_NEWNS)) < 0)
+                snprintf(rep.text, sizeof rep.text, "join the mount namespace of %d", (int) init_pid);
+        if (rep.r >= 0 && (nstypes & CLONE_NEWNET) && (rep.r = join(init_pid, "net", CLONE_NEWNET)) < 0)
+                snprintf(rep.text, sizeof rep.text, "join the network namespace of %d", (int) init_pid);
+        if (rep.r >= 0)
+                rep.r = fn(userdata, &fd, rep.text, sizeof rep.text);
+        if (fd >= 0) {
+                struct cmsghdr *cm;
+                mh.msg_control = cbuf;
+                mh.msg_controllen = sizeof cbuf;
+                cm = CMSG_FIRSTHDR(&mh);
+                cm->cmsg_level = SOL_SOCKET;
+                cm->cmsg_type = SCM_RIGHTS;
+                cm->cmsg_len = CMSG_LEN(sizeof(int));
+                memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+        }
+        (void) sendmsg(sock, &mh, MSG_NOSIGNAL);
+        _exit(rep.r < 0 ? 1 : 0);
+}
+
+/* Runs in: the runtime. Read the child's reply (and fd), reap the child, turn the reply into the
+ * return value and error. */
+static int
+ns_reply_receive(int sock, pid_t pid, int *ret_fd, ocirt_error **err)
+{
+        struct ns_reply rep = { .r = -EIO };
+        char cbuf[CMSG_SPACE(sizeof(int))];
+        struct iovec iov = { .iov_base = &rep, .iov_len = sizeof rep };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+        int status;
+        ssize_t n;
+
+        do
+                n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+        while (n < 0 && errno == EINTR);
+        close(sock);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+        if (n > 0 && mh.msg_controllen > 0) {
+                struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+                int fd;
+                memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+                if (ret_fd)
+                        *ret_fd = fd;
+                else
+                        close(fd);
+        }
+        if (n != (ssize_t) sizeof rep) {
+                if (WIFSIGNALED(status))
+                        return ocirt_fail(err, ETIMEDOUT, "helper process in the container's namespaces killed by signal %d",
+                                          WTERMSIG(status));
+                return ocirt_fail(err, EIO, "helper process in the container's namespaces died");
+        }
+        if (rep.r < 0)
+                return ocirt_fail(err, -rep.r, "%s", rep.text[0] ? rep.text : "helper in the container's namespaces");
+        return rep.r;
+}
+
+/* Runs in: the runtime, and (ns_child) a short-lived fork of it that joined the init's namespaces.
+ * The init is still dumpable at SYNC_EARLY, so its /proc/PID/ns links are ours. */
 int
 helper_in_ns(pid_t init_pid, bool userns, int nstypes, helper_nsfn fn, void *userdata, int *ret_fd, ocirt_error **err)
 {
-        int sp[2], status;
+        int sp[2];
         pid_t pid;
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
@@ -414,68 +485,11 @@ helper_in_ns(pid_t init_pid, bool userns, int nstypes, helper_nsfn fn, void *use
                 return ocirt_fail(err, e, "fork");
         }
         if (pid == 0) {
-                struct ns_reply rep = { 0 };
-                char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-                struct iovec iov = { .iov_base = &rep, .iov_len = sizeof rep };
-                struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-                int fd = -1;
-
                 close(sp[0]);
-                if (userns && !same_ns(init_pid, "user") && (rep.r = join(init_pid, "user", CLONE_NEWUSER)) < 0)
-                        snprintf(rep.text, sizeof rep.text, "join the user namespace of %d", (int) init_pid);
-                if (rep.r >= 0 && (nstypes & CLONE_NEWNS) && (rep.r = join(init_pid, "mnt", CLONE_NEWNS)) < 0)
-                        snprintf(rep.text, sizeof rep.text, "join the mount namespace of %d", (int) init_pid);
-                if (rep.r >= 0 && (nstypes & CLONE_NEWNET) && (rep.r = join(init_pid, "net", CLONE_NEWNET)) < 0)
-                        snprintf(rep.text, sizeof rep.text, "join the network namespace of %d", (int) init_pid);
-                if (rep.r >= 0)
-                        rep.r = fn(userdata, &fd, rep.text, sizeof rep.text);
-                if (fd >= 0) {
-                        struct cmsghdr *cm;
-                        mh.msg_control = cbuf;
-                        mh.msg_controllen = sizeof cbuf;
-                        cm = CMSG_FIRSTHDR(&mh);
-                        cm->cmsg_level = SOL_SOCKET;
-                        cm->cmsg_type = SCM_RIGHTS;
-                        cm->cmsg_len = CMSG_LEN(sizeof(int));
-                        memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-                }
-                (void) sendmsg(sp[1], &mh, MSG_NOSIGNAL);
-                _exit(rep.r < 0 ? 1 : 0);
+                ns_child(sp[1], init_pid, userns, nstypes, fn, userdata);
         }
         close(sp[1]);
-        {
-                struct ns_reply rep = { .r = -EIO };
-                char cbuf[CMSG_SPACE(sizeof(int))];
-                struct iovec iov = { .iov_base = &rep, .iov_len = sizeof rep };
-                struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-                                     .msg_controllen = sizeof cbuf };
-                ssize_t n;
-
-                do
-                        n = recvmsg(sp[0], &mh, MSG_CMSG_CLOEXEC);
-                while (n < 0 && errno == EINTR);
-                close(sp[0]);
-                while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                        ;
-                if (n > 0 && mh.msg_controllen > 0) {
-                        struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-                        int fd;
-                        memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-                        if (ret_fd)
-                                *ret_fd = fd;
-                        else
-                                close(fd);
-                }
-                if (n != (ssize_t) sizeof rep) {
-                        if (WIFSIGNALED(status))
-                                return ocirt_fail(err, ETIMEDOUT, "helper process in the container's namespaces killed by signal %d",
-                                                  WTERMSIG(status));
-                        return ocirt_fail(err, EIO, "helper process in the container's namespaces died");
-                }
-                if (rep.r < 0)
-                        return ocirt_fail(err, -rep.r, "%s", rep.text[0] ? rep.text : "helper in the container's namespaces");
-                return rep.r;
-        }
+        return ns_reply_receive(sp[0], pid, ret_fd, err);
 }
 
 /* Does the file carry the setuid bit owned by root, or file capabilities? (`check` asks about

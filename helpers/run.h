@@ -2,7 +2,7 @@
 /* run.h: the helper toolkit, the boundary to outside helper programs (newuidmap/newgidmap,
  * slirp4netns, fuse-overlayfs), all started through one runner (run.c).
  *
- * The runner (helper.c) locates a tool on $PATH, names the Debian and Fedora packages when it is
+ * The runner (run.c) locates a tool on $PATH, names the Debian and Fedora packages when it is
  * missing, spawns it with exactly the fds it should see, applies a timeout and keeps the tool's own
  * stderr, so an error reads "newuidmap 1234 0 1000 1 1 100000 65536: exited with status 1:
  * newuidmap: write to uid_map failed: Operation not permitted". Not for: anything on the default
@@ -61,6 +61,9 @@ int helper_wait(struct helper_proc *p, int timeout_ms, int errfile_fd, const cha
 void helper_proc_done(struct helper_proc *p);
 /* Spawn and wait. */
 int helper_run(struct helper_cmd *cmd, int timeout_ms, const char *hint, ocirt_error **err);
+
+/* "newuidmap 1234 0 1000 1": argv joined with spaces, for errors (caller frees). */
+char *helper_cmdline(char **argv);
 
 /* Read up to `max` bytes of a tool's stderr, trimmed, for an error message (caller frees). */
 char *helper_read_stderr(int fd, bool from_start, size_t max);

@@ -23,16 +23,14 @@
 #include "config.h"
 
 #include <fcntl.h>
-#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
-#include "helpers/helpers.h"
+#include "helpers/ops.h"
 #include "base/base.h"
 #include "state/state.h"
 
@@ -58,15 +56,23 @@ undo_stop(void *data, ocirt_error **err)
         return 0;
 }
 
-int
-slirp_prepare(struct container *c, struct helpers *h, struct undo *undo, ocirt_error **err)
+static bool
+slirp_used(const struct helpers *h)
+{
+        return h->network == NETWORK_SLIRP4NETNS;
+}
+
+static int
+slirp_prepare(const struct container *c, struct helpers *h, struct helper_out *out, struct undo *undo,
+              ocirt_error **err)
 {
         _cleanup_free_ char *path = NULL;
 
         /* Fail before anything exists when the tool is missing. */
-        (void) undo;
         (void) c;
         (void) h;
+        (void) out;
+        (void) undo;
         return helper_find(HELPER_SLIRP4NETNS, &path, err);
 }
 
@@ -101,9 +107,33 @@ struct watcher_report {
         char text[480];
 };
 
+/* The fds between the runtime, the watcher and slirp4netns: -1 once closed or handed on. */
+struct slirp_fds {
+        int log;              /* slirp4netns's stderr, in the state dir */
+        int ready_r, ready_w; /* slirp4netns writes '1' once tap0 is configured */
+        int exit_r, exit_w;   /* slirp4netns exits when exit_w (held by the watcher) closes */
+        int report_r, report_w; /* the watcher reports slirp4netns's pid, or why it could not start it */
+};
+
+static void
+close_fd(int *fd)
+{
+        closep(fd);
+        *fd = -1;
+}
+
+static void
+slirp_fds_done(struct slirp_fds *f)
+{
+        int *all[] = { &f->log, &f->ready_r, &f->ready_w, &f->exit_r, &f->exit_w, &f->report_r, &f->report_w };
+
+        for (size_t i = 0; i < ELEMENTSOF(all); i++)
+                close_fd(all[i]);
+}
+
 /* Runs in: the watcher, a fork of the runtime that outlives it. Never returns. */
 _noreturn_ static void
-watcher_main(struct helper_cmd *cmd, pid_t init_pid, int report_fd, int exit_w, int ready_w, int exit_r, int log_fd)
+watcher_main(struct helper_cmd *cmd, pid_t init_pid, int report_fd, int exit_w)
 {
         struct watcher_report rep = { 0 };
         _cleanup_error_ ocirt_error *e = NULL;
@@ -143,10 +173,6 @@ watcher_main(struct helper_cmd *cmd, pid_t init_pid, int report_fd, int exit_w, 
         keep[1] = pidfd_init;
         keep[2] = pidfd_slirp;
         (void) close_fds_from(3, keep, 3);
-        (void) ready_w;
-        (void) exit_r;
-        (void) log_fd;
-        (void) report_fd;
 
         for (;;) {
                 struct pollfd pf[2] = { { .fd = pidfd_init, .events = POLLIN }, { .fd = pidfd_slirp, .events = POLLIN } };
@@ -191,7 +217,7 @@ api_call(int dirfd, const char *request, char *reply, size_t len, ocirt_error **
 }
 
 static int
-add_forwards(struct container *c, struct helpers *h, ocirt_error **err)
+add_forwards(const struct container *c, const struct helpers *h, ocirt_error **err)
 {
         for (size_t i = 0; i < h->n_publish; i++) {
                 const struct helper_publish *p = &h->publish[i];
@@ -216,33 +242,29 @@ add_forwards(struct container *c, struct helpers *h, ocirt_error **err)
         return 0;
 }
 
-/* Runs in: the runtime, at SYNC_EARLY. */
-int
-slirp_early(struct container *c, struct helpers *h, struct undo *undo, ocirt_error **err)
+static int
+open_fds(const struct container *c, struct slirp_fds *f, ocirt_error **err)
 {
-        _cleanup_close_ int log_fd = -1, report_r = -1, report_w = -1, ready_r = -1, ready_w = -1, exit_r = -1,
-                            exit_w = -1;
-        _cleanup_strv_ char **argv = NULL;
-        struct watcher_report rep = { .err = EIO };
-        struct slirp_stop *stop;
-        bool sandbox, seccomp;
-        char buf[64];
-        int p[2], keep[3], r;
-        pid_t watcher;
-        ssize_t n;
+        int *pairs[][2] = { { &f->ready_r, &f->ready_w }, { &f->exit_r, &f->exit_w }, { &f->report_r, &f->report_w } };
+        int p[2];
 
-        log_fd = openat(c->lock_fd, SLIRP_LOG, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
-        if (log_fd < 0)
+        f->log = openat(c->lock_fd, SLIRP_LOG, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+        if (f->log < 0)
                 return ocirt_fail(err, errno, "create %s in the state directory", SLIRP_LOG);
-        if (pipe2(p, O_CLOEXEC) < 0)
-                return ocirt_fail(err, errno, "pipe");
-        ready_r = p[0], ready_w = p[1];
-        if (pipe2(p, O_CLOEXEC) < 0)
-                return ocirt_fail(err, errno, "pipe");
-        exit_r = p[0], exit_w = p[1];
-        if (pipe2(p, O_CLOEXEC) < 0)
-                return ocirt_fail(err, errno, "pipe");
-        report_r = p[0], report_w = p[1];
+        for (size_t i = 0; i < ELEMENTSOF(pairs); i++) {
+                if (pipe2(p, O_CLOEXEC) < 0)
+                        return ocirt_fail(err, errno, "pipe");
+                *pairs[i][0] = p[0];
+                *pairs[i][1] = p[1];
+        }
+        return 0;
+}
+
+static char **
+slirp_argv(const struct container *c, const struct helpers *h, const struct slirp_fds *f)
+{
+        char **argv = NULL, buf[64];
+        bool sandbox, seccomp;
 
         probe_features(&sandbox, &seccomp);
         strv_push(&argv, "slirp4netns");
@@ -254,46 +276,52 @@ slirp_early(struct container *c, struct helpers *h, struct undo *undo, ocirt_err
                 strv_push(&argv, "--enable-sandbox");
         if (seccomp)
                 strv_push(&argv, "--enable-seccomp");
-        snprintf(buf, sizeof buf, "--ready-fd=%d", ready_w);
+        snprintf(buf, sizeof buf, "--ready-fd=%d", f->ready_w);
         strv_push(&argv, buf);
-        snprintf(buf, sizeof buf, "--exit-fd=%d", exit_r);
+        snprintf(buf, sizeof buf, "--exit-fd=%d", f->exit_r);
         strv_push(&argv, buf);
         /* Relative to the state dir (the tool's cwd): ROOT/ID may be longer than sun_path allows. */
         strv_push(&argv, "--api-socket=" SLIRP_SOCK);
         snprintf(buf, sizeof buf, "%d", (int) c->init_pid);
         strv_push(&argv, buf);
         strv_push(&argv, "tap0");
+        return argv;
+}
 
-        keep[0] = ready_w;
-        keep[1] = exit_r;
-        keep[2] = -1;
-        {
-                struct helper_cmd cmd = { .tool = HELPER_SLIRP4NETNS, .argv = argv, .keep_fds = keep,
-                                          .stderr_fd = log_fd, .cwd_fd = c->lock_fd };
-                watcher = fork();
-                if (watcher < 0)
-                        return ocirt_fail(err, errno, "fork");
-                if (watcher == 0) {
-                        close(report_r);
-                        close(ready_r);
-                        watcher_main(&cmd, c->init_pid, report_w, exit_w, ready_w, exit_r, log_fd);
-                }
+/* Fork the watcher, which starts slirp4netns; on return *ret (owned by the undo list) names both.
+ * The runtime keeps only the read ends of the ready and report pipes. */
+static int
+start_watcher(const struct container *c, char **argv, struct slirp_fds *f, struct undo *undo, struct slirp_stop **ret,
+              ocirt_error **err)
+{
+        struct watcher_report rep = { .err = EIO };
+        int keep[3] = { f->ready_w, f->exit_r, -1 };
+        struct helper_cmd cmd = { .tool = HELPER_SLIRP4NETNS, .argv = argv, .keep_fds = keep, .stderr_fd = f->log,
+                                  .cwd_fd = c->lock_fd };
+        struct slirp_stop *stop;
+        pid_t watcher;
+        ssize_t n;
+
+        watcher = fork();
+        if (watcher < 0)
+                return ocirt_fail(err, errno, "fork");
+        if (watcher == 0) {
+                close(f->report_r);
+                close(f->ready_r);
+                watcher_main(&cmd, c->init_pid, f->report_w, f->exit_w);
         }
         stop = xcalloc(1, sizeof *stop);
         stop->watcher = watcher;
         (void) proc_pid_start_time(watcher, &stop->watcher_start, NULL);
         undo_push(undo, "stop slirp4netns", undo_stop, stop);
+        *ret = stop;
 
-        close(report_w);
-        report_w = -1;
-        close(ready_w);
-        ready_w = -1;
-        close(exit_r);
-        exit_r = -1;
-        close(exit_w);
-        exit_w = -1;
+        close_fd(&f->report_w);
+        close_fd(&f->ready_w);
+        close_fd(&f->exit_r);
+        close_fd(&f->exit_w);
         do
-                n = read(report_r, &rep, sizeof rep);
+                n = read(f->report_r, &rep, sizeof rep);
         while (n < 0 && errno == EINTR);
         if (n != (ssize_t) sizeof rep)
                 return ocirt_fail(err, EIO, "the slirp4netns watcher died");
@@ -301,47 +329,67 @@ slirp_early(struct container *c, struct helpers *h, struct undo *undo, ocirt_err
                 return ocirt_fail_at(err, rep.err, NULL, helper_install_hint(HELPER_SLIRP4NETNS), "%s", rep.text);
         stop->slirp = rep.slirp;
         (void) proc_pid_start_time(rep.slirp, &stop->slirp_start, NULL);
+        return 0;
+}
 
-        /* Ready: slirp4netns writes '1' to the ready fd once tap0 is configured. EOF: it died. */
-        {
-                struct pollfd pf = { .fd = ready_r, .events = POLLIN };
-                char ch = 0;
+/* Ready: slirp4netns writes '1' to the ready fd once tap0 is configured. EOF: it died. */
+static int
+wait_ready(const struct slirp_fds *f, const struct slirp_stop *stop, char **argv, ocirt_error **err)
+{
+        struct pollfd pf = { .fd = f->ready_r, .events = POLLIN };
+        _cleanup_free_ char *text = NULL, *cmdline = NULL;
+        ssize_t n = 0;
+        char ch = 0;
+        int r;
 
-                r = poll(&pf, 1, READY_TIMEOUT_MS);
-                if (r > 0)
-                        n = read(ready_r, &ch, 1);
-                if (r <= 0 || n != 1 || ch != '1') {
-                        _cleanup_free_ char *text = NULL, *cmdline = NULL;
+        r = poll(&pf, 1, READY_TIMEOUT_MS);
+        if (r > 0)
+                n = read(f->ready_r, &ch, 1);
+        if (r > 0 && n == 1 && ch == '1')
+                return 0;
+        /* Give it a moment to finish writing its last words. */
+        (void) helper_stop_pid(stop->slirp, stop->slirp_start, 0, r == 0 ? 0 : 1000);
+        text = helper_read_stderr(f->log, true, 3000);
+        cmdline = helper_cmdline(argv);
+        return ocirt_fail_at(err, r == 0 ? ETIMEDOUT : EIO, NULL,
+                             "check that /dev/net/tun exists and is usable by you (sudo chmod 0666 "
+                             "/dev/net/tun); 'ocirt check' tells more",
+                             "%s: %s%s%s", cmdline, r == 0 ? "not ready in time" : "failed", *text ? ": " : "", text);
+}
 
-                        /* Give it a moment to finish writing its last words. */
-                        (void) helper_stop_pid(stop->slirp, stop->slirp_start, 0, r == 0 ? 0 : 1000);
-                        text = helper_read_stderr(log_fd, true, 3000);
-                        cmdline = xstrdup(argv[0]);
-                        for (size_t i = 1; argv[i]; i++) {
-                                char *t = xasprintf("%s %s", cmdline, argv[i]);
-                                free(cmdline);
-                                cmdline = t;
-                        }
-                        return ocirt_fail_at(err, r == 0 ? ETIMEDOUT : EIO, NULL,
-                                             "check that /dev/net/tun exists and is usable by you (sudo chmod 0666 "
-                                             "/dev/net/tun); 'ocirt check' tells more",
-                                             "%s: %s%s%s", cmdline, r == 0 ? "not ready in time" : "failed",
-                                             *text ? ": " : "", text);
-                }
-        }
+/* Runs in: the runtime, at SYNC_EARLY. Hands back the pids of slirp4netns and its watcher. */
+static int
+slirp_attach(const struct container *c, struct helpers *h, struct helper_out *out, struct undo *undo,
+             ocirt_error **err)
+{
+        _cleanup_(slirp_fds_done) struct slirp_fds f = { -1, -1, -1, -1, -1, -1, -1 };
+        _cleanup_strv_ char **argv = NULL;
+        struct slirp_stop *stop;
+        int r;
+
+        r = open_fds(c, &f, err);
+        if (r < 0)
+                return r;
+        argv = slirp_argv(c, h, &f);
+        r = start_watcher(c, argv, &f, undo, &stop, err);
+        if (r < 0)
+                return r;
+        r = wait_ready(&f, stop, argv, err);
+        if (r < 0)
+                return r;
         r = add_forwards(c, h, err);
         if (r < 0)
                 return r;
         {
                 _cleanup_free_ char *s1 = xasprintf("%d:%llu", (int) stop->slirp, stop->slirp_start);
                 _cleanup_free_ char *s2 = xasprintf("%d:%llu", (int) stop->watcher, stop->watcher_start);
-                container_set_extra(c, "slirp4netns.pid", s1);
-                container_set_extra(c, "slirp4netns.watcher", s2);
+                helper_out_fact(out, "slirp4netns.pid", s1);
+                helper_out_fact(out, "slirp4netns.watcher", s2);
         }
         return 0;
 }
 
-int
+static int
 slirp_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err)
 {
         struct slirp_stop s = { 0 };
@@ -354,31 +402,10 @@ slirp_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err)
         return 0;
 }
 
-/* Runs in: a fork of the runtime that joined the init's user and network namespaces. */
-static int
-lo_up(void *userdata, int *ret_fd, char *errbuf, size_t errlen)
-{
-        struct ifreq ifr = { 0 };
-        _cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-        (void) userdata;
-        (void) ret_fd;
-        strcpy(ifr.ifr_name, "lo");
-        if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
-                snprintf(errbuf, errlen, "read the flags of lo");
-                return -errno;
-        }
-        ifr.ifr_flags |= IFF_UP;
-        if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) {
-                snprintf(errbuf, errlen, "bring lo up");
-                return -errno;
-        }
-        return 0;
-}
-
-int
-net_loopback_up(struct container *c, ocirt_error **err)
-{
-        return helper_in_ns(c->init_pid, /* userns= */ geteuid() != 0, CLONE_NEWNET, lo_up,
-                            NULL, NULL, err);
-}
+const struct helper_ops slirp4netns_helper = {
+        .name = "slirp4netns",
+        .used = slirp_used,
+        .prepare = slirp_prepare,
+        .attach = slirp_attach,
+        .teardown = slirp_teardown,
+};

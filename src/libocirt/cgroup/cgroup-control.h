@@ -8,7 +8,8 @@
 
 #include "cgroup/cgroup-dirs.h"
 
-/* Put pid (0: the caller's thread, on v1) into every directory, or into their sub-cgroup `sub`. */
+/* Put pid (0: the caller; on v1 only its calling thread) into every directory, or into their
+ * sub-cgroup `sub`. */
 int cgroup_control_enter(struct cgroup *cg, pid_t pid, const char *sub, ocirt_error **err);
 /* The pids in the cgroup and its sub-cgroups. */
 int cgroup_control_pids(struct cgroup *cg, pid_t **ret, size_t *ret_n, ocirt_error **err);

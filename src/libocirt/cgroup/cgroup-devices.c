@@ -40,7 +40,6 @@ static const struct spec_device_cgroup default_devices[CGROUP_N_DEFAULT_DEVICES]
         { true, 'c', true, true, 10, 200, (char *) "rwm" },
 };
 
-
 static bool
 dev_field_covers(bool has, int64_t deny, int64_t dflt)
 {

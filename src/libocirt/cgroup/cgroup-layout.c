@@ -177,4 +177,3 @@ cgroup_cpuset_fill(const char *root, const char *leaf)
                 *s = saved;
         }
 }
-

@@ -115,7 +115,6 @@ cgroup_resources_pids(struct cgroup *cg, const struct spec_resources *res, const
         return cgroup_wrf(&w, cg->v2 ? CGROUP_V2 : "pids", "pids.max", "pids.limit", "%" PRId64, res->pids_limit);
 }
 
-
 /* Everything but pids (written once the runtime has left the cgroup, see cgroup.c). */
 static int
 apply(struct cgroup *cg, const struct spec_resources *res, const struct cgroup_dev_rules *defaults, const char *where, bool update,

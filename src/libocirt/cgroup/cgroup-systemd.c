@@ -124,7 +124,6 @@ bus_open(bool user, sd_bus **ret, ocirt_error **err)
         return 0;
 }
 
-
 static int
 append_prop(sd_bus_message *m, const struct prop *q)
 {

@@ -76,4 +76,3 @@ cgroup_wr_throttle(struct cgroup_writer *w, const char *ctrl, const char *file, 
         }
         return 0;
 }
-

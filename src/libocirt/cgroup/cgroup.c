@@ -151,7 +151,6 @@ undo_move_back(void *data, ocirt_error **err)
         return cg->driver->enter(cg, 0, NULL, err);
 }
 
-
 static void *
 text_block(ocirt_ctx *ctx, const char *text)
 {

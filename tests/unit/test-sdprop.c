@@ -22,7 +22,7 @@ main(void)
 
 #else
 
-#include "cgroup/cgroup-systemd.h"
+#include "cgroup/cgroup-systemd-props.h"
 #include "base/base.h"
 #include "config/spec.h"
 

@@ -15,8 +15,14 @@ no_cgroup(ocirt_error **err)
                              "the container has no cgroup");
 }
 
+static bool
+none_available(bool user)
+{
+        return true;
+}
+
 static int
-none_create(struct cgroup *cg, struct container *c, ocirt_error **err)
+none_create(struct cgroup *cg, struct container *c, pid_t pid, struct undo *undo, ocirt_error **err)
 {
         return 0;
 }
@@ -31,6 +37,12 @@ static int
 none_update(struct cgroup *cg, const struct spec_resources *res, const char *where, ocirt_error **err)
 {
         return no_cgroup(err);
+}
+
+static int
+none_limit_pids(struct cgroup *cg, const struct spec_resources *res, const char *where, ocirt_error **err)
+{
+        return 0;
 }
 
 static int
@@ -71,9 +83,11 @@ none_stats(struct cgroup *cg, json_t **ret, ocirt_error **err)
 
 const struct cgroup_driver cgroup_driver_none = {
         .name = "none",
+        .available = none_available,
         .create = none_create,
         .enter = none_enter,
         .update = none_update,
+        .limit_pids = none_limit_pids,
         .destroy = none_destroy,
         .kill_all = none_kill_all,
         .freeze = none_freeze,

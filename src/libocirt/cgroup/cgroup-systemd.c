@@ -5,13 +5,15 @@
  * whose own user manager is asked). systemd makes the cgroup and moves the first process in.
  *
  * Resources: what systemd has a property for (memory max/low/swap, CPU weight and quota, cpuset,
- * tasks, IO weight, and the same files given in `unified`) goes into the unit as properties, at start
- * and at `update` (SetUnitProperties). systemd rewrites the files it manages whenever it realizes the
- * unit again (daemon-reload, any property change), so a limit written only to the file would fall
- * back to systemd's idea of it. The cgroupfs code then writes ALL resources into the scope as well:
- * the same values for what systemd knows, and the rest (io.max, hugetlb, rdma, burst, the device
- * program, other unified files) only that way. One writer stays responsible for every value and its
- * errors, whichever driver runs. Pause, ps, kill and stats are the cgroupfs operations on the scope.
+ * tasks, IO weight, and the same files given in `unified`; cgroup-systemd-props.c) goes into the
+ * unit as properties, at start and at `update` (SetUnitProperties). systemd rewrites the files it
+ * manages whenever it realizes the unit again (daemon-reload, any property change), so a limit
+ * written only to the file would fall back to systemd's idea of it. The cgroupfs code
+ * (cgroup-resources.c) then writes ALL resources into the scope as well: the same values for what
+ * systemd knows, and the rest (io.max, hugetlb, rdma, burst, the device program, other unified
+ * files) only that way. One writer stays responsible for every value and its errors, whichever
+ * driver runs. Pause, ps, kill and stats are the cgroupfs operations on the scope's directory
+ * (cgroup-control.c, cgroup-stats.c).
  *
  * org.systemd.property.NAME annotations add property NAME, its value in GVariant text form, as runc
  * and crun take them. Delete stops the unit.
@@ -24,9 +26,34 @@
 #include <inttypes.h>
 #include <unistd.h>
 
-#include "cgroup/cgroup-systemd.h"
 #include "cgroup/driver.h"
+#include "cgroup/cgroup-control.h"
+#include "cgroup/cgroup-resources.h"
+#include "cgroup/cgroup-stats.h"
+#include "cgroup/cgroup-systemd-props.h"
 #include "base/base.h"
+
+/* cgroupsPath "slice:prefix:name" -> unit "prefix-name.scope" in "slice". */
+static int
+unit_names(const char *path, const char *id, bool user, char **ret_slice, char **ret_unit)
+{
+        _cleanup_free_ char *copy = path ? xstrdup(path) : NULL;
+        char *prefix = NULL, *name = NULL;
+
+        if (copy && (prefix = strchr(copy, ':')) && (name = strchr(prefix + 1, ':'))) {
+                *prefix++ = '\0';
+                *name++ = '\0';
+                *ret_slice = xstrdup(*copy ? copy : user ? "user.slice" : "system.slice");
+                *ret_unit = *prefix ? xasprintf("%s-%s.scope", prefix, name)
+                                    : (strchr(name, '.') ? xstrdup(name) : xasprintf("%s.scope", name));
+                return 0;
+        }
+        if (path)
+                return -EINVAL;
+        *ret_slice = xstrdup(user ? "user.slice" : "system.slice");
+        *ret_unit = xasprintf("ocirt-%s.scope", id);
+        return 0;
+}
 
 #ifdef HAVE_SYSTEMD
 #include <dlfcn.h>
@@ -97,512 +124,6 @@ bus_open(bool user, sd_bus **ret, ocirt_error **err)
         return 0;
 }
 
-/* ---- unit properties ---- */
-
-#define INFINITY_U64 UINT64_MAX /* systemd's "infinity" for limits and USec values */
-
-/* One property, kept as data until the message is built, so annotations can be checked against
- * what the config sets. Type is the D-Bus signature: b y n q i u x t d s, "as" or "ay". */
-struct prop {
-        char *name;
-        char sig[3];
-        const char *from; /* the config field it comes from; NULL for an annotation */
-        const char *key;  /* the annotation it comes from */
-        union {
-                uint64_t u; /* y q u t, and b */
-                int64_t i;  /* n i x */
-                double d;
-        } v;
-        char *s;          /* s */
-        char **strv;      /* as */
-        uint8_t *bytes;   /* ay */
-        size_t n_bytes;
-};
-
-struct props {
-        struct prop *v;
-        size_t n;
-};
-
-static struct prop *
-prop_add(struct props *p, const char *name, const char *sig, const char *from)
-{
-        struct prop *q;
-
-        p->v = xrealloc(p->v, (p->n + 1) * sizeof *p->v);
-        q = &p->v[p->n++];
-        *q = (struct prop){ .name = xstrdup(name), .from = from };
-        snprintf(q->sig, sizeof q->sig, "%s", sig);
-        return q;
-}
-
-static void
-prop_u64(struct props *p, const char *name, const char *from, uint64_t v)
-{
-        prop_add(p, name, "t", from)->v.u = v;
-}
-
-static void
-props_done(struct props *p)
-{
-        for (size_t i = 0; i < p->n; i++) {
-                free(p->v[i].name);
-                free(p->v[i].s);
-                strv_free(p->v[i].strv);
-                free(p->v[i].bytes);
-        }
-        free(p->v);
-        *p = (struct props){ 0 };
-}
-
-/* systemd keeps the quota per second of CPU time and writes quota*period/1s into cpu.max. Rounding
- * up makes that at least the requested quota (and exact for the usual values). */
-static void
-prop_cpu_max(struct props *p, const char *from, int64_t quota, uint64_t period)
-{
-        uint64_t per_sec = INFINITY_U64;
-
-        if (period == 0)
-                period = 100000;
-        if (quota > 0)
-                per_sec = (uint64_t) (((unsigned __int128) quota * 1000000 + period - 1) / period);
-        prop_u64(p, "CPUQuotaPerSecUSec", from, per_sec);
-        prop_u64(p, "CPUQuotaPeriodUSec", from, period);
-}
-
-/* "0-3,8" -> AllowedCPUs='s bitmask: bit n%8 of byte n/8 is CPU (or node) n. -EINVAL if not a list. */
-static int
-prop_cpu_list(struct props *p, const char *name, const char *from, const char *list)
-{
-        _cleanup_free_ uint8_t *mask = NULL;
-        size_t n = 0;
-        const char *s = list;
-        struct prop *q;
-
-        while (*s && *s != '\n') {
-                unsigned long a, b;
-                char *end;
-                if (*s < '0' || *s > '9')
-                        return -EINVAL;
-                a = b = strtoul(s, &end, 10);
-                if (*end == '-') {
-                        if (end[1] < '0' || end[1] > '9')
-                                return -EINVAL;
-                        b = strtoul(end + 1, &end, 10);
-                }
-                if (b < a || b >= 65536) /* far beyond any NR_CPUS; bounds the array */
-                        return -EINVAL;
-                if (b / 8 + 1 > n) {
-                        mask = xrealloc(mask, b / 8 + 1);
-                        memset(mask + n, 0, b / 8 + 1 - n);
-                        n = b / 8 + 1;
-                }
-                for (unsigned long x = a; x <= b; x++)
-                        mask[x / 8] |= (uint8_t) (1u << (x % 8));
-                s = end;
-                if (*s == ',')
-                        s++;
-                else if (*s && *s != '\n')
-                        return -EINVAL;
-        }
-        q = prop_add(p, name, "ay", from);
-        q->bytes = TAKE_PTR(mask);
-        q->n_bytes = n;
-        return 0;
-}
-
-/* A unified value that systemd also manages: "max" or a number; false for anything else (cgroupfs
- * writes it and reports what the kernel thinks of it). */
-static bool
-unified_u64(const char *v, uint64_t *ret)
-{
-        _cleanup_free_ char *t = xstrdup(v + strspn(v, " \t\n"));
-        size_t len = strlen(t);
-
-        while (len && strchr(" \t\n", t[len - 1]))
-                t[--len] = '\0';
-        if (streq(t, "max")) {
-                *ret = INFINITY_U64;
-                return true;
-        }
-        return parse_uint64(t, UINT64_MAX - 1, ret) >= 0;
-}
-
-/* The resources systemd has properties for. `tasks`: include TasksMax (not while the runtime itself
- * sits in the scope, see cgroup_systemd_start). `cpu_max`: the scope's current cpu.max at update,
- * where a new period alone keeps the quota (as cgroup-fs.c does). */
-static void
-resource_props(const struct spec_resources *r, bool tasks, const char *cpu_max, struct props *p)
-{
-        const struct spec_memory *m = r->memory;
-        const struct spec_cpu *c = r->cpu;
-
-        if (m && m->has_limit)
-                prop_u64(p, "MemoryMax", ".linux.resources.memory.limit", m->limit < 0 ? INFINITY_U64 : (uint64_t) m->limit);
-        if (m && m->has_reservation)
-                prop_u64(p, "MemoryLow", ".linux.resources.memory.reservation",
-                         m->reservation < 0 ? INFINITY_U64 : (uint64_t) m->reservation);
-        /* OCI's swap is memory+swap; MemorySwapMax is the swap alone. cgroup-fs.c rejects the
-         * combinations left out here. */
-        if (m && m->has_swap && (m->swap < 0 || (m->has_limit && m->limit >= 0 && m->swap >= m->limit)))
-                prop_u64(p, "MemorySwapMax", ".linux.resources.memory.swap",
-                         m->swap < 0 ? INFINITY_U64 : (uint64_t) (m->swap - m->limit));
-        if (c && c->has_shares && c->shares)
-                prop_u64(p, "CPUWeight", ".linux.resources.cpu.shares", cgroup_shares_to_weight(c->shares));
-        if (c && (c->has_quota || c->has_period)) {
-                char q[32];
-                uint64_t period;
-                if (cpu_max && sscanf(cpu_max, "%31s %" SCNu64, q, &period) == 2)
-                        prop_cpu_max(p, ".linux.resources.cpu.quota", streq(q, "max") ? -1 : strtoll(q, NULL, 10), period);
-                else
-                        prop_cpu_max(p, ".linux.resources.cpu.quota", c->has_quota ? c->quota : -1,
-                                     c->has_period ? c->period : 0);
-        }
-        if (c && c->cpus)
-                (void) prop_cpu_list(p, "AllowedCPUs", ".linux.resources.cpu.cpus", c->cpus);
-        if (c && c->mems)
-                (void) prop_cpu_list(p, "AllowedMemoryNodes", ".linux.resources.cpu.mems", c->mems);
-        if (tasks && r->has_pids)
-                prop_u64(p, "TasksMax", ".linux.resources.pids.limit",
-                         r->pids_limit > 0 ? (uint64_t) r->pids_limit : INFINITY_U64);
-        /* systemd also writes io.bfq.weight from IOWeight, by its own curve: on a BFQ disk that file
-         * may differ from the v1 weight cgroup-fs.c writes there, once systemd realizes the unit again. */
-        if (r->block_io && r->block_io->has_weight && r->block_io->weight >= 10 && r->block_io->weight <= 1000)
-                prop_u64(p, "IOWeight", ".linux.resources.blockIO.weight", cgroup_blkio_to_io_weight(r->block_io->weight));
-
-        /* unified is written last by cgroup-fs.c, so it wins there; last in the message wins here. */
-        static const struct {
-                const char *file, *prop;
-        } map[] = {
-                { "memory.min", "MemoryMin" },       { "memory.low", "MemoryLow" }, { "memory.high", "MemoryHigh" },
-                { "memory.max", "MemoryMax" },       { "memory.swap.max", "MemorySwapMax" },
-                { "pids.max", "TasksMax" },          { "cpu.weight", "CPUWeight" },
-        };
-        for (size_t i = 0; i < r->n_unified; i++) {
-                const char *k = r->unified[i].key, *v = r->unified[i].value;
-                uint64_t n;
-                if (streq(k, "cpu.max")) {
-                        char q[32];
-                        uint64_t period = 100000;
-                        if (sscanf(v, "%31s %" SCNu64, q, &period) >= 1 && unified_u64(q, &n))
-                                prop_cpu_max(p, ".linux.resources.unified", n == INFINITY_U64 || n > INT64_MAX ? -1 : (int64_t) n, period);
-                        continue;
-                }
-                for (size_t j = 0; j < ELEMENTSOF(map); j++)
-                        if (streq(k, map[j].file) && unified_u64(v, &n) && (tasks || !streq(k, "pids.max")))
-                                prop_u64(p, map[j].prop, ".linux.resources.unified", n);
-        }
-}
-
-/* ---- org.systemd.property.* annotations: a subset of the GVariant text format ---- */
-
-/* What runc's parser (godbus ParseVariant) and GLib's take for the types systemd's properties have:
- * 'string' or "string" with GVariant's escapes, true/false, numbers (decimal, 0x hex, 0 octal; a bare
- * one is int32, or double with a point or an exponent), a type keyword or @code before a value, and
- * lists of strings. Not: bytestrings, variants, tuples, dicts, maybes, other arrays. */
-#define ANNOTATION_PREFIX "org.systemd.property."
-#define ANNOTATION_FORMS                                                                           \
-        "give a GVariant text value: 'string' or \"string\", true or false, a typed number (uint64 N, " \
-        "int64 N, uint32 N, int32 N, uint16 N, int16 N, byte N, double X, or @t N and the like), a "    \
-        "bare integer (int32) or fraction (double), or a list of strings ['a', 'b'] (@as [] if empty)"
-
-/* The type keywords and codes taken before a value. */
-static const struct gv_type {
-        const char *word, *sig;
-        bool is_signed;
-        uint64_t max; /* integers */
-} gv_types[] = {
-        { "boolean", "b", false, 0 },         { "byte", "y", false, UINT8_MAX },   { "int16", "n", true, INT16_MAX },
-        { "uint16", "q", false, UINT16_MAX }, { "int32", "i", true, INT32_MAX },   { "uint32", "u", false, UINT32_MAX },
-        { "int64", "x", true, INT64_MAX },    { "uint64", "t", false, UINT64_MAX }, { "double", "d", true, 0 },
-        { "string", "s", false, 0 },          { NULL, "as", false, 0 },
-};
-
-/* The type keyword (n bytes at s) or the code after '@'; NULL if it is none of them. */
-static const struct gv_type *
-gv_type_find(const char *s, size_t n)
-{
-        for (size_t i = 0; i < ELEMENTSOF(gv_types); i++) {
-                const char *name = s[0] == '@' ? gv_types[i].sig : gv_types[i].word;
-                size_t skip = s[0] == '@';
-                if (name && strlen(name) == n - skip && strncmp(s + skip, name, n - skip) == 0)
-                        return &gv_types[i];
-        }
-        return NULL;
-}
-
-static const char *
-skip_ws(const char *s)
-{
-        return s + strspn(s, " \t\n");
-}
-
-static void
-put_utf8(char **o, uint32_t c)
-{
-        char *p = *o;
-
-        if (c < 0x80)
-                *p++ = (char) c;
-        else if (c < 0x800) {
-                *p++ = (char) (0xc0 | c >> 6);
-                *p++ = (char) (0x80 | (c & 0x3f));
-        } else if (c < 0x10000) {
-                *p++ = (char) (0xe0 | c >> 12);
-                *p++ = (char) (0x80 | ((c >> 6) & 0x3f));
-                *p++ = (char) (0x80 | (c & 0x3f));
-        } else {
-                *p++ = (char) (0xf0 | c >> 18);
-                *p++ = (char) (0x80 | ((c >> 12) & 0x3f));
-                *p++ = (char) (0x80 | ((c >> 6) & 0x3f));
-                *p++ = (char) (0x80 | (c & 0x3f));
-        }
-        *o = p;
-}
-
-/* A quoted string ('...' or "...") with GVariant's escapes: \a \b \f \n \r \t \v, \uXXXX and
- * \UXXXXXXXX (a code point, written as UTF-8; not NUL or a surrogate), backslash-newline dropped, any
- * other character after a backslash taken as is. *end is set past the closing quote. */
-static int
-parse_quoted(const char *s, char **ret, const char **end)
-{
-        char q = *s++;
-        /* An escape never makes more bytes than its text: \uXXXX is at most 3, \UXXXXXXXX 4. */
-        _cleanup_free_ char *out = xmalloc(strlen(s) + 1);
-        char *o = out;
-
-        for (; *s && *s != q; s++) {
-                if (*s != '\\') {
-                        *o++ = *s;
-                        continue;
-                }
-                if (!*++s)
-                        return -EINVAL;
-                switch (*s) {
-                case 'a': *o++ = '\a'; continue;
-                case 'b': *o++ = '\b'; continue;
-                case 'f': *o++ = '\f'; continue;
-                case 'n': *o++ = '\n'; continue;
-                case 'r': *o++ = '\r'; continue;
-                case 't': *o++ = '\t'; continue;
-                case 'v': *o++ = '\v'; continue;
-                case '\n': continue;
-                }
-                if (*s == 'u' || *s == 'U') {
-                        size_t n = *s == 'u' ? 4 : 8;
-                        char hex[9] = { 0 };
-                        unsigned long cp;
-                        if (strspn(s + 1, "0123456789abcdefABCDEF") < n)
-                                return -EINVAL;
-                        memcpy(hex, s + 1, n);
-                        cp = strtoul(hex, NULL, 16);
-                        if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-                                return -EINVAL;
-                        put_utf8(&o, (uint32_t) cp);
-                        s += n;
-                } else
-                        *o++ = *s;
-        }
-        if (*s != q)
-                return -EINVAL;
-        *o = '\0';
-        *ret = TAKE_PTR(out);
-        *end = s + 1;
-        return 0;
-}
-
-/* An integer of type t: an optional '-', then decimal, 0x hex or 0 octal digits (strtoull's base 0). */
-static int
-parse_gv_int(const char *s, const struct gv_type *t, struct prop *q)
-{
-        bool neg = *s == '-';
-        uint64_t mag;
-        char *end;
-
-        s += neg;
-        if (*s < '0' || *s > '9')
-                return -EINVAL;
-        errno = 0;
-        mag = strtoull(s, &end, 0);
-        if (*end)
-                return -EINVAL;
-        if (errno == ERANGE || (neg && !t->is_signed) || mag > t->max + neg)
-                return -ERANGE;
-        if (!t->is_signed)
-                q->v.u = mag;
-        else if (neg)
-                q->v.i = mag > INT64_MAX ? INT64_MIN : -(int64_t) mag;
-        else
-                q->v.i = (int64_t) mag;
-        return 0;
-}
-
-static int
-parse_gv_double(const char *s, struct prop *q)
-{
-        const char *d = s + (*s == '-');
-        char *end;
-
-        if ((*d < '0' || *d > '9') && *d != '.') /* no inf or nan, as in GVariant */
-                return -EINVAL;
-        errno = 0;
-        q->v.d = strtod(s, &end);
-        if (*end || end == s)
-                return -EINVAL;
-        return errno == ERANGE ? -ERANGE : 0;
-}
-
-static int
-parse_value(const char *value, struct prop *q)
-{
-        _cleanup_free_ char *buf = xstrdup(skip_ws(value));
-        const struct gv_type *t = NULL;
-        const char *s = buf;
-        size_t len = strlen(buf), n;
-
-        while (len && strchr(" \t\n", buf[len - 1]))
-                buf[--len] = '\0';
-        /* A type keyword ("uint64 5") or code ("@t 5"), then white space and the value. */
-        n = strcspn(s, " \t\n");
-        if (s[n] && (t = gv_type_find(s, n)))
-                s = skip_ws(s + n);
-        if (!t && s[0] == '@')
-                return -EINVAL; /* a type code this parser does not take */
-
-        if (streq(s, "true") || streq(s, "false")) {
-                if (t && !streq(t->sig, "b"))
-                        return -EINVAL;
-                strcpy(q->sig, "b");
-                q->v.u = s[0] == 't';
-                return 0;
-        }
-        if (*s == '\'' || *s == '"') {
-                const char *e;
-                if ((t && !streq(t->sig, "s")) || parse_quoted(s, &q->s, &e) < 0 || *skip_ws(e))
-                        return -EINVAL;
-                strcpy(q->sig, "s");
-                return 0;
-        }
-        if (*s == '[') {
-                const char *p = skip_ws(s + 1);
-                if (t ? !streq(t->sig, "as") : *p == ']') /* GVariant needs the type of an empty array */
-                        return -EINVAL;
-                strcpy(q->sig, "as");
-                q->strv = xcalloc(1, sizeof(char *));
-                while (*p != ']') {
-                        _cleanup_free_ char *item = NULL;
-                        if ((*p != '\'' && *p != '"') || parse_quoted(p, &item, &p) < 0)
-                                return -EINVAL;
-                        strv_push(&q->strv, item);
-                        p = skip_ws(p);
-                        if (*p == ',') {
-                                p = skip_ws(p + 1);
-                                if (*p == ']') /* no trailing comma in GVariant arrays */
-                                        return -EINVAL;
-                        } else if (*p != ']')
-                                return -EINVAL;
-                }
-                return *skip_ws(p + 1) ? -EINVAL : 0;
-        }
-        if (t && (streq(t->sig, "b") || streq(t->sig, "s") || streq(t->sig, "as")))
-                return -EINVAL;
-        if (!t) {
-                /* Untyped: int32, or double with a point or an exponent (not in hex digits). */
-                const char *d = s + (*s == '-');
-                bool hex = d[0] == '0' && (d[1] == 'x' || d[1] == 'X');
-                t = !hex && strpbrk(s, ".eE") ? gv_type_find("double", 6) : gv_type_find("int32", 5);
-        }
-        strcpy(q->sig, t->sig);
-        return streq(t->sig, "d") ? parse_gv_double(s, q) : parse_gv_int(s, t, q);
-}
-
-/* runc and crun take NAMESec in seconds for NAMEUSec (e.g. TimeoutStopSec "5"): the same here. */
-static int
-sec_to_usec(struct prop *q)
-{
-        size_t n = strlen(q->name);
-        uint64_t usec;
-
-        if (n < 4 || !streq(q->name + n - 3, "Sec") || q->name[n - 4] < 'a' || q->name[n - 4] > 'z')
-                return 0;
-        switch (q->sig[0]) {
-        case 'y': case 'q': case 'u': case 't':
-                if (q->v.u > UINT64_MAX / 1000000)
-                        return -ERANGE;
-                usec = q->v.u * 1000000;
-                break;
-        case 'n': case 'i': case 'x':
-                if (q->v.i < 0 || (uint64_t) q->v.i > UINT64_MAX / 1000000)
-                        return -ERANGE;
-                usec = (uint64_t) q->v.i * 1000000;
-                break;
-        case 'd':
-                if (!(q->v.d >= 0 && q->v.d < 1.8e13))
-                        return -ERANGE;
-                usec = (uint64_t) (q->v.d * 1e6 + 0.5);
-                break;
-        default:
-                return -EINVAL;
-        }
-        q->name = xrealloc(q->name, n + 2);
-        strcpy(q->name + n - 3, "USec");
-        strcpy(q->sig, "t");
-        q->v.u = usec;
-        return 0;
-}
-
-static bool
-valid_prop_name(const char *s)
-{
-        if (strlen(s) < 3 || s[0] < 'A' || s[0] > 'Z')
-                return false;
-        for (; *s; s++)
-                if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
-                        return false;
-        return true;
-}
-
-/* Append the annotations' properties to p, which holds the config's. Nothing is sent on error. */
-static int
-annotation_props(const struct spec *spec, struct props *p, ocirt_error **err)
-{
-        size_t n_config = p->n;
-
-        for (size_t i = 0; i < spec->n_annotations; i++) {
-                const char *key = spec->annotations[i].key, *value = spec->annotations[i].value;
-                const char *name = key + strlen(ANNOTATION_PREFIX);
-                _cleanup_free_ char *where = NULL;
-                struct prop *q;
-
-                if (!startswith(key, ANNOTATION_PREFIX))
-                        continue;
-                where = xasprintf("%s: .annotations[\"%s\"]", spec->path ? spec->path : "config.json", key);
-                if (!valid_prop_name(name))
-                        return ocirt_fail_at(err, EINVAL, where, "name a systemd unit property, e.g. org.systemd.property.TimeoutStopUSec",
-                                             "'%s' is not a systemd property name", name);
-                q = prop_add(p, name, "", NULL);
-                q->key = key;
-                if (parse_value(value, q) < 0)
-                        return ocirt_fail_at(err, EINVAL, where, ANNOTATION_FORMS, "cannot parse '%s' for property %s", value, name);
-                if (sec_to_usec(q) < 0)
-                        return ocirt_fail_at(err, EINVAL, where, "give a number of seconds, e.g. \"5\", or use the USec property",
-                                             "'%s' is not a number of seconds for %s", value, name);
-                /* The driver's own properties: the scope must hold the container and be delegated. */
-                if (streq(q->name, "PIDs") || streq(q->name, "Slice"))
-                        return ocirt_fail_at(err, EINVAL, where, "set the slice with .linux.cgroupsPath (slice:prefix:name)",
-                                             "ocirt sets %s of the container's unit itself", q->name);
-                if (streq(q->name, "Delegate") && !(streq(q->sig, "b") && q->v.u))
-                        return ocirt_fail_at(err, EINVAL, where, "remove the annotation, or make it true",
-                                             "the container's unit must be delegated (Delegate=true)");
-                /* Two values for one limit would leave systemd and the cgroup file disagreeing. */
-                for (size_t j = 0; j < n_config; j++)
-                        if (streq(p->v[j].name, q->name))
-                                return ocirt_fail_at(err, EINVAL, where, "set the limit in one place only",
-                                                     "%s is set from %s too", q->name, p->v[j].from);
-        }
-        return 0;
-}
-
 static int
 append_prop(sd_bus_message *m, const struct prop *q)
 {
@@ -661,186 +182,67 @@ append_props(sd_bus_message *m, const struct props *p)
         return r;
 }
 
-static char *
-props_names(const struct props *p)
-{
-        char *s = xstrdup("");
-        for (size_t i = 0; i < p->n; i++) {
-                char *t = xasprintf("%s%s%s", s, i ? " " : "", p->v[i].name);
-                free(s);
-                s = t;
-        }
-        return s;
-}
-
-/* The unit's properties from spec: the resources systemd has properties for (TasksMax only if
- * `tasks`), then the annotations'; *ret_n_config: how many of them come from the resources. */
+/* StartTransientUnit `unit` in `slice` with pid in it: ocirt's own properties, then props. */
 static int
-unit_props(const struct spec *spec, bool tasks, struct props *p, size_t *ret_n_config, ocirt_error **err)
+start_message(sd_bus *bus, const char *slice, const char *unit, pid_t pid, const struct props *props,
+              sd_bus_message **ret)
 {
-        const struct spec_resources *res = spec->linux_ ? spec->linux_->resources : NULL;
-
-        if (res)
-                resource_props(res, tasks, NULL, p);
-        *ret_n_config = p->n;
-        return annotation_props(spec, p, err);
-}
-
-/* "NAME SIGNATURE VALUE" (cgroup-systemd.h): strings quoted as they are, without escapes. */
-static char *
-prop_text(const struct prop *q)
-{
-        char *s = NULL, *t;
-
-        switch (q->sig[0]) {
-        case 'b':
-                return xasprintf("%s b %s", q->name, q->v.u ? "true" : "false");
-        case 'y': case 'q': case 'u': case 't':
-                return xasprintf("%s %s %" PRIu64, q->name, q->sig, q->v.u);
-        case 'n': case 'i': case 'x':
-                return xasprintf("%s %s %" PRId64, q->name, q->sig, q->v.i);
-        case 'd': {
-                char buf[64];
-                /* the shortest of %.15g and %.17g that reads back as the same double */
-                snprintf(buf, sizeof buf, "%.15g", q->v.d);
-                if (strtod(buf, NULL) != q->v.d)
-                        snprintf(buf, sizeof buf, "%.17g", q->v.d);
-                return xasprintf("%s d %s", q->name, buf);
-        }
-        case 's':
-                return xasprintf("%s s '%s'", q->name, q->s);
-        case 'a':
-                s = xasprintf("%s %s [", q->name, q->sig);
-                for (size_t i = 0; q->sig[1] == 's' ? q->strv[i] != NULL : i < q->n_bytes; i++) {
-                        if (q->sig[1] == 's')
-                                t = xasprintf("%s%s'%s'", s, i ? ", " : "", q->strv[i]);
-                        else
-                                t = xasprintf("%s%s0x%02x", s, i ? ", " : "", q->bytes[i]);
-                        free(s);
-                        s = t;
-                }
-                t = xasprintf("%s]", s);
-                free(s);
-                return t;
-        }
-        return xasprintf("%s %s ?", q->name, q->sig);
-}
-
-int
-cgroup_systemd_props_text(const struct spec *spec, char **ret, ocirt_error **err)
-{
-        _cleanup_(props_done) struct props props = { 0 };
-        size_t n_config;
-        char *s;
         int r;
 
-        r = unit_props(spec, true, &props, &n_config, err);
-        if (r < 0)
-                return r;
-        s = xstrdup("");
-        for (size_t i = 0; i < props.n; i++) {
-                _cleanup_free_ char *line = prop_text(&props.v[i]);
-                char *t = xasprintf("%s%s%s", s, i ? "\n" : "", line);
-                free(s);
-                s = t;
-        }
-        *ret = s;
-        return 0;
-}
-
-/* ---- the unit ---- */
-
-/* cgroupsPath "slice:prefix:name" -> unit "prefix-name.scope" in "slice". */
-int
-cgroup_systemd_names(const char *path, const char *id, bool user, char **ret_slice, char **ret_unit)
-{
-        _cleanup_free_ char *copy = path ? xstrdup(path) : NULL;
-        char *prefix = NULL, *name = NULL;
-
-        if (copy && (prefix = strchr(copy, ':')) && (name = strchr(prefix + 1, ':'))) {
-                *prefix++ = '\0';
-                *name++ = '\0';
-                *ret_slice = xstrdup(*copy ? copy : user ? "user.slice" : "system.slice");
-                *ret_unit = *prefix ? xasprintf("%s-%s.scope", prefix, name)
-                                    : (strchr(name, '.') ? xstrdup(name) : xasprintf("%s.scope", name));
-                return 0;
-        }
-        if (path)
-                return -EINVAL;
-        *ret_slice = xstrdup(user ? "user.slice" : "system.slice");
-        *ret_unit = xasprintf("ocirt-%s.scope", id);
-        return 0;
-}
-
-/* Start the scope with `pid` in it and wait until the process is there. Returns its cgroup dir. */
-int
-cgroup_systemd_start(ocirt_ctx *ctx, bool user, const char *slice, const char *unit, pid_t pid,
-                     const struct spec *spec, char **ret_dir, ocirt_error **err)
-{
-        _cleanup_(busp) sd_bus *bus = NULL;
-        _cleanup_(msgp) sd_bus_message *m = NULL, *reply = NULL;
-        _cleanup_(props_done) struct props props = { 0 };
-        _cleanup_free_ char *names = NULL;
-        sd_bus_error e = SD_BUS_ERROR_NULL;
-        size_t n_config;
-        int r;
-
-        /* When the runtime itself enters (so that the init is born in the scope), a pids limit would
-         * count it: TasksMax then waits for cgroup_systemd_early, as pids.max does in cgroup.c. */
-        r = unit_props(spec, pid != getpid(), &props, &n_config, err);
-        if (r < 0)
-                return r;
-        names = props_names(&props);
-        log_debug(ctx, "cgroup: systemd unit %s, properties: %s", unit, names);
-
-        r = bus_open(user, &bus, err);
-        if (r < 0)
-                return r;
-        r = sd.sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                           "org.freedesktop.systemd1.Manager", "StartTransientUnit");
+        r = sd.sd_bus_message_new_method_call(bus, ret, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                              "org.freedesktop.systemd1.Manager", "StartTransientUnit");
         if (r >= 0)
-                r = sd.sd_bus_message_append(m, "ss", unit, "fail");
+                r = sd.sd_bus_message_append(*ret, "ss", unit, "fail");
         if (r >= 0)
-                r = sd.sd_bus_message_open_container(m, 'a', "(sv)");
+                r = sd.sd_bus_message_open_container(*ret, 'a', "(sv)");
         /* The annotations come last: where they name one of these defaults, systemd takes theirs. */
         if (r >= 0)
-                r = sd.sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)(sv)(sv)(sv)", "Description", "s", "ocirt container",
-                                          "Slice", "s", slice, "Delegate", "b", 1, "PIDs", "au", 1, (uint32_t) pid,
-                                          "DefaultDependencies", "b", 0, "MemoryAccounting", "b", 1, "CPUAccounting",
-                                          "b", 1, "TasksAccounting", "b", 1);
+                r = sd.sd_bus_message_append(*ret, "(sv)(sv)(sv)(sv)(sv)(sv)(sv)(sv)", "Description", "s",
+                                             "ocirt container", "Slice", "s", slice, "Delegate", "b", 1, "PIDs", "au", 1,
+                                             (uint32_t) pid, "DefaultDependencies", "b", 0, "MemoryAccounting", "b", 1,
+                                             "CPUAccounting", "b", 1, "TasksAccounting", "b", 1);
         if (r >= 0)
-                r = append_props(m, &props);
+                r = append_props(*ret, props);
         if (r >= 0)
-                r = sd.sd_bus_message_close_container(m);
+                r = sd.sd_bus_message_close_container(*ret);
         if (r >= 0)
-                r = sd.sd_bus_message_append(m, "a(sa(sv))", 0);
-        if (r < 0)
-                return ocirt_fail(err, -r, "build the StartTransientUnit message");
-        r = sd.sd_bus_call(bus, m, 0, &e, &reply);
-        if (r < 0) {
-                _cleanup_free_ char *msg = xstrdup(e.message ? e.message : strerror(-r)), *where = NULL;
-                size_t len = strlen(msg);
-                int q;
-                if (len && msg[len - 1] == '.')
-                        msg[len - 1] = '\0';
-                /* systemd names the property it refused ("Cannot set property X, ..."): point at its annotation. */
-                for (size_t i = n_config; !where && i < props.n; i++) {
-                        const char *at = strstr(msg, props.v[i].name);
-                        size_t n = strlen(props.v[i].name);
-                        if (at && (at == msg || at[-1] == ' ') && (at[n] == ',' || at[n] == ' ' || !at[n]))
-                                where = xasprintf("%s: .annotations[\"%s\"]", spec->path ? spec->path : "config.json",
-                                                  props.v[i].key);
-                }
-                q = ocirt_fail_at(err, -r, where ? where : "--systemd-cgroup",
-                                  props.n > n_config ? "check the org.systemd.property.* annotations: the name of a "
-                                                       "property of scope units, and the D-Bus type systemd wants for "
-                                                       "it (e.g. 'uint64 N' for the *USec ones)"
-                                                     : NULL,
-                                  "start the transient unit '%s' in '%s': %s", unit, slice, msg);
-                sd.sd_bus_error_free(&e);
-                return q;
+                r = sd.sd_bus_message_append(*ret, "a(sa(sv))", 0);
+        return r;
+}
+
+/* systemd refused the unit: name the annotation whose property it refused ("Cannot set property
+ * X, ..."), if any. The first n_config properties come from the config, the rest from annotations. */
+static int
+start_failed(const struct spec *spec, const char *slice, const char *unit, const struct props *props, size_t n_config,
+             int r, sd_bus_error *e, ocirt_error **err)
+{
+        _cleanup_free_ char *msg = xstrdup(e->message ? e->message : strerror(-r)), *where = NULL;
+        size_t len = strlen(msg);
+        int q;
+
+        if (len && msg[len - 1] == '.')
+                msg[len - 1] = '\0';
+        for (size_t i = n_config; !where && i < props->n; i++) {
+                const char *at = strstr(msg, props->v[i].name);
+                size_t n = strlen(props->v[i].name);
+                if (at && (at == msg || at[-1] == ' ') && (at[n] == ',' || at[n] == ' ' || !at[n]))
+                        where = xasprintf("%s: .annotations[\"%s\"]", spec->path ? spec->path : "config.json",
+                                          props->v[i].key);
         }
-        /* The job runs asynchronously; the unit is usable once the process is in its cgroup. */
+        q = ocirt_fail_at(err, -r, where ? where : "--systemd-cgroup",
+                          props->n > n_config ? "check the org.systemd.property.* annotations: the name of a "
+                                                "property of scope units, and the D-Bus type systemd wants for "
+                                                "it (e.g. 'uint64 N' for the *USec ones)"
+                                              : NULL,
+                          "start the transient unit '%s' in '%s': %s", unit, slice, msg);
+        sd.sd_bus_error_free(e);
+        return q;
+}
+
+/* The job runs asynchronously; the unit is usable once the process is in its cgroup. */
+static int
+wait_in_scope(ocirt_ctx *ctx, const char *unit, pid_t pid, char **ret_dir, ocirt_error **err)
+{
         for (int i = 0; i < 500; i++) {
                 _cleanup_free_ char *buf = NULL, *p = xasprintf("/proc/%d/cgroup", (int) (pid ? pid : getpid()));
                 size_t len;
@@ -856,6 +258,39 @@ cgroup_systemd_start(ocirt_ctx *ctx, bool user, const char *slice, const char *u
                 usleep(10000);
         }
         return ocirt_fail(err, ETIMEDOUT, "systemd did not move process %d into '%s' within 5 s", (int) pid, unit);
+}
+
+/* Start the scope with `pid` in it and wait until the process is there. Returns its cgroup dir. */
+static int
+unit_start(ocirt_ctx *ctx, bool user, const char *slice, const char *unit, pid_t pid, const struct spec *spec,
+           char **ret_dir, ocirt_error **err)
+{
+        _cleanup_(busp) sd_bus *bus = NULL;
+        _cleanup_(msgp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(cgroup_systemd_props_done) struct props props = { 0 };
+        _cleanup_free_ char *names = NULL;
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        size_t n_config;
+        int r;
+
+        /* When the runtime itself enters (so that the init is born in the scope), a pids limit would
+         * count it: TasksMax then waits for sd_limit_pids, as pids.max does in cgroup.c. */
+        r = cgroup_systemd_props_unit(spec, pid != getpid(), &props, &n_config, err);
+        if (r < 0)
+                return r;
+        names = cgroup_systemd_props_names(&props);
+        log_debug(ctx, "cgroup: systemd unit %s, properties: %s", unit, names);
+
+        r = bus_open(user, &bus, err);
+        if (r < 0)
+                return r;
+        r = start_message(bus, slice, unit, pid, &props, &m);
+        if (r < 0)
+                return ocirt_fail(err, -r, "build the StartTransientUnit message");
+        r = sd.sd_bus_call(bus, m, 0, &e, &reply);
+        if (r < 0)
+                return start_failed(spec, slice, unit, &props, n_config, r, &e, err);
+        return wait_in_scope(ctx, unit, pid, ret_dir, err);
 }
 
 /* SetUnitProperties with runtime=true: kept until reboot, through daemon-reload. */
@@ -886,7 +321,7 @@ set_props(bool user, const char *unit, const struct props *p, ocirt_error **err)
                 return ocirt_fail(err, -r, "build the SetUnitProperties message");
         r = sd.sd_bus_call(bus, m, 0, &e, &reply);
         if (r < 0) {
-                _cleanup_free_ char *names = props_names(p);
+                _cleanup_free_ char *names = cgroup_systemd_props_names(p);
                 int q = ocirt_fail(err, -r, "set %s of unit '%s': %s", names, unit, e.message ? e.message : strerror(-r));
                 sd.sd_bus_error_free(&e);
                 return q;
@@ -894,11 +329,10 @@ set_props(bool user, const char *unit, const struct props *p, ocirt_error **err)
         return 0;
 }
 
-int
-cgroup_systemd_update(bool user, const char *unit, const char *dir, const struct spec_resources *res,
-                      ocirt_error **err)
+static int
+unit_update(bool user, const char *unit, const char *dir, const struct spec_resources *res, ocirt_error **err)
 {
-        _cleanup_(props_done) struct props props = { 0 };
+        _cleanup_(cgroup_systemd_props_done) struct props props = { 0 };
         _cleanup_free_ char *cpu_max = NULL;
 
         if (!res)
@@ -908,31 +342,12 @@ cgroup_systemd_update(bool user, const char *unit, const char *dir, const struct
                 size_t len;
                 (void) read_file_at(AT_FDCWD, p, &cpu_max, &len);
         }
-        resource_props(res, true, cpu_max, &props);
+        cgroup_systemd_props_resources(res, true, cpu_max, &props);
         return set_props(user, unit, &props, err);
 }
 
-int
-cgroup_systemd_early(struct container *c, ocirt_error **err)
-{
-        const struct spec_resources *res = c->spec->linux_ ? c->spec->linux_->resources : NULL;
-        const char *unit = NULL;
-        bool user = false;
-
-        for (size_t i = 0; i < c->n_extra; i++) {
-                if (streq(c->extra[i].key, "cgroup.unit"))
-                        unit = c->extra[i].value;
-                else if (streq(c->extra[i].key, "cgroup.user"))
-                        user = streq(c->extra[i].value, "1");
-        }
-        if (!unit || !res || !res->has_pids)
-                return 0;
-        return cgroup_systemd_update(user, unit, NULL, &(struct spec_resources){ .has_pids = true, .pids_limit = res->pids_limit },
-                                     err);
-}
-
-int
-cgroup_systemd_stop(bool user, const char *unit, ocirt_error **err)
+static int
+unit_stop(bool user, const char *unit, ocirt_error **err)
 {
         _cleanup_(busp) sd_bus *bus = NULL;
         sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -953,8 +368,8 @@ cgroup_systemd_stop(bool user, const char *unit, ocirt_error **err)
         return 0;
 }
 
-bool
-cgroup_systemd_available(bool user)
+static bool
+systemd_available(bool user)
 {
         if (user) {
                 const char *rt = getenv("XDG_RUNTIME_DIR");
@@ -966,42 +381,127 @@ cgroup_systemd_available(bool user)
 
 #else /* !HAVE_SYSTEMD */
 
-int
-cgroup_systemd_names(const char *path, const char *id, bool user, char **ret_slice, char **ret_unit)
-{
-        return -ENOTSUP;
-}
-
-int
-cgroup_systemd_start(ocirt_ctx *ctx, bool user, const char *slice, const char *unit, pid_t pid,
-                     const struct spec *spec, char **ret_dir, ocirt_error **err)
+static int
+unit_start(ocirt_ctx *ctx, bool user, const char *slice, const char *unit, pid_t pid, const struct spec *spec,
+           char **ret_dir, ocirt_error **err)
 {
         return ocirt_fail(err, ENOTSUP, "built without libsystemd");
 }
 
-int
-cgroup_systemd_update(bool user, const char *unit, const char *dir, const struct spec_resources *res,
-                      ocirt_error **err)
+static int
+unit_update(bool user, const char *unit, const char *dir, const struct spec_resources *res, ocirt_error **err)
 {
         return 0;
 }
 
-int
-cgroup_systemd_early(struct container *c, ocirt_error **err)
+static int
+unit_stop(bool user, const char *unit, ocirt_error **err)
 {
         return 0;
 }
 
-int
-cgroup_systemd_stop(bool user, const char *unit, ocirt_error **err)
-{
-        return 0;
-}
-
-bool
-cgroup_systemd_available(bool user)
+static bool
+systemd_available(bool user)
 {
         return false;
 }
 
 #endif
+
+/* ---- the driver ---- */
+
+struct unit_block {
+        bool user;
+        char unit[];
+};
+
+static int
+undo_stop_unit(void *data, ocirt_error **err)
+{
+        struct unit_block *u = data;
+        return unit_stop(u->user, u->unit, err);
+}
+
+/* A transient scope, started with `pid` in it (the runtime, or the init at SYNC_EARLY). Its undo
+ * step stops the unit after the directory is removed (cgroup.c pushes that one later). */
+static int
+sd_create(struct cgroup *cg, struct container *c, pid_t pid, struct undo *undo, ocirt_error **err)
+{
+        const struct spec_linux *l = c->spec->linux_;
+        _cleanup_free_ char *slice = NULL, *unit = NULL, *dir = NULL;
+        struct unit_block *u;
+        int r;
+
+        if (unit_names(l ? l->cgroups_path : NULL, c->id, c->rootless, &slice, &unit) < 0) {
+                _cleanup_free_ char *where = xasprintf("%s: .linux.cgroupsPath", c->config_path);
+                return ocirt_fail_at(err, EINVAL, where, "use slice:prefix:name, e.g. system.slice:ocirt:c1",
+                                     "'%s' is not a systemd cgroup path", l->cgroups_path);
+        }
+        r = unit_start(c->ctx, c->rootless, slice, unit, pid, c->spec, &dir, err);
+        if (r < 0)
+                return r;
+        u = xmalloc(sizeof *u + strlen(unit) + 1);
+        u->user = c->rootless;
+        strcpy(u->unit, unit);
+        undo_push(undo, "stop the systemd unit", undo_stop_unit, u);
+        container_set_extra(c, "cgroup.unit", unit);
+        container_set_extra(c, "cgroup.user", c->rootless ? "1" : "0");
+
+        cg->v2 = true;
+        cg->created = true; /* the scope is new, and so is its directory */
+        cg->unit = TAKE_PTR(unit);
+        cg->user = c->rootless;
+        cg->path = xstrdup(dir + strlen("/sys/fs/cgroup"));
+        cgroup_add_dir(cg, CGROUP_V2, dir);
+        return 0;
+}
+
+/* The files, then systemd's unit properties too, or its next realization (daemon-reload) restores
+ * the old ones. */
+static int
+sd_update(struct cgroup *cg, const struct spec_resources *res, const char *where, ocirt_error **err)
+{
+        int r = cgroup_resources_update(cg, res, where, err);
+        if (r < 0 || !cg->unit)
+                return r;
+        return unit_update(cg->user, cg->unit, cgroup_dir_of(cg, CGROUP_V2), res, err);
+}
+
+/* pids.max, and TasksMax, held back while the runtime was in the scope (see unit_start). */
+static int
+sd_limit_pids(struct cgroup *cg, const struct spec_resources *res, const char *where, ocirt_error **err)
+{
+        int r = cgroup_resources_pids(cg, res, where, err);
+        if (r < 0 || !cg->unit || !res || !res->has_pids)
+                return r;
+        return unit_update(cg->user, cg->unit, NULL,
+                           &(struct spec_resources){ .has_pids = true, .pids_limit = res->pids_limit }, err);
+}
+
+/* Stop the unit (when known: a failed create's rollback has an undo step of its own for that),
+ * then remove what is left of its directory. */
+static int
+sd_destroy(struct cgroup *cg, ocirt_error **err)
+{
+        if (cg->unit) {
+                int r = unit_stop(cg->user, cg->unit, err);
+                if (r < 0)
+                        return r;
+        }
+        return cgroup_control_remove(cg, err);
+}
+
+const struct cgroup_driver cgroup_driver_systemd = {
+        .name = "systemd",
+        .available = systemd_available,
+        .create = sd_create,
+        .enter = cgroup_control_enter,
+        .update = sd_update,
+        .limit_pids = sd_limit_pids,
+        .destroy = sd_destroy,
+        .kill_all = cgroup_control_kill_all,
+        .freeze = cgroup_control_freeze,
+        .is_frozen = cgroup_control_is_frozen,
+        .pids = cgroup_control_pids,
+        .stats = cgroup_stats_read,
+};

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cgroup.c: the front door of the cgroup drivers (issue 6): which driver a container gets, the
  * lifecycle seams (cgroup_prepare ... cgroup_join_self) and the public commands pause, resume, update,
- * ps and stats. The drivers (cgroup-fs.c, cgroup-systemd.c, cgroup-none.c) do the work.
+ * ps and stats. The drivers (cgroup-fs.c, cgroup-systemd.c, cgroup-none.c) do the work, called
+ * only through their ops table (driver.h).
  *
  * How the init gets into its cgroup: cgroup_prepare makes the cgroup and applies the limits. On a
  * v2 host process.c then clone3()s the init with CLONE_INTO_CGROUP: no process migrates, which
@@ -17,83 +18,42 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cgroup/driver.h"
+#include "cgroup/cgroup-layout.h"
+#include "cgroup/cgroup-resources.h"
+#include "cgroup/cgroup-stats.h"
 #include "base/base.h"
 #include "state/state.h"
 
-void
-cgroup_free(struct cgroup *cg)
+/* The drivers that leave a cgroup behind, by the name kept in state.json ("none" has none, and
+ * "systemd-late" none yet). */
+static const struct cgroup_driver *
+driver_named(const char *name)
 {
-        if (!cg)
-                return;
-        for (size_t i = 0; i < cg->n_dirs; i++) {
-                free(cg->dirs[i].controller);
-                free(cg->dirs[i].path);
-        }
-        free(cg->dirs);
-        free(cg->path);
-        free(cg);
-}
-
-static void
-cgroup_freep(struct cgroup **cg)
-{
-        cgroup_free(*cg);
-}
-#define _cleanup_cgroup_ _cleanup_(cgroup_freep)
-
-void
-cgroup_add_dir(struct cgroup *cg, const char *controller, const char *path)
-{
-        cg->dirs = xrealloc(cg->dirs, (cg->n_dirs + 1) * sizeof *cg->dirs);
-        cg->dirs[cg->n_dirs].controller = xstrdup(controller);
-        cg->dirs[cg->n_dirs].path = xstrdup(path);
-        cg->n_dirs++;
-}
-
-const char *
-cgroup_dir_of(const struct cgroup *cg, const char *controller)
-{
-        for (size_t i = 0; i < cg->n_dirs; i++)
-                if (streq(cg->dirs[i].controller, controller))
-                        return cg->dirs[i].path;
+        if (name && streq(name, cgroup_driver_fs.name))
+                return &cgroup_driver_fs;
+        if (name && streq(name, cgroup_driver_systemd.name))
+                return &cgroup_driver_systemd;
         return NULL;
 }
 
-/* "controller=path" lines: the form kept in state.json and in the undo steps. */
-static char *
-dirs_to_text(const struct cgroup *cg)
-{
-        char *s = xstrdup("");
-        for (size_t i = 0; i < cg->n_dirs; i++) {
-                char *t = xasprintf("%s%s=%s\n", s, cg->dirs[i].controller, cg->dirs[i].path);
-                free(s);
-                s = t;
-        }
-        return s;
-}
-
+/* A cgroup as recorded in the "cgroup.*" keys of state.json (or of the container being created):
+ * NULL when there is none. */
 static struct cgroup *
-cgroup_from_text(ocirt_ctx *ctx, const char *text)
+cgroup_recorded(ocirt_ctx *ctx, const char *driver, const char *dirs, const char *path, const char *unit,
+                const char *user)
 {
-        _cleanup_free_ char *buf = xstrdup(text);
-        struct cgroup *cg = xcalloc(1, sizeof *cg);
-        char *save = NULL;
-        bool v1 = false;
+        const struct cgroup_driver *d = driver_named(driver);
+        struct cgroup *cg;
 
-        cg->ctx = ctx;
-        cg->driver = &cgroup_driver_fs;
-        for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-                char *eq = strchr(l, '=');
-                if (!eq)
-                        continue;
-                *eq = '\0';
-                cgroup_add_dir(cg, l, eq + 1);
-                if (!streq(l, "unified"))
-                        v1 = true;
-        }
-        cg->v2 = cg->n_dirs > 0 && !v1;
+        if (!d || !dirs)
+                return NULL;
+        cg = cgroup_from_text(ctx, d, dirs);
+        cg->path = xstrdup(strempty(path));
+        cg->unit = unit ? xstrdup(unit) : NULL;
+        cg->user = streq(strempty(user), "1");
         return cg;
 }
 
@@ -102,16 +62,29 @@ cgroup_from_text(ocirt_ctx *ctx, const char *text)
 static struct cgroup *
 cgroup_from_state(ocirt_ctx *ctx, const struct state *st)
 {
-        const char *driver = state_get_extra(st, "cgroup.driver");
-        const char *dirs = state_get_extra(st, "cgroup.dirs");
-        struct cgroup *cg;
-
-        if (!driver || !dirs || streq(driver, "none") || streq(driver, "systemd-late") ||
-            state_get_extra(st, "cgroup.pending"))
+        if (state_get_extra(st, "cgroup.pending"))
                 return NULL;
-        cg = cgroup_from_text(ctx, dirs);
-        cg->path = xstrdup(strempty(state_get_extra(st, "cgroup.path")));
-        return cg;
+        return cgroup_recorded(ctx, state_get_extra(st, "cgroup.driver"), state_get_extra(st, "cgroup.dirs"),
+                               state_get_extra(st, "cgroup.path"), state_get_extra(st, "cgroup.unit"),
+                               state_get_extra(st, "cgroup.user"));
+}
+
+static const char *
+extra_of(const struct container *c, const char *key)
+{
+        const char *v = NULL;
+        for (size_t i = 0; i < c->n_extra; i++)
+                if (streq(c->extra[i].key, key))
+                        v = c->extra[i].value;
+        return v;
+}
+
+/* The cgroup of the container being created, as committed so far (NULL: none yet). */
+static struct cgroup *
+cgroup_of_container(const struct container *c)
+{
+        return cgroup_recorded(c->ctx, extra_of(c, "cgroup.driver"), extra_of(c, "cgroup.dirs"),
+                               extra_of(c, "cgroup.path"), extra_of(c, "cgroup.unit"), extra_of(c, "cgroup.user"));
 }
 
 /* Anything the none driver would silently drop. Device rules are not limits: a rootless container
@@ -131,7 +104,7 @@ rootless_delegated(void)
         _cleanup_free_ char *own = NULL, *parent = NULL, *procs = NULL;
         char *slash;
 
-        if (cgroup_fs_layout() != CGROUP_LAYOUT_V2 || cgroup_fs_own_path("unified", &own) < 0)
+        if (cgroup_layout_probe() != CGROUP_LAYOUT_V2 || cgroup_own_path(CGROUP_V2, &own) < 0)
                 return false;
         slash = strrchr(own, '/');
         if (slash)
@@ -143,12 +116,14 @@ rootless_delegated(void)
 
 struct destroy_block {
         ocirt_ctx *ctx;
+        const struct cgroup_driver *driver;
         bool created;
         char text[];
 };
 
 /* A failed create removes only a cgroup it made, and kills nothing there: its own init is gone
- * already (undo_kill runs first), and anything else in the cgroup is not this container's. */
+ * already (undo_kill runs first), and anything else in the cgroup is not this container's. The
+ * cgroup is known by its directories only: a systemd unit is stopped by an undo step of its own. */
 static int
 undo_destroy(void *data, ocirt_error **err)
 {
@@ -157,7 +132,7 @@ undo_destroy(void *data, ocirt_error **err)
 
         if (!d->created)
                 return 0;
-        cg = cgroup_from_text(d->ctx, d->text);
+        cg = cgroup_from_text(d->ctx, d->driver, d->text);
         cg->no_kill = true;
         return cg->driver->destroy(cg, err);
 }
@@ -167,11 +142,12 @@ struct move_back {
         char text[]; /* the runtime's own cgroups, "controller=path" lines */
 };
 
+/* The runtime back into its own cgroups, moved as cgroupfs moves a process. */
 static int
 undo_move_back(void *data, ocirt_error **err)
 {
         struct move_back *m = data;
-        _cleanup_cgroup_ struct cgroup *cg = cgroup_from_text(m->ctx, m->text);
+        _cleanup_cgroup_ struct cgroup *cg = cgroup_from_text(m->ctx, &cgroup_driver_fs, m->text);
         return cg->driver->enter(cg, 0, NULL, err);
 }
 
@@ -189,16 +165,14 @@ text_block(ocirt_ctx *ctx, const char *text)
 static struct cgroup *
 own_cgroups(const struct cgroup *cg)
 {
-        struct cgroup *o = xcalloc(1, sizeof *o);
+        struct cgroup *o = cgroup_new(cg->ctx, &cgroup_driver_fs);
 
-        o->ctx = cg->ctx;
-        o->driver = &cgroup_driver_fs;
         for (size_t i = 0; i < cg->n_dirs; i++) {
                 const char *ctrl = cg->dirs[i].controller;
                 _cleanup_free_ char *own = NULL, *p = NULL;
-                if (cgroup_fs_own_path(ctrl, &own) < 0)
+                if (cgroup_own_path(ctrl, &own) < 0)
                         continue;
-                if (streq(ctrl, "unified"))
+                if (streq(ctrl, CGROUP_V2))
                         p = xasprintf("/sys/fs/cgroup%s%s", cg->v2 ? "" : "/unified", streq(own, "/") ? "" : own);
                 else
                         p = xasprintf("/sys/fs/cgroup/%s%s", ctrl, streq(own, "/") ? "" : own);
@@ -211,7 +185,7 @@ static void
 own_cgroups_into(const struct cgroup *cg, char **ret_text)
 {
         _cleanup_cgroup_ struct cgroup *own = own_cgroups(cg);
-        *ret_text = dirs_to_text(own);
+        *ret_text = cgroup_dirs_text(own);
 }
 
 static int
@@ -231,55 +205,6 @@ no_cgroup(struct container *c, const char *why, ocirt_error **err)
                                     "ignored (cgroup v2 with Delegate=yes in user@.service and 'loginctl enable-linger' "
                                     "give you one)", why);
         container_set_extra(c, "cgroup.driver", "none");
-        return 0;
-}
-
-struct unit_block {
-        ocirt_ctx *ctx;
-        bool user;
-        char unit[];
-};
-
-static int
-undo_stop_unit(void *data, ocirt_error **err)
-{
-        struct unit_block *u = data;
-        return cgroup_systemd_stop(u->user, u->unit, err);
-}
-
-/* The systemd driver: a transient scope, made with `pid` in it. */
-static int
-systemd_make(struct container *c, pid_t pid, struct undo *undo, struct cgroup **ret, ocirt_error **err)
-{
-        const struct spec_linux *l = c->spec->linux_;
-        _cleanup_free_ char *slice = NULL, *unit = NULL, *dir = NULL;
-        _cleanup_cgroup_ struct cgroup *cg = NULL;
-        struct unit_block *u;
-        int r;
-
-        if (cgroup_systemd_names(l ? l->cgroups_path : NULL, c->id, c->rootless, &slice, &unit) < 0) {
-                _cleanup_free_ char *where = xasprintf("%s: .linux.cgroupsPath", c->config_path);
-                return ocirt_fail_at(err, EINVAL, where, "use slice:prefix:name, e.g. system.slice:ocirt:c1",
-                                     "'%s' is not a systemd cgroup path", l->cgroups_path);
-        }
-        r = cgroup_systemd_start(c->ctx, c->rootless, slice, unit, pid, c->spec, &dir, err);
-        if (r < 0)
-                return r;
-        u = xmalloc(sizeof *u + strlen(unit) + 1);
-        u->ctx = c->ctx;
-        u->user = c->rootless;
-        strcpy(u->unit, unit);
-        undo_push(undo, "stop the systemd unit", undo_stop_unit, u);
-        container_set_extra(c, "cgroup.unit", unit);
-        container_set_extra(c, "cgroup.user", c->rootless ? "1" : "0");
-
-        cg = xcalloc(1, sizeof *cg);
-        cg->ctx = c->ctx;
-        cg->driver = &cgroup_driver_fs;
-        cg->v2 = true;
-        cg->path = xstrdup(dir + strlen("/sys/fs/cgroup"));
-        cgroup_add_dir(cg, "unified", dir);
-        *ret = TAKE_PTR(cg);
         return 0;
 }
 
@@ -340,51 +265,24 @@ chown_to_container(struct container *c, const struct cgroup *cg)
                         (void) fchownat(dfd, fallback[i], uid, (gid_t) -1, AT_SYMLINK_NOFOLLOW);
 }
 
-void
-cgroup_record_planned(struct container *c, const struct cgroup *cg)
+/* The cgroup is the container's: record it for later commands, and undo it on a failed create. */
+static void
+commit(struct container *c, struct cgroup *cg, struct undo *undo)
 {
-        _cleanup_free_ char *dirs = dirs_to_text(cg);
+        _cleanup_free_ char *dirs = cgroup_dirs_text(cg);
+        size_t n = strlen(dirs);
+        struct destroy_block *d = xmalloc(sizeof *d + n + 1);
 
-        container_set_extra(c, "cgroup.path", cg->path ? cg->path : "");
-        container_set_extra(c, "cgroup.dirs", dirs);
-        container_set_extra(c, "cgroup.pending", "1");
+        d->ctx = c->ctx;
+        d->driver = cg->driver;
+        d->created = cg->created;
+        memcpy(d->text, dirs, n + 1);
+        undo_push(undo, "remove the cgroup", undo_destroy, d);
         container_set_extra(c, "cgroup.driver", cg->driver->name);
-}
-
-static int
-cgroup_commit(struct container *c, struct cgroup *cg, const char *driver, struct undo *undo)
-{
-        _cleanup_free_ char *dirs = dirs_to_text(cg);
-
-        {
-                size_t n = strlen(dirs);
-                struct destroy_block *d = xmalloc(sizeof *d + n + 1);
-                d->ctx = c->ctx;
-                d->created = cg->created || strcmp(driver, "systemd") == 0;
-                memcpy(d->text, dirs, n + 1);
-                undo_push(undo, "remove the cgroup", undo_destroy, d);
-        }
-        container_set_extra(c, "cgroup.driver", driver);
         container_set_extra(c, "cgroup.path", cg->path ? cg->path : "");
         container_set_extra(c, "cgroup.dirs", dirs);
         container_set_extra(c, "cgroup.pending", NULL);
         chown_to_container(c, cg);
-        return 0;
-}
-
-/* cg's directories, without the v2 one when skip_v2. */
-static struct cgroup *
-cgroup_subset(const struct cgroup *cg, bool skip_v2)
-{
-        struct cgroup *in = xcalloc(1, sizeof *in);
-
-        in->ctx = cg->ctx;
-        in->driver = cg->driver;
-        in->v2 = cg->v2;
-        for (size_t i = 0; i < cg->n_dirs; i++)
-                if (!(skip_v2 && streq(cg->dirs[i].controller, "unified")))
-                        cgroup_add_dir(in, cg->dirs[i].controller, cg->dirs[i].path);
-        return in;
 }
 
 /* exec --cgroup SUB: a relative path that stays below the container's cgroup. */
@@ -400,7 +298,7 @@ check_sub(const char *sub, ocirt_error **err)
 /* Move the runtime in; the init inherits the cgroup at clone() and the runtime leaves again at
  * SYNC_EARLY. The way on v1 hierarchies, which have no clone into a cgroup. skip_v2: not into the
  * v2 directory of a hybrid host (clone3 puts the init there). On v1 only the calling thread moves
- * (cgroup-fs.c writes "0" to `tasks`), which spares the kernel's threadgroup write lock and its
+ * (cgroup-control.c writes "0" to `tasks`), which spares the kernel's threadgroup write lock and its
  * RCU grace period, and leaves the other threads of a program that embeds libocirt alone. */
 static int
 enter_runtime(struct container *c, const struct cgroup *cg, bool skip_v2, struct undo *undo, ocirt_error **err)
@@ -421,74 +319,88 @@ enter_runtime(struct container *c, const struct cgroup *cg, bool skip_v2, struct
         return 0;
 }
 
-/* Runs in: the runtime, before the clone. */
+/* A user whose runtime could not come back out of the scope: no cgroup yet, the init is put into
+ * the scope at SYNC_EARLY (systemd_late). */
 static int
-prepare(struct container *c, struct undo *undo, ocirt_error **err)
+systemd_later(struct container *c)
 {
-        const struct spec_linux *l = c->spec->linux_;
+        container_set_extra(c, "cgroup.driver", "systemd-late");
+        c->wait_early = true;
+        /* A cgroup namespace made at clone() would be rooted at the runtime's cgroup: the init
+         * unshares it once it is in the scope. */
+        if (c->clone_flags & CLONE_NEWCGROUP) {
+                c->clone_flags &= ~(unsigned long) CLONE_NEWCGROUP;
+                c->cgroupns_after_early = true;
+        }
+        return 0;
+}
+
+/* The systemd driver. The runtime enters the scope (so the init is born there) when it can come
+ * back out: always as root; a user only from a cgroup of its own user manager. */
+static int
+prepare_systemd(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        _cleanup_free_ char *ownprocs = NULL, *own = NULL, *owntext = NULL;
         _cleanup_cgroup_ struct cgroup *cg = NULL;
-        _cleanup_free_ char *owntext = NULL;
-        enum cgroup_layout layout;
         struct move_back *m;
         int r;
 
-        if (c->ctx->cgroup_manager == OCIRT_CGROUP_DISABLED) {
-                container_set_extra(c, "cgroup.driver", "none");
-                return 0;
+        if (cgroup_own_path(CGROUP_V2, &own) < 0)
+                own = xstrdup("/");
+        ownprocs = xasprintf("/sys/fs/cgroup%s/cgroup.procs", streq(own, "/") ? "" : own);
+        if (c->rootless && access(ownprocs, W_OK) < 0)
+                return systemd_later(c);
+        owntext = xasprintf("unified=/sys/fs/cgroup%s\n", streq(own, "/") ? "" : own);
+        m = text_block(c->ctx, owntext);
+        cg = cgroup_new(c->ctx, &cgroup_driver_systemd);
+        r = cg->driver->create(cg, c, getpid(), undo, err);
+        if (r < 0) {
+                (void) undo_move_back(m, NULL);
+                free(m);
+                return ocirt_wrap(err, "cgroup");
         }
-        layout = cgroup_fs_layout();
-        if (layout == CGROUP_LAYOUT_NONE)
-                return no_cgroup(c, "no cgroup file system at /sys/fs/cgroup", err);
-        if (c->ctx->cgroup_manager == OCIRT_CGROUP_SYSTEMD) {
-                if (layout == CGROUP_LAYOUT_V2 && cgroup_systemd_available(c->rootless)) {
-                        _cleanup_free_ char *ownprocs = NULL, *own = NULL;
-                        /* The runtime enters the scope (so the init is born there) when it can come back
-                         * out: always as root; a user only from a cgroup of its own user manager. Else
-                         * the init is put in at SYNC_EARLY. */
-                        if (cgroup_fs_own_path("unified", &own) < 0)
-                                own = xstrdup("/");
-                        ownprocs = xasprintf("/sys/fs/cgroup%s/cgroup.procs", streq(own, "/") ? "" : own);
-                        if (c->rootless && access(ownprocs, W_OK) < 0) {
-                                container_set_extra(c, "cgroup.driver", "systemd-late");
-                                c->wait_early = true;
-                                /* A cgroup namespace made at clone() would be rooted at the runtime's
-                                 * cgroup: the init unshares it once it is in the scope. */
-                                if (c->clone_flags & CLONE_NEWCGROUP) {
-                                        c->clone_flags &= ~(unsigned long) CLONE_NEWCGROUP;
-                                        c->cgroupns_after_early = true;
-                                }
-                                return 0;
-                        }
-                        owntext = xasprintf("unified=/sys/fs/cgroup%s\n", streq(own, "/") ? "" : own);
-                        m = text_block(c->ctx, owntext);
-                        r = systemd_make(c, getpid(), undo, &cg, err);
-                        if (r < 0) {
-                                (void) undo_move_back(m, NULL);
-                                free(m);
-                                return ocirt_wrap(err, "cgroup");
-                        }
-                        /* Undo order (reverse): move back first, then remove; never kill ourselves. */
-                        cgroup_commit(c, cg, "systemd", undo);
-                        undo_push(undo, "move the runtime back to its cgroup", undo_move_back, m);
-                        r = cgroup_fs_apply_create(cg, c, err);
-                        if (r < 0)
-                                return ocirt_wrap(err, "cgroup");
-                        c->cgroup = m;
-                        c->wait_early = true;
-                        return 0;
-                }
-                if (!c->rootless)
-                        log_warning(c->ctx, "systemd is not running, using the cgroupfs driver with systemd's cgroup paths");
-        }
-        if (c->rootless && layout == CGROUP_LAYOUT_V1)
-                return no_cgroup(c, "a normal user has no cgroup on a cgroup v1 host", err);
-        if (c->rootless && !rootless_delegated())
-                return no_cgroup(c, "no delegated cgroup for this user", err);
+        /* Undo order (reverse): move back first, then remove; never kill ourselves. */
+        commit(c, cg, undo);
+        undo_push(undo, "move the runtime back to its cgroup", undo_move_back, m);
+        r = cgroup_resources_create(cg, c, err);
+        if (r < 0)
+                return ocirt_wrap(err, "cgroup");
+        c->cgroup = m;
+        c->wait_early = true;
+        return 0;
+}
 
-        cg = xcalloc(1, sizeof *cg);
-        cg->ctx = c->ctx;
-        cg->driver = &cgroup_driver_fs;
-        r = cg->driver->create(cg, c, err);
+/* How the init gets into a cgroupfs cgroup (see the top of this file). */
+static int
+place_init(struct container *c, struct cgroup *cg, struct undo *undo, ocirt_error **err)
+{
+        const struct spec_linux *l = c->spec->linux_;
+
+        if (cg->v2) {
+                /* clone3(CLONE_INTO_CGROUP) places the init (process.c); pids.max can be written now,
+                 * as the runtime is never counted. */
+                c->cgroup_fd = open(cg->dirs[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (c->cgroup_fd >= 0)
+                        return l && l->resources ? cg->driver->limit_pids(cg, l->resources, c->config_path, err) : 0;
+                return enter_runtime(c, cg, false, undo, err);
+        }
+        /* Hybrid: clone3 into the v2 part, the runtime's thread into the v1 hierarchies. */
+        if (cgroup_dir_of(cg, CGROUP_V2))
+                c->cgroup_fd = open(cgroup_dir_of(cg, CGROUP_V2), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        return enter_runtime(c, cg, c->cgroup_fd >= 0, undo, err);
+}
+
+/* The cgroupfs driver. */
+static int
+prepare_fs(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        const struct spec_linux *l = c->spec->linux_;
+        _cleanup_cgroup_ struct cgroup *cg = cgroup_new(c->ctx, &cgroup_driver_fs);
+        int r;
+
+        r = cg->driver->create(cg, c, 0, undo, err);
+        if (r >= 0)
+                r = cgroup_resources_create(cg, c, err);
         if (r < 0) {
                 if (cg->created)
                         (void) cg->driver->destroy(cg, NULL);
@@ -499,30 +411,41 @@ prepare(struct container *c, struct undo *undo, ocirt_error **err)
                 }
                 return ocirt_wrap(err, "cgroup");
         }
-        cgroup_commit(c, cg, cg->driver->name, undo);
+        commit(c, cg, undo);
+        return place_init(c, cg, undo, err);
+}
 
-        if (cg->v2) {
-                /* clone3(CLONE_INTO_CGROUP) places the init (process.c); pids.max can be written now,
-                 * as the runtime is never counted. */
-                c->cgroup_fd = open(cg->dirs[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (c->cgroup_fd >= 0)
-                        return l && l->resources ? cgroup_fs_set_pids(cg, l->resources, c->config_path, err) : 0;
-                return enter_runtime(c, cg, false, undo, err);
+/* Runs in: the runtime, before the clone. Which driver the container gets. */
+static int
+prepare(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        enum cgroup_layout layout;
+
+        if (c->ctx->cgroup_manager == OCIRT_CGROUP_DISABLED) {
+                container_set_extra(c, "cgroup.driver", "none");
+                return 0;
         }
-        /* Hybrid: clone3 into the v2 part, the runtime's thread into the v1 hierarchies. */
-        if (cgroup_dir_of(cg, "unified"))
-                c->cgroup_fd = open(cgroup_dir_of(cg, "unified"), O_PATH | O_DIRECTORY | O_CLOEXEC);
-        return enter_runtime(c, cg, c->cgroup_fd >= 0, undo, err);
+        layout = cgroup_layout_probe();
+        if (layout == CGROUP_LAYOUT_NONE)
+                return no_cgroup(c, "no cgroup file system at /sys/fs/cgroup", err);
+        if (c->ctx->cgroup_manager == OCIRT_CGROUP_SYSTEMD) {
+                if (layout == CGROUP_LAYOUT_V2 && cgroup_driver_systemd.available(c->rootless))
+                        return prepare_systemd(c, undo, err);
+                if (!c->rootless)
+                        log_warning(c->ctx, "systemd is not running, using the cgroupfs driver with systemd's cgroup paths");
+        }
+        if (c->rootless && layout == CGROUP_LAYOUT_V1)
+                return no_cgroup(c, "a normal user has no cgroup on a cgroup v1 host", err);
+        if (c->rootless && !rootless_delegated())
+                return no_cgroup(c, "no delegated cgroup for this user", err);
+        return prepare_fs(c, undo, err);
 }
 
 int
 cgroup_clone_fallback(struct container *c, struct undo *undo, ocirt_error **err)
 {
-        _cleanup_cgroup_ struct cgroup *cg = NULL;
+        _cleanup_cgroup_ struct cgroup *cg = cgroup_of_container(c);
 
-        for (size_t i = 0; i < c->n_extra; i++)
-                if (streq(c->extra[i].key, "cgroup.dirs"))
-                        cg = cgroup_from_text(c->ctx, c->extra[i].value);
         if (!cg || cg->n_dirs == 0)
                 return 0;
         if (cg->v2) {
@@ -544,10 +467,28 @@ cgroup_prepare(struct container *c, struct undo *undo, ocirt_error **err)
 {
         int r;
 
-        cgroup_fs_own_cache(true);
+        cgroup_own_cache(true);
         r = prepare(c, undo, err);
-        cgroup_fs_own_cache(false);
+        cgroup_own_cache(false);
         return r;
+}
+
+/* A user whose runtime could not enter the scope (systemd_later): the init goes in now. TasksMax is
+ * among the scope's properties already, so only pids.max is left. */
+static int
+systemd_late(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        const struct spec_linux *l = c->spec->linux_;
+        _cleanup_cgroup_ struct cgroup *cg = cgroup_new(c->ctx, &cgroup_driver_systemd);
+        int r;
+
+        r = cg->driver->create(cg, c, c->init_pid, undo, err);
+        if (r >= 0)
+                r = cgroup_resources_create(cg, c, err);
+        if (r < 0)
+                return ocirt_wrap(err, "cgroup");
+        commit(c, cg, undo);
+        return l && l->resources ? cgroup_resources_pids(cg, l->resources, c->config_path, err) : 0;
 }
 
 /* Runs in: the runtime, at SYNC_EARLY: the init exists (in the cgroup) and waits. */
@@ -559,49 +500,37 @@ cgroup_early(struct container *c, struct undo *undo, ocirt_error **err)
         _cleanup_cgroup_ struct cgroup *cg = NULL;
         int r;
 
-        for (size_t i = 0; !m && i < c->n_extra; i++)
-                if (streq(c->extra[i].key, "cgroup.driver") && streq(c->extra[i].value, "systemd-late")) {
-                        /* A user whose runtime cannot leave the scope again: the init goes in now. */
-                        r = systemd_make(c, c->init_pid, undo, &cg, err);
-                        if (r >= 0)
-                                r = cgroup_fs_apply_create(cg, c, err);
-                        if (r < 0)
-                                return ocirt_wrap(err, "cgroup");
-                        cgroup_commit(c, cg, "systemd", undo);
-                        return l && l->resources ? cgroup_fs_set_pids(cg, l->resources, c->config_path, err) : 0;
-                }
+        if (!m && streq(strempty(extra_of(c, "cgroup.driver")), "systemd-late"))
+                return systemd_late(c, undo, err);
         if (!m)
                 return 0;
         c->cgroup = NULL;
         r = undo_move_back(m, err);
         if (r < 0)
                 return ocirt_wrap(err, "cgroup: move the runtime back");
-        for (size_t i = 0; i < c->n_extra; i++)
-                if (streq(c->extra[i].key, "cgroup.dirs"))
-                        cg = cgroup_from_text(c->ctx, c->extra[i].value);
+        cg = cgroup_of_container(c);
         if (!cg || !l || !l->resources)
                 return 0;
-        r = cgroup_fs_set_pids(cg, l->resources, c->config_path, err);
-        return r < 0 ? r : cgroup_systemd_early(c, err);
+        return cg->driver->limit_pids(cg, l->resources, c->config_path, err);
 }
 
 int
 cgroup_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err)
 {
         _cleanup_cgroup_ struct cgroup *cg = cgroup_from_state(ctx, st);
+        const char *unit = state_get_extra(st, "cgroup.unit");
         int r;
 
-        const char *unit = state_get_extra(st, "cgroup.unit");
-
-        if (unit) {
-                r = cgroup_systemd_stop(streq(strempty(state_get_extra(st, "cgroup.user")), "1"), unit, err);
-                if (r < 0)
-                        return ocirt_wrap(err, "cgroup");
+        if (!cg && unit) {
+                /* A create killed after starting its scope, before it recorded the scope's directory. */
+                cg = cgroup_new(ctx, &cgroup_driver_systemd);
+                cg->unit = xstrdup(unit);
+                cg->user = streq(strempty(state_get_extra(st, "cgroup.user")), "1");
         }
         if (!cg && state_get_extra(st, "cgroup.pending") && state_get_extra(st, "cgroup.dirs")) {
                 /* A create killed between recording the directories and knowing them to be its own
                  * (refuse_populated): remove what is empty, leave what another container uses. */
-                _cleanup_cgroup_ struct cgroup *p = cgroup_from_text(ctx, state_get_extra(st, "cgroup.dirs"));
+                _cleanup_cgroup_ struct cgroup *p = cgroup_from_text(ctx, &cgroup_driver_fs, state_get_extra(st, "cgroup.dirs"));
                 for (size_t i = 0; i < p->n_dirs; i++)
                         if (rmdir(p->dirs[i].path) < 0 && errno != ENOENT)
                                 log_debug(ctx, "cgroup: leaving '%s': %s", p->dirs[i].path, strerror(errno));
@@ -634,7 +563,7 @@ cgroup_exec_v2_fd(ocirt_ctx *ctx, const struct state *st, const char *sub, ocirt
 {
         _cleanup_cgroup_ struct cgroup *cg = cgroup_from_state(ctx, st);
         _cleanup_free_ char *dir = NULL;
-        const char *v2 = cg ? cgroup_dir_of(cg, "unified") : NULL;
+        const char *v2 = cg ? cgroup_dir_of(cg, CGROUP_V2) : NULL;
         int fd;
 
         if (!v2)
@@ -765,13 +694,9 @@ ocirt_container_update(ocirt_ctx *ctx, const char *id, const char *resources_jso
                                resources_json);
                 r = spec_parse(doc, strlen(doc), "--resources", &s, err);
         }
+        /* The systemd driver sets its unit's properties too. */
         if (r >= 0)
                 r = l.cg->driver->update(l.cg, s->linux_ ? s->linux_->resources : NULL, "--resources", err);
-        /* systemd's unit properties too, or its next realization (daemon-reload) restores the old ones. */
-        if (r >= 0 && state_get_extra(&l.st, "cgroup.unit"))
-                r = cgroup_systemd_update(streq(strempty(state_get_extra(&l.st, "cgroup.user")), "1"),
-                                          state_get_extra(&l.st, "cgroup.unit"), cgroup_dir_of(l.cg, "unified"),
-                                          s->linux_ ? s->linux_->resources : NULL, err);
         if (r < 0 && err && *err && !ocirt_error_where(*err))
                 ocirt_wrap(err, "update '%s'", id);
         loaded_done(&l);
@@ -827,7 +752,7 @@ ocirt_container_oom_kills(ocirt_ctx *ctx, const char *id, uint64_t *ret_count, o
         r = load(ctx, id, &l, /* need_cgroup= */ true, err);
         if (r >= 0 && l.status == STATUS_STOPPED)
                 r = ocirt_fail_at(err, EINVAL, id, NULL, "the container is stopped");
-        if (r >= 0 && cgroup_fs_oom_kills(l.cg, ret_count) < 0)
+        if (r >= 0 && cgroup_stats_oom_kills(l.cg, ret_count) < 0)
                 r = ocirt_fail_at(err, ENOTSUP, id, NULL, "the container's cgroup has no memory controller");
         if (r < 0 && err && *err && !ocirt_error_where(*err))
                 ocirt_wrap(err, "events '%s'", id);

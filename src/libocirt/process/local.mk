@@ -4,6 +4,7 @@ LIBOCIRT_SOURCES += \
 	src/libocirt/process/process.h \
 	src/libocirt/process/netdev.h \
 	src/libocirt/process/procattr.h \
+	src/libocirt/process/seccomp-listener.h \
 	src/libocirt/process/caps.c \
 	src/libocirt/process/exe.c \
 	src/libocirt/process/hooks.c \
@@ -11,5 +12,6 @@ LIBOCIRT_SOURCES += \
 	src/libocirt/process/procattr.c \
 	src/libocirt/process/procattr-init.c \
 	src/libocirt/process/seccomp.c \
+	src/libocirt/process/seccomp-listener.c \
 	src/libocirt/process/signals.c \
 	src/libocirt/process/terminal.c

@@ -15,13 +15,15 @@
  * capability set without CAP_SYS_ADMIN (podman's and docker's default), caps.c keeps
  * CAP_SYS_ADMIN in the permitted and effective sets until the filter is loaded, and
  * seccomp_install() drops it with one capset() right after (runc instead loads the filter before
- * dropping capabilities, so that its filter has to allow all the runtime's later syscalls). */
+ * dropping capabilities, so that its filter has to allow all the runtime's later syscalls).
+ *
+ * seccomp-listener.c is the runtime's side of a NOTIFY rule: it passes the fd on to listenerPath. */
 #include "config.h"
 
 #include <assert.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stddef.h>
-#include <jansson.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -30,9 +32,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 
 #include "process/process.h"
+#include "process/seccomp-listener.h"
 #include "base/base.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC
@@ -54,9 +56,6 @@
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
 #endif
 
-/* Separates listenerPath from listenerMetadata in the SYNC_SECCOMP_FD text: neither a path nor
- * metadata meant for a JSON string has a unit separator in practice, and the runtime checks. */
-#define SEP '\x1f'
 
 struct seccomp_filter {
         struct sock_filter *prog;
@@ -615,7 +614,7 @@ seccomp_install(struct container *c, int *ret_notify_fd, ocirt_error **err)
                 struct sync_msg m = { .type = SYNC_SECCOMP_FD };
                 int fd = TAKE_FD(f->notify_fd);
 
-                (void) snprintf(m.text, sizeof m.text, "%s%c%s", f->listener_path, SEP, f->listener_metadata);
+                (void) snprintf(m.text, sizeof m.text, "%s%c%s", f->listener_path, SECCOMP_LISTENER_SEP, f->listener_metadata);
                 r = sync_send_msg(c->sync_child, &m, fd, err);
                 close(fd);
                 if (r < 0)
@@ -656,124 +655,5 @@ seccomp_load_spec(const struct spec *s, int *ret_notify_fd, ocirt_error **err)
         if (r < 0)
                 return ocirt_wrap(err, "seccomp");
         *ret_notify_fd = TAKE_FD(f->notify_fd);
-        return 0;
-}
-
-/* The "container process state" of the spec (runtime.md), with "seccompFd" as fd 0 of the message. */
-static char *
-process_state_json(const char *state_json, const char *metadata, ocirt_error **err)
-{
-        json_t *st, *o;
-        json_error_t je;
-        char *s;
-
-        st = json_loads(state_json, 0, &je);
-        if (!st) {
-                ocirt_fail(err, EIO, "parse the container state: %s", je.text);
-                return NULL;
-        }
-        o = json_pack("{s:O?, s:[s], s:O?, s:s}", "ociVersion", json_object_get(st, "ociVersion"), "fds", "seccompFd",
-                      "pid", json_object_get(st, "pid"), "metadata", metadata);
-        if (!o) {
-                json_decref(st);
-                ocirt_fail(err, ENOMEM, "build the container process state");
-                return NULL;
-        }
-        json_object_set_new(o, "state", st);
-        s = json_dumps(o, JSON_COMPACT);
-        json_decref(o);
-        if (!s)
-                ocirt_fail(err, ENOMEM, "build the container process state");
-        return s;
-}
-
-/* listenerPath and listenerMetadata from the config.json of the state's bundle. */
-static int
-listener_from_bundle(const char *state_json, char **ret_path, char **ret_meta, ocirt_error **err)
-{
-        _cleanup_free_ char *cfg = NULL;
-        _cleanup_spec_ struct spec *s = NULL;
-        json_t *st;
-        int r;
-
-        st = json_loads(state_json, 0, NULL);
-        if (!st || !json_is_string(json_object_get(st, "bundle"))) {
-                json_decref(st);
-                return ocirt_fail(err, EIO, "sync: seccomp listener message without a listenerPath");
-        }
-        cfg = xasprintf("%s/config.json", json_string_value(json_object_get(st, "bundle")));
-        json_decref(st);
-        r = spec_load(cfg, &s, err);
-        if (r < 0)
-                return ocirt_wrap(err, "seccomp listener");
-        if (!s->linux_ || !s->linux_->seccomp || !s->linux_->seccomp->listener_path)
-                return ocirt_fail_at(err, EINVAL, cfg, "set .linux.seccomp.listenerPath",
-                                     "a seccomp notify fd but no listenerPath");
-        *ret_path = xstrdup(s->linux_->seccomp->listener_path);
-        *ret_meta = xstrdup(strempty(s->linux_->seccomp->listener_metadata));
-        return 0;
-}
-
-/* Runs in: the runtime. Connect to listenerPath, send the process state with the listener fd,
- * close: the spec's protocol. A failure is an error (the container must not run unsupervised). */
-int
-seccomp_forward_listener(ocirt_ctx *ctx, const char *state_json, const char *msg_text, int fd, ocirt_error **err)
-{
-        _cleanup_close_ int owned = fd, s = -1;
-        _cleanup_free_ char *path = NULL, *json = NULL;
-        const char *sep = strchr(msg_text, SEP);
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        union {
-                char buf[CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
-        } u;
-        struct iovec iov;
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-        struct cmsghdr *cm;
-        ssize_t n;
-
-        (void) ctx;
-        if (fd < 0)
-                return ocirt_fail(err, EIO, "sync: seccomp listener message without an fd");
-        if (sep) {
-                path = xstrndup(msg_text, (size_t) (sep - msg_text));
-                json = process_state_json(state_json, sep + 1, err);
-        } else {
-                /* A sender that passed only the fd (seccomp_load_spec()'s caller): the listener is
-                 * the one in the container's config. */
-                _cleanup_free_ char *meta = NULL;
-                int r = listener_from_bundle(state_json, &path, &meta, err);
-                if (r < 0)
-                        return r;
-                json = process_state_json(state_json, meta, err);
-        }
-        if (!json)
-                return -EIO;
-        if (strlen(path) >= sizeof sa.sun_path)
-                return ocirt_fail_at(err, ENAMETOOLONG, ".linux.seccomp.listenerPath", "use a shorter path",
-                                     "socket path '%s' is too long", path);
-        strcpy(sa.sun_path, path);
-        s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (s < 0)
-                return ocirt_fail(err, errno, "seccomp listener socket");
-        if (connect(s, (struct sockaddr *) &sa, sizeof sa) < 0)
-                return ocirt_fail_at(err, errno, ".linux.seccomp.listenerPath",
-                                     "start the seccomp agent before the container", "connect to '%s'", path);
-        memset(&u, 0, sizeof u);
-        cm = CMSG_FIRSTHDR(&mh);
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-        iov = (struct iovec){ .iov_base = json, .iov_len = strlen(json) };
-        n = sendmsg(s, &mh, MSG_NOSIGNAL);
-        if (n < 0)
-                return ocirt_fail_at(err, errno, ".linux.seccomp.listenerPath", NULL, "send the listener fd to '%s'", path);
-        /* The rest of a long state, without the fd. */
-        if ((size_t) n < iov.iov_len) {
-                int r = write_all(s, json + n, iov.iov_len - (size_t) n);
-                if (r < 0)
-                        return ocirt_fail_at(err, -r, ".linux.seccomp.listenerPath", NULL, "send the state to '%s'", path);
-        }
         return 0;
 }

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "process/process.h"
+#include "process/seccomp.h"
 #include "base/base.h"
 
 struct capsets {
@@ -107,8 +108,8 @@ warn_missing(struct container *c, uint64_t wanted, uint64_t have, const char *se
                          list, set, __builtin_popcountll(miss) > 1 ? "them" : "it", __builtin_popcountll(miss) > 1 ? "them" : "it");
 }
 
-int
-caps_keep_for_user_switch(bool on)
+static int
+keep_caps_on_user_switch(bool on)
 {
         return prctl(PR_SET_KEEPCAPS, on ? 1 : 0, 0, 0, 0) < 0 ? -errno : 0;
 }
@@ -288,13 +289,13 @@ switch_user_keep_caps(struct container *c, ocirt_error **err)
 {
         int r;
 
-        r = caps_keep_for_user_switch(true);
+        r = keep_caps_on_user_switch(true);
         if (r < 0)
                 return ocirt_fail(err, -r, "PR_SET_KEEPCAPS");
         r = switch_user(c, err);
         if (r < 0)
                 return r;
-        (void) caps_keep_for_user_switch(false);
+        (void) keep_caps_on_user_switch(false);
         return 0;
 }
 

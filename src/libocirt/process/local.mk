@@ -4,7 +4,7 @@ LIBOCIRT_SOURCES += \
 	src/libocirt/process/process.h \
 	src/libocirt/process/netdev.h \
 	src/libocirt/process/procattr.h \
-	src/libocirt/process/seccomp-listener.h \
+	src/libocirt/process/seccomp.h \
 	src/libocirt/process/caps.c \
 	src/libocirt/process/exe.c \
 	src/libocirt/process/hooks.c \

@@ -10,7 +10,7 @@
 #include <sys/un.h>
 
 #include "process/process.h"
-#include "process/seccomp-listener.h"
+#include "process/seccomp.h"
 #include "base/base.h"
 
 /* The "container process state" of the spec (runtime.md), with "seccompFd" as fd 0 of the message. */

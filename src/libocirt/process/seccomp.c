@@ -34,7 +34,7 @@
 #include <sys/syscall.h>
 
 #include "process/process.h"
-#include "process/seccomp-listener.h"
+#include "process/seccomp.h"
 #include "base/base.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC

@@ -29,4 +29,9 @@ int process_wait_exec(struct container *c, sync_msg_fn on_msg, void *userdata, o
 _noreturn_ void init_main(struct container *c);
 /* Report from the child: sends SYNC_ERROR and _exit()s. */
 _noreturn_ void init_fail(struct container *c, ocirt_error *e);
+/* Also for exec's process: its environment (HOME from the container's /etc/passwd when the config
+ * has none, LISTEN_FDS), and default signal handling with the runtime's mask back. */
+char **init_build_env(struct container *c);
+void init_reset_signals(const sigset_t *mask);
+int init_seal_process(struct container *c, ocirt_error **err); /* labels, no_new_privs, umask */
 

@@ -13,60 +13,25 @@
  *
  * The process comes from the config recorded in the state (BUNDLE/config.json) with the command
  * line's changes, or from --process whole; either way it goes through spec_parse(), so every
- * field is checked as for create. */
+ * field is checked as for create.
+ *
+ * This file is the runtime's side; exec-process.c is the intermediate's and the process's. */
 #include "config.h"
 
 #include <ctype.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <strings.h>
-#include <sys/resource.h>
 #include <sched.h>
-#include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "container/container.h"
+#include "container/exec-process.h"
 #include "base/base.h"
 #include "state/state.h"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-#ifndef TIOCGPTPEER
-#define TIOCGPTPEER _IO('T', 0x41)
-#endif
-
-
-/* /proc/PID/ns names, user first: the others are owned by it and need its capabilities. */
-static const struct {
-        const char *name;
-        int flag;
-} ns_order[] = {
-        { "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },      { "uts", CLONE_NEWUTS },
-        { "net", CLONE_NEWNET },   { "pid", CLONE_NEWPID },      { "cgroup", CLONE_NEWCGROUP },
-        { "time", CLONE_NEWTIME }, { "mnt", CLONE_NEWNS },
-};
-#define N_NS ELEMENTSOF(ns_order)
-
-struct exec_run {
-        ocirt_ctx *ctx;
-        struct spec *spec;
-        const char *where;          /* the config or process file, for errors */
-        const ocirt_exec_options *o;
-        int ns_fd[N_NS];
-        int root_fd;                /* the container's root, when it shares our mount namespace */
-        int lock_fd;
-        int sync_parent, sync_child;
-        sigset_t saved_mask;
-        pid_t pid;                  /* the process, once known */
-        int pty_master;
-        struct state *st;
-        bool cgroup_v2_done; /* the helper was clone3()d into the v2 cgroup */
-};
 
 /* ---- --user and gid parsing ---- */
 
@@ -293,287 +258,21 @@ out:
         return r;
 }
 
-/* ---- execCPUAffinity ---- */
-
-/* "0-3,7" -> set; -EINVAL on syntax (spec.c checked it already), -ERANGE beyond CPU_SETSIZE. */
-static int
-parse_cpu_list(const char *s, cpu_set_t *ret)
-{
-        CPU_ZERO(ret);
-        while (*s) {
-                char *end;
-                unsigned long a = strtoul(s, &end, 10), b = a;
-
-                if (end == s)
-                        return -EINVAL;
-                if (*end == '-') {
-                        s = end + 1;
-                        b = strtoul(s, &end, 10);
-                        if (end == s || b < a)
-                                return -EINVAL;
-                }
-                if (b >= CPU_SETSIZE)
-                        return -ERANGE;
-                for (unsigned long i = a; i <= b; i++)
-                        CPU_SET(i, ret);
-                if (*end == ',')
-                        end++;
-                else if (*end)
-                        return -EINVAL;
-                s = end;
-        }
-        return 0;
-}
-
-/* pid's affinity from list; list NULL: every CPU (the kernel narrows it to the cgroup's cpuset). */
-static int
-set_affinity(pid_t pid, const char *list, const char *where, ocirt_error **err)
-{
-        cpu_set_t set;
-
-        if (!list) {
-                CPU_ZERO(&set);
-                for (int i = 0; i < CPU_SETSIZE; i++)
-                        CPU_SET(i, &set);
-        } else if (parse_cpu_list(list, &set) < 0) {
-                return ocirt_fail_at(err, EINVAL, where, "use a CPU list such as \"0-3,7\"", "invalid CPU list '%s'", list);
-        }
-        if (sched_setaffinity(pid, sizeof set, &set) < 0)
-                return ocirt_fail_at(err, errno, where, "use CPUs that exist and are in the container's cpuset",
-                                     "set the CPU affinity to '%s'", list ? list : "all");
-        return 0;
-}
-
-/* ---- Runs in: the exec'd process, after it joined every namespace ---- */
-
-
-static char **
-build_env(const struct spec_process *p, int preserve_fds)
-{
-        char **env = strv_copy(p->env);
-
-        /* The environment as the config gives it, as runc and crun pass it: no PATH is added (the
-         * lookup of args[0] falls back to the default PATH by itself, find_executable()). */
-        if (!env_get(env, "HOME")) {
-                _cleanup_free_ char *h = user_home(p->user.uid), *kv = xasprintf("HOME=%s", h);
-                strv_push(&env, kv);
-        }
-        env_add_listen_fds(&env, preserve_fds);
-        return env;
-}
-
-
-
-/* The pty in the container's own devpts: the slave becomes the controlling terminal and stdio, the
- * master goes to the runtime. */
-static int
-setup_tty(struct exec_run *x, const struct spec_process *p, ocirt_error **err)
-{
-        _cleanup_close_ int master = -1, slave = -1;
-        int r;
-
-        master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
-        if (master < 0)
-                return ocirt_fail(err, errno, "terminal: open /dev/pts/ptmx in the container");
-        r = terminal_open_slave(master, p, &slave, err);
-        if (r < 0)
-                return r;
-        return terminal_take(x->sync_child, master, slave, err);
-}
-
-static int
-apply_rlimits(const char *where, const struct spec_process *p, ocirt_error **err)
-{
-        for (size_t i = 0; i < p->n_rlimits; i++) {
-                struct rlimit rl = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };
-
-                if (setrlimit(p->rlimits[i].resource, &rl) < 0)
-                        return ocirt_fail_at(err, errno, where, NULL, "set %s to %llu/%llu", p->rlimits[i].type,
-                                             (unsigned long long) rl.rlim_cur, (unsigned long long) rl.rlim_max);
-        }
-        return 0;
-}
-
-static bool
-setgroups_denied(void)
-{
-        _cleanup_free_ char *s = NULL;
-        size_t len;
-
-        return read_file_at(AT_FDCWD, "/proc/self/setgroups", &s, &len) == 0 && startswith(s, "deny");
-}
-
-/* Runs in: the exec'd process. The notify fd, if any, goes to the runtime, which passes it on to
- * the listener. */
-static int
-load_seccomp(struct exec_run *x, ocirt_error **err)
-{
-        int nfd = -1, r;
-
-        r = seccomp_load_spec(x->spec, &nfd, err);
-        if (r < 0 || nfd < 0)
-                return r;
-        r = sync_send(x->sync_child, SYNC_SECCOMP_FD, 0, nfd, err);
-        close(nfd);
-        return r;
-}
-
-/* Runs in: the exec'd process (in every namespace of the container; changes credentials).
- * Never returns: exec, or SYNC_ERROR and _exit. */
-_noreturn_ static void
-exec_process(struct exec_run *x)
-{
-        const struct spec_process *p = x->spec->process;
-        struct container c = {
-                .ctx = x->ctx, .id = x->st->id, .spec = x->spec, .config_path = (char *) x->where,
-                .sync_child = x->sync_child, .sync_parent = -1, .lock_fd = -1, .state_dirfd = -1,
-                .start_listen_fd = -1, .pty_master = -1, .init_pid = x->st->pid, .cgroup_fd = -1,
-        };
-        _cleanup_free_ char *exe = NULL;
-        _cleanup_strv_ char **env = NULL;
-        ocirt_error *e = NULL;
-        int keep[1] = { x->sync_child };
-
-        for (int t = 0; t < SPEC_NS__MAX; t++)
-                c.join_fd[t] = -1;
-        c.maps_self_write = setgroups_denied();
-
-#define CHECK(expr)                                                                                                    \
-        do {                                                                                                           \
-                if ((expr) < 0)                                                                                        \
-                        init_fail(&c, e);                                                                              \
-        } while (0)
-
-        /* Nothing in the container may ptrace this process or open its /proc files until exec
-         * (CVE-2016-9962): it still holds the runtime's fds. */
-        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-                ocirt_fail(&e, errno, "PR_SET_DUMPABLE");
-                init_fail(&c, e);
-        }
-        /* In the cgroup now: the final affinity (or the cgroup's whole cpuset after an initial one). */
-        if (p->has_exec_cpu_affinity && (p->exec_cpu_affinity_final || p->exec_cpu_affinity_initial))
-                CHECK(set_affinity(0, p->exec_cpu_affinity_final, ".process.execCPUAffinity.final", &e));
-        if (p->terminal)
-                CHECK(setup_tty(x, p, &e));
-        CHECK(terminal_fix_stdio(&c, &e));
-        if (chdir(p->cwd) < 0) {
-                ocirt_fail_at(&e, errno, x->where, "the cwd must exist in the container",
-                              "chdir to .process.cwd '%s'", p->cwd);
-                init_fail(&c, e);
-        }
-        env = build_env(p, x->o->preserve_fds);
-        {
-                _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", x->where);
-                CHECK(find_executable(where, p->args[0], env, &exe, &e));
-        }
-        if (p->has_oom_score_adj) {
-                char buf[16];
-                int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-                int r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t) n);
-                if (r < 0) {
-                        ocirt_fail_at(&e, -r, x->where, NULL, "set .process.oomScoreAdj to %d", p->oom_score_adj);
-                        init_fail(&c, e);
-                }
-        }
-        /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while the process
-         * still has it (runc's order); with no_new_privs, as late as possible. */
-        if (!p->no_new_privileges)
-                CHECK(load_seccomp(x, &e));
-        CHECK(procattr_before_caps(&c, &e));
-        CHECK(apply_rlimits(x->where, p, &e));
-        CHECK(caps_apply(&c, &e));
-        CHECK(procattr_before_exec(&c, &e));
-        if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-                ocirt_fail(&e, errno, "set no_new_privs");
-                init_fail(&c, e);
-        }
-        umask(p->user.has_umask ? (mode_t) p->user.umask : 022);
-
-        /* Only stdio and the preserved fds reach the program (CVE-2024-21626). */
-        close_fds_from(3 + x->o->preserve_fds, keep, 1);
-        for (int fd = 3; fd < 3 + x->o->preserve_fds; fd++)
-                if (fd != x->sync_child)
-                        (void) fd_set_cloexec(fd, false);
-        {
-                struct sigaction sa = { .sa_handler = SIG_DFL };
-                for (int s = 1; s < NSIG; s++)
-                        (void) sigaction(s, &sa, NULL);
-                (void) sigprocmask(SIG_SETMASK, &x->saved_mask, NULL);
-        }
-        if (p->no_new_privileges)
-                CHECK(load_seccomp(x, &e));
-        execve(exe, p->args, env);
-        {
-                _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", x->where);
-                ocirt_fail_at(&e, errno, where, NULL, "exec '%s'", exe);
-        }
-        init_fail(&c, e);
-#undef CHECK
-}
-
-/* Runs in: the intermediate process. Waits until the runtime put it in the cgroup, joins the
- * namespaces (user first), and forks the process into them. Never returns. */
-_noreturn_ static void
-exec_intermediate(struct exec_run *x)
-{
-        struct container c = { .sync_child = x->sync_child };
-        ocirt_error *e = NULL;
-        pid_t pid;
-
-        /* A copy of the flock'ed state fd would keep the container locked. */
-        if (x->lock_fd >= 0)
-                close(x->lock_fd);
-        close(x->sync_parent);
-        x->sync_parent = -1;
-
-        if (sync_expect(x->sync_child, SYNC_START, NULL, NULL, NULL, NULL, &e) < 0)
-                _exit(1);
-        /* Into the container's cgroup before any namespace, so its cgroup namespace shows '/'. */
-        if (cgroup_join_self(x->ctx, x->st, x->o->cgroup, x->cgroup_v2_done, &e) < 0)
-                init_fail(&c, e);
-        for (size_t i = 0; i < N_NS; i++) {
-                if (x->ns_fd[i] < 0)
-                        continue;
-                if (setns(x->ns_fd[i], ns_order[i].flag) < 0) {
-                        ocirt_fail(&e, errno, "join the container's %s namespace", ns_order[i].name);
-                        init_fail(&c, e);
-                }
-                close(x->ns_fd[i]);
-                x->ns_fd[i] = -1;
-        }
-        if (x->root_fd >= 0 && (fchdir(x->root_fd) < 0 || chroot(".") < 0)) {
-                ocirt_fail(&e, errno, "enter the container's root");
-                init_fail(&c, e);
-        }
-        /* setns() of a pid (or time) namespace applies to children only: fork. CLONE_PARENT makes the
-         * process the runtime's child. Its exit signal is ours (SIGCHLD). */
-        pid = (pid_t) syscall(SYS_clone, CLONE_PARENT, NULL, NULL, NULL, 0);
-        if (pid < 0) {
-                ocirt_fail(&e, errno, "fork into the container's pid namespace");
-                init_fail(&c, e);
-        }
-        if (pid == 0)
-                exec_process(x);
-        if (sync_send(x->sync_child, SYNC_PID, pid, -1, &e) < 0)
-                _exit(1);
-        _exit(0);
-}
-
 /* ---- Runs in: the runtime ---- */
 
 static int
 open_namespaces(struct exec_run *x, ocirt_error **err)
 {
-        for (size_t i = 0; i < N_NS; i++) {
+        for (size_t i = 0; i < EXEC_N_NS; i++) {
                 char path[64], self[64];
                 struct stat a, b;
 
                 x->ns_fd[i] = -1;
-                snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) x->st->pid, ns_order[i].name);
-                snprintf(self, sizeof self, "/proc/self/ns/%s", ns_order[i].name);
+                snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) x->st->pid, exec_ns_order[i].name);
+                snprintf(self, sizeof self, "/proc/self/ns/%s", exec_ns_order[i].name);
                 if (stat(path, &a) < 0) {
                         /* COMPAT(kernel < 5.6, < 4.6): no time or cgroup namespaces. */
-                        if (errno == ENOENT && (ns_order[i].flag == CLONE_NEWTIME || ns_order[i].flag == CLONE_NEWCGROUP))
+                        if (errno == ENOENT && (exec_ns_order[i].flag == CLONE_NEWTIME || exec_ns_order[i].flag == CLONE_NEWCGROUP))
                                 continue;
                         return ocirt_fail(err, errno, "look at '%s'", path);
                 }
@@ -582,7 +281,7 @@ open_namespaces(struct exec_run *x, ocirt_error **err)
                 if (stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
                         /* No mount namespace of its own: the container is a chroot (rootfs.c), and
                          * so must the process be, or it would run in our root. */
-                        if (ns_order[i].flag == CLONE_NEWNS && x->root_fd < 0) {
+                        if (exec_ns_order[i].flag == CLONE_NEWNS && x->root_fd < 0) {
                                 snprintf(path, sizeof path, "/proc/%d/root", (int) x->st->pid);
                                 x->root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
                                 if (x->root_fd < 0)
@@ -604,7 +303,7 @@ close_namespaces(struct exec_run *x)
                 close(x->root_fd);
                 x->root_fd = -1;
         }
-        for (size_t i = 0; i < N_NS; i++)
+        for (size_t i = 0; i < EXEC_N_NS; i++)
                 if (x->ns_fd[i] >= 0) {
                         close(x->ns_fd[i]);
                         x->ns_fd[i] = -1;
@@ -705,7 +404,7 @@ spawn(struct exec_run *x, ocirt_error **err)
         /* execCPUAffinity.initial: while the process is still outside the container's cgroup. */
         r = 0;
         if (x->spec->process->has_exec_cpu_affinity && x->spec->process->exec_cpu_affinity_initial)
-                r = set_affinity(mid, x->spec->process->exec_cpu_affinity_initial, ".process.execCPUAffinity.initial", err);
+                r = exec_set_affinity(mid, x->spec->process->exec_cpu_affinity_initial, ".process.execCPUAffinity.initial", err);
         if (r >= 0)
                 r = sync_send(x->sync_parent, SYNC_START, 0, -1, err);
         if (r >= 0)
@@ -726,6 +425,85 @@ spawn(struct exec_run *x, ocirt_error **err)
         return 0;
 }
 
+/* The container's state, locked, if exec may run in it now. */
+static int
+load_container(struct exec_run *x, const char *id, ocirt_error **err)
+{
+        int r;
+
+        r = ocirt_id_validate(id, err);
+        if (r < 0)
+                return r;
+        if (x->o->preserve_fds < 0 || x->o->preserve_fds > 4096)
+                return ocirt_fail_at(err, EINVAL, "--preserve-fds", NULL, "out of range: %d", x->o->preserve_fds);
+        r = state_dir_open(x->ctx, id, &x->lock_fd, err);
+        if (r < 0)
+                return r;
+        r = state_read(x->lock_fd, id, x->st, err);
+        if (r == -ENOENT)
+                return ocirt_fail_at(err, EINVAL, id, "wait until it is created", "cannot exec in a container that is creating");
+        if (r < 0)
+                return r;
+        return check_status(x->ctx, x->lock_fd, id, x->st, err);
+}
+
+/* The process to run: the container's with the options' changes, or --process. */
+static int
+plan_process(struct exec_run *x, ocirt_error **err)
+{
+        int r;
+
+        r = build_spec(x->st, x->o, &x->spec, err);
+        if (r < 0)
+                return r;
+        x->where = x->o->process_path ? x->o->process_path : "config.json";
+        if (x->spec->process->terminal && !x->o->console_socket && (x->o->flags & OCIRT_EXEC_DETACH))
+                return ocirt_fail_at(err, EINVAL, "--console-socket", "pass --console-socket, or do not ask for a terminal",
+                                     "a detached exec with a terminal needs a console socket");
+        return 0;
+}
+
+/* The pid may have been reused since state_status() looked: the fds are the container's only if
+ * the init is still the recorded process now that they are open. */
+static int
+check_init_alive(struct exec_run *x, const char *id, ocirt_error **err)
+{
+        unsigned long long start;
+
+        if (proc_pid_start_time(x->st->pid, &start, NULL) < 0 || start != x->st->start_time)
+                return ocirt_fail_at(err, ESRCH, id, NULL, "the container process is gone");
+        return 0;
+}
+
+/* conmon detects a failed exec by the pid file's absence: without one, the process must go too. */
+static int
+write_pid(struct exec_run *x, ocirt_error **err)
+{
+        int r;
+
+        if (!x->o->pid_file)
+                return 0;
+        r = write_pid_file(x->o->pid_file, x->pid, err);
+        if (r < 0) {
+                (void) kill(x->pid, SIGKILL);
+                (void) waitpid(x->pid, NULL, 0);
+        }
+        return r;
+}
+
+static void
+exec_run_done(struct exec_run *x)
+{
+        close_namespaces(x);
+        if (x->sync_parent >= 0)
+                close(x->sync_parent);
+        if (x->pty_master >= 0)
+                close(x->pty_master);
+        if (x->lock_fd >= 0)
+                close(x->lock_fd);
+        spec_free(x->spec);
+}
+
 _public_ int
 ocirt_container_exec(ocirt_ctx *ctx, const char *id, const ocirt_exec_options *o, int *ret_status, ocirt_error **err)
 {
@@ -736,68 +514,30 @@ ocirt_container_exec(ocirt_ctx *ctx, const char *id, const ocirt_exec_options *o
         int r, status = 0;
         sigset_t old;
 
-        for (size_t i = 0; i < N_NS; i++)
+        for (size_t i = 0; i < EXEC_N_NS; i++)
                 x.ns_fd[i] = -1;
         x.st = &st;
         sigprocmask(SIG_SETMASK, NULL, &old);
 
-        r = ocirt_id_validate(id, err);
+        r = load_container(&x, id, err);
+        if (r >= 0)
+                r = plan_process(&x, err);
+        if (r >= 0)
+                r = open_namespaces(&x, err);
+        if (r >= 0)
+                r = check_init_alive(&x, id, err);
         if (r < 0)
                 goto out;
-        if (o->preserve_fds < 0 || o->preserve_fds > 4096) {
-                r = ocirt_fail_at(err, EINVAL, "--preserve-fds", NULL, "out of range: %d", o->preserve_fds);
-                goto out;
-        }
-        r = state_dir_open(ctx, id, &x.lock_fd, err);
-        if (r < 0)
-                goto out;
-        r = state_read(x.lock_fd, id, &st, err);
-        if (r == -ENOENT) {
-                r = ocirt_fail_at(err, EINVAL, id, "wait until it is created", "cannot exec in a container that is creating");
-                goto out;
-        }
-        if (r < 0)
-                goto out;
-        r = check_status(ctx, x.lock_fd, id, &st, err);
-        if (r < 0)
-                goto out;
-        r = build_spec(&st, o, &x.spec, err);
-        if (r < 0)
-                goto out;
-        x.where = o->process_path ? o->process_path : "config.json";
-        if (x.spec->process->terminal && !o->console_socket && detach) {
-                r = ocirt_fail_at(err, EINVAL, "--console-socket", "pass --console-socket, or do not ask for a terminal",
-                                  "a detached exec with a terminal needs a console socket");
-                goto out;
-        }
-        r = open_namespaces(&x, err);
-        if (r < 0)
-                goto out;
-        /* The pid may have been reused since state_status() looked: the fds are the container's only
-         * if the init is still the recorded process now that they are open. */
-        {
-                unsigned long long start;
-                if (proc_pid_start_time(st.pid, &start, NULL) < 0 || start != st.start_time) {
-                        r = ocirt_fail_at(err, ESRCH, id, NULL, "the container process is gone");
-                        goto out;
-                }
-        }
         /* Blocked before the fork so that no signal for the process is lost; it restores the mask. */
         if (!detach)
                 (void) signals_block_all(&old);
         x.saved_mask = old;
 
         r = spawn(&x, err);
+        if (r >= 0)
+                r = write_pid(&x, err);
         if (r < 0)
                 goto out;
-        if (o->pid_file) {
-                r = write_pid_file(o->pid_file, x.pid, err);
-                if (r < 0) {
-                        (void) kill(x.pid, SIGKILL);
-                        (void) waitpid(x.pid, NULL, 0);
-                        goto out;
-                }
-        }
         /* Other commands must not wait behind a foreground exec. */
         close(x.lock_fd);
         x.lock_fd = -1;
@@ -808,14 +548,7 @@ out:
                 sigprocmask(SIG_SETMASK, &old, NULL);
         if (r < 0 && err && *err && !ocirt_error_where(*err))
                 ocirt_wrap(err, "exec in '%s'", id);
-        close_namespaces(&x);
-        if (x.sync_parent >= 0)
-                close(x.sync_parent);
-        if (x.pty_master >= 0)
-                close(x.pty_master);
-        if (x.lock_fd >= 0)
-                close(x.lock_fd);
-        spec_free(x.spec);
+        exec_run_done(&x);
         state_done(&st);
         if (r >= 0 && ret_status)
                 *ret_status = status;

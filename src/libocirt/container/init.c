@@ -126,8 +126,118 @@ set_time_offsets(struct container *c, ocirt_error **err)
         return 0;
 }
 
+/* Let the runtime do its part while this process waits in its namespaces: SYNC_EARLY (cgroup,
+ * netDevices, intelRdt, slirp4netns) or SYNC_HOOK (prestart, createRuntime hooks). */
+static int
+runtime_turn(struct container *c, uint32_t ask, uint32_t done, ocirt_error **err)
+{
+        int r;
 
+        r = sync_send(c->sync_child, ask, 0, -1, err);
+        if (r < 0)
+                return r;
+        return sync_expect(c->sync_child, done, NULL, NULL, NULL, NULL, err);
+}
 
+/* The namespaces: joined, created and mapped (the slow path by path, in a forked init), the cgroup
+ * namespace and the loopback; the runtime's SYNC_EARLY work happens in them. */
+static int
+enter_namespaces(struct container *c, ocirt_error **err)
+{
+        int r;
+
+        if (c->slow_path)
+                slow_path(c);
+        else {
+                r = map_ids(c, err);
+                if (r < 0)
+                        return r;
+                r = ns_join(c, /* user= */ false, err);
+                if (r < 0)
+                        return r;
+        }
+        if (c->cgroupns_unshare && unshare(CLONE_NEWCGROUP) < 0)
+                return ocirt_fail(err, errno, "create the cgroup namespace");
+        if (c->new_ns[SPEC_NS_NETWORK]) {
+                r = ns_loopback_up(c, err);
+                if (r < 0)
+                        return r;
+        }
+        if (c->wait_early) {
+                r = runtime_turn(c, SYNC_EARLY, SYNC_EARLY_DONE, err);
+                if (r < 0)
+                        return r;
+        }
+        if (c->cgroupns_after_early && unshare(CLONE_NEWCGROUP) < 0)
+                return ocirt_fail(err, errno, "create the cgroup namespace");
+        return 0;
+}
+
+/* Before the process becomes non-dumpable: its /proc files then belong to the initial namespace's
+ * root, and a rootless init could no longer open oom_score_adj. */
+static int
+set_oom_score_adj(struct container *c, ocirt_error **err)
+{
+        const struct spec_process *p = c->spec->process;
+        char buf[16];
+        int n, r;
+
+        if (!p || !p->has_oom_score_adj)
+                return 0;
+        n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
+        r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t) n);
+        if (r < 0) {
+                _cleanup_free_ char *where = xasprintf("%s: .process.oomScoreAdj", c->config_path);
+                return ocirt_fail_at(err, -r, where,
+                                     r == -EACCES || r == -EPERM ? "lowering the OOM score needs CAP_SYS_RESOURCE" : NULL,
+                                     "set oom_score_adj to %d", p->oom_score_adj);
+        }
+        return 0;
+}
+
+/* Nothing in the container may ptrace this process or open its /proc files until exec
+ * (CVE-2016-9962). */
+static int
+make_undumpable(ocirt_error **err)
+{
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                return ocirt_fail(err, errno, "PR_SET_DUMPABLE");
+        return 0;
+}
+
+static int
+set_uts_names(struct container *c, ocirt_error **err)
+{
+        const struct spec *s = c->spec;
+
+        if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+                return ocirt_fail_at(err, errno, c->config_path, NULL, "set .hostname '%s'", s->hostname);
+        if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+                return ocirt_fail_at(err, errno, c->config_path, NULL, "set .domainname '%s'", s->domainname);
+        return 0;
+}
+
+/* Everything before the pivot: the mounts under the new root (*ret_rootfd), the terminal and
+ * stdio, the UTS names, then the runtime's hooks (SYNC_HOOK) and the createContainer ones. */
+static int
+prepare_root(struct container *c, int *ret_rootfd, ocirt_error **err)
+{
+        const struct spec_process *p = c->spec->process;
+        int r;
+
+        r = rootfs_setup(c, ret_rootfd, err);
+        if (r >= 0 && p && p->terminal)
+                r = terminal_setup_child(c, *ret_rootfd, err);
+        if (r >= 0 && p)
+                r = terminal_fix_stdio(c, err);
+        if (r >= 0)
+                r = set_uts_names(c, err);
+        if (r >= 0 && c->wait_hooks)
+                r = runtime_turn(c, SYNC_HOOK, SYNC_HOOK_DONE, err);
+        if (r >= 0)
+                r = hooks_create_container(c, err);
+        return r;
+}
 
 /* Create a missing .process.cwd while the root may still be written to: rootfs_finalize() may make it
  * read-only, and runc creates it before that too. Created as root, 0755, as runc does; any error is
@@ -141,6 +251,24 @@ make_cwd(struct container *c)
         /* We are inside the pivoted root: a plain mkdir -p cannot reach the host. */
         if (stat(cwd, &st) < 0 && errno == ENOENT)
                 (void) mkdir_p(cwd, 0755);
+}
+
+/* The pivot into the new root, the sysctls, then what makes the root final (masked and read-only
+ * paths, a read-only root). */
+static int
+enter_root(struct container *c, int rootfd, ocirt_error **err)
+{
+        int r;
+
+        r = rootfs_pivot(c, rootfd, err);
+        close(rootfd);
+        if (r >= 0)
+                r = procattr_after_pivot(c, err);
+        if (r < 0)
+                return r;
+        if (c->spec->process)
+                make_cwd(c);
+        return rootfs_finalize(c, err);
 }
 
 /* chdir to .process.cwd. A directory that only process.user may enter (a mode 0700 one whose group
@@ -223,8 +351,8 @@ apply_rlimits(struct container *c, ocirt_error **err)
         return 0;
 }
 
-static char **
-build_env(struct container *c)
+char **
+init_build_env(struct container *c)
 {
         char **env = strv_copy(c->spec->process->env);
 
@@ -272,8 +400,8 @@ wait_for_start(struct container *c, ocirt_error **err)
         return 0;
 }
 
-static void
-reset_signals(const sigset_t *mask)
+void
+init_reset_signals(const sigset_t *mask)
 {
         struct sigaction sa = { .sa_handler = SIG_DFL };
 
@@ -282,124 +410,79 @@ reset_signals(const sigset_t *mask)
         (void) sigprocmask(SIG_SETMASK, mask, NULL);
 }
 
-/* Runs in: the container init. Never returns. */
-_noreturn_ void
-init_main(struct container *c)
+/* After the capabilities: the exec labels, no_new_privs and the umask, the process's last
+ * attributes before exec. */
+int
+init_seal_process(struct container *c, ocirt_error **err)
 {
         const struct spec_process *p = c->spec->process;
+        int r;
+
+        r = procattr_before_exec(c, err);
+        if (r < 0)
+                return r;
+        if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return ocirt_fail(err, errno, "set no_new_privs");
+        umask(p->user.has_umask ? (mode_t) p->user.umask : 022);
+        return 0;
+}
+
+/* No .process (allowed until `start`, which refuses): the container is its namespaces and mounts,
+ * which exec can enter; this init only holds them. Never returns. */
+_noreturn_ static void
+hold_namespaces(struct container *c)
+{
         ocirt_error *e = NULL;
-        _cleanup_free_ char *exe = NULL;
-        _cleanup_strv_ char **env = NULL;
-        int rootfd = -1, keep[2];
+
+        CHECK(sync_send(c->sync_child, SYNC_CREATED, 0, -1, &e));
+        CHECK(wait_for_start(c, &e));
+        ocirt_fail_at(&e, EINVAL, c->config_path, "delete the container and create it with a .process",
+                      "no .process to start");
+        init_fail(c, e);
+}
+
+/* From root in the container to its process: cwd, environment and executable, the seccomp filter
+ * compiled, the process attributes, rlimits, user and capabilities, the exec labels and
+ * no_new_privs. *ret_env and *ret_exe are for execve(). */
+static int
+become_container_process(struct container *c, char ***ret_env, char **ret_exe, ocirt_error **err)
+{
         bool cwd_retry = false;
+        int r;
 
-        /* A copy of the flock'ed fd would keep the container locked after `create` exits. */
-        close(c->lock_fd);
-        close(c->sync_parent);
-
-        if (c->slow_path)
-                slow_path(c);
-        else {
-                CHECK(map_ids(c, &e));
-                CHECK(ns_join(c, /* user= */ false, &e));
-        }
-        if (c->cgroupns_unshare && unshare(CLONE_NEWCGROUP) < 0) {
-                ocirt_fail(&e, errno, "create the cgroup namespace");
-                init_fail(c, e);
-        }
-        if (c->new_ns[SPEC_NS_NETWORK])
-                CHECK(ns_loopback_up(c, &e));
-
-        if (c->wait_early) {
-                CHECK(sync_send(c->sync_child, SYNC_EARLY, 0, -1, &e));
-                CHECK(sync_expect(c->sync_child, SYNC_EARLY_DONE, NULL, NULL, NULL, NULL, &e));
-        }
-        if (c->cgroupns_after_early && unshare(CLONE_NEWCGROUP) < 0) {
-                ocirt_fail(&e, errno, "create the cgroup namespace");
-                init_fail(c, e);
-        }
-
-        /* Before the process becomes non-dumpable: its /proc files then belong to the initial
-         * namespace's root, and a rootless init could no longer open oom_score_adj. */
-        if (p && p->has_oom_score_adj) {
-                char buf[16];
-                int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-                int r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t) n);
-                if (r < 0) {
-                        _cleanup_free_ char *where = xasprintf("%s: .process.oomScoreAdj", c->config_path);
-                        ocirt_fail_at(&e, -r, where,
-                                      r == -EACCES || r == -EPERM ? "lowering the OOM score needs CAP_SYS_RESOURCE" : NULL,
-                                      "set oom_score_adj to %d", p->oom_score_adj);
-                        init_fail(c, e);
-                }
-        }
-
-        /* Nothing in the container may ptrace this process or open its /proc files until exec
-         * (CVE-2016-9962). */
-        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-                ocirt_fail(&e, errno, "PR_SET_DUMPABLE");
-                init_fail(c, e);
-        }
-
-        if (c->new_ns[SPEC_NS_TIME])
-                CHECK(set_time_offsets(c, &e));
-
-        CHECK(rootfs_setup(c, &rootfd, &e));
-        if (p && p->terminal)
-                CHECK(terminal_setup_child(c, rootfd, &e));
-        if (p)
-                CHECK(terminal_fix_stdio(c, &e));
-        if (c->spec->hostname && sethostname(c->spec->hostname, strlen(c->spec->hostname)) < 0) {
-                ocirt_fail_at(&e, errno, c->config_path, NULL, "set .hostname '%s'", c->spec->hostname);
-                init_fail(c, e);
-        }
-        if (c->spec->domainname && setdomainname(c->spec->domainname, strlen(c->spec->domainname)) < 0) {
-                ocirt_fail_at(&e, errno, c->config_path, NULL, "set .domainname '%s'", c->spec->domainname);
-                init_fail(c, e);
-        }
-        if (c->wait_hooks) {
-                CHECK(sync_send(c->sync_child, SYNC_HOOK, 0, -1, &e));
-                CHECK(sync_expect(c->sync_child, SYNC_HOOK_DONE, NULL, NULL, NULL, NULL, &e));
-        }
-        CHECK(hooks_create_container(c, &e));
-        CHECK(rootfs_pivot(c, rootfd, &e));
-        close(rootfd);
-        CHECK(procattr_after_pivot(c, &e));
-        if (p)
-                make_cwd(c);
-        CHECK(rootfs_finalize(c, &e));
-
-        if (!p) {
-                /* No .process (allowed until `start`, which refuses): the container is its
-                 * namespaces and mounts, which exec can enter; this init only holds them. */
-                CHECK(sync_send(c->sync_child, SYNC_CREATED, 0, -1, &e));
-                CHECK(wait_for_start(c, &e));
-                ocirt_fail_at(&e, EINVAL, c->config_path, "delete the container and create it with a .process",
-                              "no .process to start");
-                init_fail(c, e);
-        }
-
-        CHECK(enter_cwd(c, /* after_user_switch= */ false, &cwd_retry, &e));
-        env = build_env(c);
+        r = enter_cwd(c, /* after_user_switch= */ false, &cwd_retry, err);
+        if (r < 0)
+                return r;
+        *ret_env = init_build_env(c);
         /* Before waiting for `start`, so that create reports a missing executable; a relative
          * args[0] needs the cwd, entered only after the user switch when cwd_retry. */
         if (!cwd_retry)
-                CHECK(lookup_exe(c, env, &exe, &e));
+                r = lookup_exe(c, *ret_env, ret_exe, err);
+        if (r >= 0)
+                r = seccomp_prepare(c, err);
+        if (r >= 0)
+                r = procattr_before_caps(c, err);
+        if (r >= 0)
+                r = apply_rlimits(c, err);
+        if (r >= 0)
+                r = caps_apply(c, err);
+        if (r >= 0 && cwd_retry) {
+                bool again;
 
-        CHECK(seccomp_prepare(c, &e));
-        CHECK(procattr_before_caps(c, &e));
-        CHECK(apply_rlimits(c, &e));
-        CHECK(caps_apply(c, &e));
-        if (cwd_retry) {
-                CHECK(enter_cwd(c, /* after_user_switch= */ true, &cwd_retry, &e));
-                CHECK(lookup_exe(c, env, &exe, &e));
+                r = enter_cwd(c, /* after_user_switch= */ true, &again, err);
+                if (r >= 0)
+                        r = lookup_exe(c, *ret_env, ret_exe, err);
         }
-        CHECK(procattr_before_exec(c, &e));
-        if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-                ocirt_fail(&e, errno, "set no_new_privs");
-                init_fail(c, e);
-        }
-        umask(p->user.has_umask ? (mode_t) p->user.umask : 022);
+        if (r < 0)
+                return r;
+        return init_seal_process(c, err);
+}
+
+/* Tell the runtime the container is created; unless `run`, wait for `start`. */
+static int
+report_created(struct container *c, ocirt_error **err)
+{
+        int r;
 
         /* A created container must be joinable by its rootless owner (`exec`, slirp4netns, a
          * debugger), as runc's is. While this process is not dumpable, its /proc/PID/ns links
@@ -408,34 +491,60 @@ init_main(struct container *c)
          * in the container's. Dumpable now, it is the owner's like any of its processes. What it
          * holds by now is harmless to expose: the container's root, stdio, the start and sync
          * sockets; not when its binary (/proc/self/exe) is the runtime's, writable from here. */
-        if (!c->run_mode && c->rootless && !c->exe_exposed && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
-                ocirt_fail(&e, errno, "PR_SET_DUMPABLE");
-                init_fail(c, e);
-        }
-        CHECK(sync_send(c->sync_child, SYNC_CREATED, 0, -1, &e));
-        if (!c->run_mode)
-                CHECK(wait_for_start(c, &e));
+        if (!c->run_mode && c->rootless && !c->exe_exposed && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+                return ocirt_fail(err, errno, "PR_SET_DUMPABLE");
+        r = sync_send(c->sync_child, SYNC_CREATED, 0, -1, err);
+        if (r >= 0 && !c->run_mode)
+                r = wait_for_start(c, err);
+        return r;
+}
 
-        /* Only stdio and the preserved fds reach the program (CVE-2024-21626). The sync socket stays
-         * open (close-on-exec) so the runtime sees exec succeed as EOF. */
-        keep[0] = c->sync_child;
-        keep[1] = -1;
+/* Only stdio and the preserved fds reach the program (CVE-2024-21626). The sync socket stays open
+ * (close-on-exec) so the runtime sees exec succeed as EOF. */
+static void
+pass_fds(struct container *c)
+{
+        int keep[1] = { c->sync_child };
+
         close_fds_from(3 + c->preserve_fds, keep, 1);
         for (int fd = 3; fd < 3 + c->preserve_fds; fd++)
                 (void) fd_set_cloexec(fd, false);
+}
 
-        reset_signals(&c->saved_sigmask);
-        {
-                /* As late as possible, so the runtime's own last syscalls need no rule. */
-                int nfd = -1;
-                /* With a NOTIFY rule, seccomp_install() itself sends the listener fd (SYNC_SECCOMP_FD). */
-                CHECK(seccomp_install(c, &nfd, &e));
-        }
+/* Runs in: the container init. Never returns. */
+_noreturn_ void
+init_main(struct container *c)
+{
+        ocirt_error *e = NULL;
+        _cleanup_free_ char *exe = NULL;
+        _cleanup_strv_ char **env = NULL;
+        int rootfd = -1, nfd = -1;
+
+        /* A copy of the flock'ed fd would keep the container locked after `create` exits. */
+        close(c->lock_fd);
+        close(c->sync_parent);
+
+        CHECK(enter_namespaces(c, &e));
+        CHECK(set_oom_score_adj(c, &e));
+        CHECK(make_undumpable(&e));
+        if (c->new_ns[SPEC_NS_TIME])
+                CHECK(set_time_offsets(c, &e));
+        CHECK(prepare_root(c, &rootfd, &e));
+        CHECK(enter_root(c, rootfd, &e));
+        if (!c->spec->process)
+                hold_namespaces(c);
+        CHECK(become_container_process(c, &env, &exe, &e));
+        CHECK(report_created(c, &e));
+        pass_fds(c);
+        init_reset_signals(&c->saved_sigmask);
+        /* As late as possible, so the runtime's own last syscalls need no rule. With a NOTIFY rule,
+         * seccomp_install() itself sends the listener fd (SYNC_SECCOMP_FD). */
+        CHECK(seccomp_install(c, &nfd, &e));
         /* Under the filter, as runc runs them: a startContainer hook runs in the container and may
          * do only what the container's process may (issue 13.5). The hook child restores default
          * signal handling itself. */
         CHECK(hooks_start_container(c, &e));
-        execve(exe, p->args, env);
+        execve(exe, c->spec->process->args, env);
         {
                 _cleanup_free_ char *where = xasprintf("%s: .process.args[0]", c->config_path);
                 ocirt_fail_at(&e, errno, where, NULL, "exec '%s'", exe);

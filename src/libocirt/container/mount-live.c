@@ -75,90 +75,121 @@ is_bind_mount(const struct spec_mount *m)
         return (m->type && streq(m->type, "bind")) || strv_contains(m->options, "bind") || strv_contains(m->options, "rbind");
 }
 
-/* Runs in: the child. Fails through init_fail() (a SYNC_ERROR to the runtime). */
-_noreturn_ static void
-live_child(struct container *c, pid_t pid, bool add)
+/* add: each bind source cloned (open_tree) in the host's mount namespace, before we leave it. */
+static int
+clone_bind_sources(struct container *c, int *fds, ocirt_error **err)
 {
         const struct spec *s = c->spec;
-        ocirt_error *e = NULL;
-        char path[64];
-        int rootfd, nsfd, procfd = -1, *fds = xcalloc(s->n_mounts, sizeof *fds);
 
         for (size_t i = 0; i < s->n_mounts; i++) {
                 const struct spec_mount *m = &s->mounts[i];
-                _cleanup_free_ char *src = NULL, *where = xasprintf("%s: .mounts[%zu]", LIVE_WHERE, i);
+                _cleanup_free_ char *src = NULL, *where = NULL;
 
-                fds[i] = -1;
-                if (!add) {
-                        /* The mount now at the destination, found inside the container's root below. */
-                        continue;
-                }
                 if (!is_bind_mount(m) || !m->source)
                         continue;
                 src = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", c->bundle, m->source);
                 fds[i] = sys_open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
                                                                (strv_contains(m->options, "rbind") ? AT_RECURSIVE : 0));
                 if (fds[i] < 0) {
-                        ocirt_fail_at(&e, errno, where, NULL, "bind source '%s'", src);
-                        init_fail(c, e);
+                        where = xasprintf("%s: .mounts[%zu]", LIVE_WHERE, i);
+                        return ocirt_fail_at(err, errno, where, NULL, "bind source '%s'", src);
                 }
         }
-        (void) snprintf(path, sizeof path, "/proc/%d/root", (int) pid);
-        rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        (void) snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int) pid);
-        nsfd = open(path, O_RDONLY | O_CLOEXEC);
-        if (rootfd < 0 || nsfd < 0) {
-                ocirt_fail_at(&e, errno, c->id, NULL, "open the container's root and mount namespace");
-                init_fail(c, e);
-        }
-        if (!add) {
-                /* Each destination must be a mount point: its mount is not its parent directory's. */
-                procfd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                for (size_t i = 0; i < s->n_mounts; i++) {
-                        _cleanup_free_ char *where = xasprintf("%s: .mounts[%zu]", LIVE_WHERE, i);
-                        _cleanup_close_ int up = -1;
-                        const char *dest = s->mounts[i].destination;
-                        int r = pathres_open(rootfd, dest, PATHRES_NOFOLLOW, &fds[i], NULL);
+        return 0;
+}
 
-                        if (r < 0) {
-                                ocirt_fail_at(&e, -r, where, NULL, "'%s' in the container", dest);
-                                init_fail(c, e);
-                        }
-                        up = openat(fds[i], "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                        if (procfd < 0 || up < 0 || mount_id_of(fds[i]) == mount_id_of(up) || mount_id_of(up) < 0) {
-                                ocirt_fail_at(&e, EINVAL, where, "name the destination of a mount of the container",
-                                              "'%s' is not a mount point in the container", dest);
-                                init_fail(c, e);
-                        }
-                }
-        }
-        if (setns(nsfd, CLONE_NEWNS) < 0) {
-                ocirt_fail(&e, errno, "enter the mount namespace of container '%s'", c->id);
-                init_fail(c, e);
-        }
-        if (add) {
-                mount_set_prepared_trees(fds, s->n_mounts);
-                for (size_t i = 0; i < s->n_mounts; i++)
-                        if (mount_one(c, rootfd, &s->mounts[i], i, &e) < 0)
-                                init_fail(c, e);
-                _exit(0);
-        }
-        /* umount2() takes a path: "N" in our own /proc/self/fd (the host's procfs, opened above) is the
-         * magic link to exactly the mount found, whatever the container did since. */
-        if (fchdir(procfd) < 0) {
-                ocirt_fail(&e, errno, "enter /proc/self/fd");
-                init_fail(c, e);
-        }
+/* The container's root and mount namespace, through the init's /proc/PID. */
+static int
+open_container(struct container *c, pid_t pid, int *ret_rootfd, int *ret_nsfd, ocirt_error **err)
+{
+        char path[64];
+
+        (void) snprintf(path, sizeof path, "/proc/%d/root", (int) pid);
+        *ret_rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        (void) snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int) pid);
+        *ret_nsfd = open(path, O_RDONLY | O_CLOEXEC);
+        if (*ret_rootfd < 0 || *ret_nsfd < 0)
+                return ocirt_fail_at(err, errno, c->id, NULL, "open the container's root and mount namespace");
+        return 0;
+}
+
+/* remove: the mount now at each destination, found inside the container's root; each must be a
+ * mount point (its mount is not its parent directory's). *ret_procfd: our own /proc/self/fd, for
+ * unmount_found(). */
+static int
+find_mount_points(struct container *c, int rootfd, int *fds, int *ret_procfd, ocirt_error **err)
+{
+        const struct spec *s = c->spec;
+
+        *ret_procfd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
         for (size_t i = 0; i < s->n_mounts; i++) {
+                _cleanup_free_ char *where = xasprintf("%s: .mounts[%zu]", LIVE_WHERE, i);
+                _cleanup_close_ int up = -1;
+                const char *dest = s->mounts[i].destination;
+                int r = pathres_open(rootfd, dest, PATHRES_NOFOLLOW, &fds[i], NULL);
+
+                if (r < 0)
+                        return ocirt_fail_at(err, -r, where, NULL, "'%s' in the container", dest);
+                up = openat(fds[i], "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (*ret_procfd < 0 || up < 0 || mount_id_of(fds[i]) == mount_id_of(up) || mount_id_of(up) < 0)
+                        return ocirt_fail_at(err, EINVAL, where, "name the destination of a mount of the container",
+                                             "'%s' is not a mount point in the container", dest);
+        }
+        return 0;
+}
+
+/* Runs in: the child, in the container's mount namespace. */
+static int
+mount_all(struct container *c, int rootfd, int *fds, ocirt_error **err)
+{
+        mount_set_prepared_trees(fds, c->spec->n_mounts);
+        for (size_t i = 0; i < c->spec->n_mounts; i++)
+                if (mount_one(c, rootfd, &c->spec->mounts[i], i, err) < 0)
+                        return -1;
+        return 0;
+}
+
+/* Runs in: the child, in the container's mount namespace. umount2() takes a path: "N" in our own
+ * /proc/self/fd (the host's procfs, opened before the setns) is the magic link to exactly the
+ * mount found, whatever the container did since. */
+static int
+unmount_found(struct container *c, int procfd, const int *fds, ocirt_error **err)
+{
+        if (fchdir(procfd) < 0)
+                return ocirt_fail(err, errno, "enter /proc/self/fd");
+        for (size_t i = 0; i < c->spec->n_mounts; i++) {
                 char name[16];
 
                 (void) snprintf(name, sizeof name, "%d", fds[i]);
                 if (umount2(name, MNT_DETACH) < 0) {
                         _cleanup_free_ char *where = xasprintf("%s: .mounts[%zu]", LIVE_WHERE, i);
-                        ocirt_fail_at(&e, errno, where, NULL, "unmount '%s'", s->mounts[i].destination);
-                        init_fail(c, e);
+                        return ocirt_fail_at(err, errno, where, NULL, "unmount '%s'", c->spec->mounts[i].destination);
                 }
         }
+        return 0;
+}
+
+/* Runs in: the child. Fails through init_fail() (a SYNC_ERROR to the runtime). */
+_noreturn_ static void
+live_child(struct container *c, pid_t pid, bool add)
+{
+        ocirt_error *e = NULL;
+        int rootfd = -1, nsfd = -1, procfd = -1, *fds = xcalloc(c->spec->n_mounts, sizeof *fds);
+
+        for (size_t i = 0; i < c->spec->n_mounts; i++)
+                fds[i] = -1;
+        if (add && clone_bind_sources(c, fds, &e) < 0)
+                init_fail(c, e);
+        if (open_container(c, pid, &rootfd, &nsfd, &e) < 0)
+                init_fail(c, e);
+        if (!add && find_mount_points(c, rootfd, fds, &procfd, &e) < 0)
+                init_fail(c, e);
+        if (setns(nsfd, CLONE_NEWNS) < 0) {
+                ocirt_fail(&e, errno, "enter the mount namespace of container '%s'", c->id);
+                init_fail(c, e);
+        }
+        if ((add ? mount_all(c, rootfd, fds, &e) : unmount_found(c, procfd, fds, &e)) < 0)
+                init_fail(c, e);
         _exit(0);
 }
 

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "process/process.h"
+#include "process/seccomp.h"
 #include "base/base.h"
 
 struct capsets {
@@ -107,8 +108,8 @@ warn_missing(struct container *c, uint64_t wanted, uint64_t have, const char *se
                          list, set, __builtin_popcountll(miss) > 1 ? "them" : "it", __builtin_popcountll(miss) > 1 ? "them" : "it");
 }
 
-int
-caps_keep_for_user_switch(bool on)
+static int
+keep_caps_on_user_switch(bool on)
 {
         return prctl(PR_SET_KEEPCAPS, on ? 1 : 0, 0, 0, 0) < 0 ? -errno : 0;
 }
@@ -282,34 +283,106 @@ keep_for_seccomp(struct container *c, uint64_t eff, uint64_t perm, uint64_t inh,
         return SYS_ADMIN_BIT;
 }
 
+/* The uid/gid switch, keeping the permitted set (PR_SET_KEEPCAPS). */
+static int
+switch_user_keep_caps(struct container *c, ocirt_error **err)
+{
+        int r;
+
+        r = keep_caps_on_user_switch(true);
+        if (r < 0)
+                return ocirt_fail(err, -r, "PR_SET_KEEPCAPS");
+        r = switch_user(c, err);
+        if (r < 0)
+                return r;
+        (void) keep_caps_on_user_switch(false);
+        return 0;
+}
+
+/* No capabilities object: credentials change, capabilities as the kernel leaves them (none for a
+ * non-root uid), unless a seccomp filter still needs CAP_SYS_ADMIN. */
+static int
+switch_user_only(struct container *c, ocirt_error **err)
+{
+        uint64_t eff = 0, perm = 0, keep;
+        int r;
+
+        if (c->spec->process->user.uid == 0 || !seccomp_needs_sys_admin(c))
+                return switch_user(c, err);
+        r = capget_now(&eff, &perm);
+        if (r < 0)
+                return ocirt_fail(err, -r, "capget");
+        r = switch_user_keep_caps(c, err);
+        if (r < 0)
+                return r;
+        keep = keep_for_seccomp(c, 0, 0, 0, perm);
+        r = capset_now(keep, keep, 0);
+        return r < 0 ? ocirt_fail(err, -r, "capset") : 0;
+}
+
+/* Drop from the bounding set what the config does not list; *ret_had: what it held before. */
+static int
+drop_bounding(uint64_t bounding, int last, uint64_t *ret_had, ocirt_error **err)
+{
+        *ret_had = 0;
+        for (int i = 0; i <= last; i++) {
+                if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) > 0)
+                        *ret_had |= 1ULL << i;
+                if (bounding & (1ULL << i))
+                        continue;
+                if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL)
+                        return ocirt_fail(err, errno, "drop capability %d from the bounding set", i);
+        }
+        return 0;
+}
+
+/* Narrow the wanted sets to what the process can have (perm: its permitted set, bnd: the bounding
+ * set it had), with a warning per set for what is missing. */
+static void
+fit_sets(struct container *c, struct capsets *want, uint64_t perm, uint64_t bnd)
+{
+        uint64_t asked_ambient;
+
+        warn_missing(c, want->permitted, perm, "permitted");
+        warn_missing(c, want->effective, perm, "effective");
+        want->permitted &= perm;
+        want->effective &= want->permitted;
+        /* Inheritable is empty unless the config lists caps (CVE-2022-29162); capset() accepts only
+         * what the bounding set still holds. */
+        warn_missing(c, want->inheritable, want->bounding & bnd, "inheritable");
+        want->inheritable &= want->bounding & bnd;
+        /* An ambient capability needs the same one in the permitted and inheritable sets. buildah
+         * lists ambient ones without inheritable ones on every RUN step; runc and crun drop those
+         * quietly, and so do we. Only one the runtime cannot grant at all is worth a warning. */
+        asked_ambient = want->ambient & want->inheritable;
+        want->ambient &= want->permitted & want->inheritable;
+        warn_missing(c, asked_ambient, want->ambient, "ambient");
+}
+
+static void
+raise_ambient(struct container *c, uint64_t ambient, int last)
+{
+        for (int i = 0; i <= last; i++) {
+                if (!(ambient & (1ULL << i)))
+                        continue;
+                if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0) {
+                        _cleanup_free_ char *n = cap_name(i);
+                        init_log(c, OCIRT_LOG_WARNING, "cannot raise %s in the ambient set, ignoring", n);
+                }
+        }
+}
+
 /* Runs in: the container init (changes credentials). */
 int
 caps_apply(struct container *c, ocirt_error **err)
 {
         const struct spec_capabilities *sc = c->spec->process->capabilities;
         struct capsets want = { 0 };
-        uint64_t eff = 0, perm = 0, bnd = 0, keep, asked_ambient;
+        uint64_t eff = 0, perm = 0, bnd = 0, keep;
         int last, r;
 
-        if (!sc) {
-                /* No capabilities object: credentials change, capabilities as the kernel leaves them
-                 * (none for a non-root uid), unless a seccomp filter still needs CAP_SYS_ADMIN. */
-                if (c->spec->process->user.uid == 0 || !seccomp_needs_sys_admin(c))
-                        return switch_user(c, err);
-                r = capget_now(&eff, &perm);
-                if (r < 0)
-                        return ocirt_fail(err, -r, "capget");
-                r = caps_keep_for_user_switch(true);
-                if (r < 0)
-                        return ocirt_fail(err, -r, "PR_SET_KEEPCAPS");
-                r = switch_user(c, err);
-                if (r < 0)
-                        return r;
-                (void) caps_keep_for_user_switch(false);
-                keep = keep_for_seccomp(c, 0, 0, 0, perm);
-                r = capset_now(keep, keep, 0);
-                return r < 0 ? ocirt_fail(err, -r, "capset") : 0;
-        }
+        if (!sc)
+                return switch_user_only(c, err);
         last = last_cap();
         want.bounding = parse_set(c, sc->bounding, "bounding", last);
         want.effective = parse_set(c, sc->effective, "effective", last);
@@ -320,51 +393,18 @@ caps_apply(struct container *c, ocirt_error **err)
         r = capget_now(&eff, &perm);
         if (r < 0)
                 return ocirt_fail(err, -r, "capget");
-
-        for (int i = 0; i <= last; i++) {
-                if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) > 0)
-                        bnd |= 1ULL << i;
-                if (want.bounding & (1ULL << i))
-                        continue;
-                if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL)
-                        return ocirt_fail(err, errno, "drop capability %d from the bounding set", i);
-        }
-        warn_missing(c, want.bounding, bnd, "bounding");
-
-        r = caps_keep_for_user_switch(true);
-        if (r < 0)
-                return ocirt_fail(err, -r, "PR_SET_KEEPCAPS");
-        r = switch_user(c, err);
+        r = drop_bounding(want.bounding, last, &bnd, err);
         if (r < 0)
                 return r;
-        (void) caps_keep_for_user_switch(false);
-
-        warn_missing(c, want.permitted, perm, "permitted");
-        warn_missing(c, want.effective, perm, "effective");
-        want.permitted &= perm;
-        want.effective &= want.permitted;
-        /* Inheritable is empty unless the config lists caps (CVE-2022-29162); capset() accepts only
-         * what the bounding set still holds. */
-        warn_missing(c, want.inheritable, want.bounding & bnd, "inheritable");
-        want.inheritable &= want.bounding & bnd;
-        /* An ambient capability needs the same one in the permitted and inheritable sets. buildah
-         * lists ambient ones without inheritable ones on every RUN step; runc and crun drop those
-         * quietly, and so do we. Only one the runtime cannot grant at all is worth a warning. */
-        asked_ambient = want.ambient & want.inheritable;
-        want.ambient &= want.permitted & want.inheritable;
-        warn_missing(c, asked_ambient, want.ambient, "ambient");
-
+        warn_missing(c, want.bounding, bnd, "bounding");
+        r = switch_user_keep_caps(c, err);
+        if (r < 0)
+                return r;
+        fit_sets(c, &want, perm, bnd);
         keep = keep_for_seccomp(c, want.effective, want.permitted, want.inheritable, perm);
         r = capset_now(want.effective | keep, want.permitted | keep, want.inheritable);
         if (r < 0)
                 return ocirt_fail(err, -r, "capset");
-        for (int i = 0; i <= last; i++) {
-                if (!(want.ambient & (1ULL << i)))
-                        continue;
-                if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0) < 0) {
-                        _cleanup_free_ char *n = cap_name(i);
-                        init_log(c, OCIRT_LOG_WARNING, "cannot raise %s in the ambient set, ignoring", n);
-                }
-        }
+        raise_ambient(c, want.ambient, last);
         return 0;
 }

@@ -102,40 +102,62 @@ hook_child(const struct spec_hook *h, int state_fd, int out_fd)
         _exit(127);
 }
 
-/* Run one hook to its end (or its timeout). `what` names it in errors: "poststart[1]". */
+/* The state comes from a memfd, not a pipe: a hook that never reads stdin cannot block us or make a
+ * write fail with SIGPIPE. Returns the fd. */
 static int
-run_hook(const struct spec_hook *h, const char *what, const char *state_json, ocirt_error **err)
+state_memfd(const char *state_json, const char *what, ocirt_error **err)
 {
-        _cleanup_close_ int state_fd = -1, out_r = -1;
-        char out[OUTPUT_MAX + 1];
-        size_t out_len = 0;
-        long long deadline = h->has_timeout ? now_ms() + (long long) h->timeout * 1000 : -1;
-        bool out_open = true, timed_out = false;
-        int out_p[2], ws = 0, r;
-        pid_t pid, w = 0;
+        _cleanup_close_ int fd = -1;
+        int r;
 
-        /* The state comes from a memfd, not a pipe: a hook that never reads stdin cannot block us
-         * or make a write fail with SIGPIPE. */
-        state_fd = memfd_create("ocirt-hook-state", MFD_CLOEXEC);
-        if (state_fd < 0)
+        fd = memfd_create("ocirt-hook-state", MFD_CLOEXEC);
+        if (fd < 0)
                 return ocirt_fail(err, errno, "hook %s: memfd_create", what);
-        r = write_all(state_fd, state_json, strlen(state_json));
-        if (r < 0 || lseek(state_fd, 0, SEEK_SET) < 0)
+        r = write_all(fd, state_json, strlen(state_json));
+        if (r < 0 || lseek(fd, 0, SEEK_SET) < 0)
                 return ocirt_fail(err, r < 0 ? -r : errno, "hook %s: write the state", what);
+        return TAKE_FD(fd);
+}
+
+/* Fork the hook, the state on its stdin, its stdout and stderr into a pipe (*ret_out). */
+static int
+start_hook(const struct spec_hook *h, const char *what, int state_fd, pid_t *ret_pid, int *ret_out, ocirt_error **err)
+{
+        int out_p[2];
+        pid_t pid;
+
         if (pipe2(out_p, O_CLOEXEC) < 0)
                 return ocirt_fail(err, errno, "hook %s: pipe", what);
-        out_r = out_p[0];
-
         pid = fork();
         if (pid < 0) {
+                close(out_p[0]);
                 close(out_p[1]);
                 return ocirt_fail(err, errno, "hook %s: fork", what);
         }
         if (pid == 0)
                 hook_child(h, state_fd, out_p[1]);
         close(out_p[1]);
-        (void) fd_set_nonblock(out_r, true);
+        (void) fd_set_nonblock(out_p[0], true);
+        *ret_pid = pid;
+        *ret_out = out_p[0];
+        return 0;
+}
 
+/* What the hook wrote: its last OUTPUT_MAX bytes, without the final newlines. */
+struct hook_output {
+        char text[OUTPUT_MAX + 1];
+        size_t len;
+};
+
+/* Keep the output until the hook exits, or kill it at the deadline (-1: none; *ret_timed_out).
+ * Returns waitpid()'s answer, its status in *ret_status. */
+static pid_t
+wait_hook(pid_t pid, int out_r, long long deadline, struct hook_output *out, int *ret_status, bool *ret_timed_out)
+{
+        bool out_open = true;
+        pid_t w = 0;
+
+        *ret_timed_out = false;
         /* Poll the output and the child; a hook that leaves a background child holding the pipe
          * open is done when the hook itself exits. */
         for (;;) {
@@ -145,9 +167,9 @@ run_hook(const struct spec_hook *h, const char *what, const char *state_json, oc
                 if (deadline >= 0) {
                         long long left = deadline - now_ms();
                         if (left <= 0) {
-                                timed_out = true;
+                                *ret_timed_out = true;
                                 (void) kill(pid, SIGKILL);
-                                (void) waitpid(pid, &ws, 0);
+                                (void) waitpid(pid, ret_status, 0);
                                 break;
                         }
                         if (left < wait_ms)
@@ -158,11 +180,11 @@ run_hook(const struct spec_hook *h, const char *what, const char *state_json, oc
                         char buf[4096];
                         ssize_t n = read(out_r, buf, sizeof buf);
                         if (n > 0)
-                                keep_output(out, &out_len, buf, (size_t) n);
+                                keep_output(out->text, &out->len, buf, (size_t) n);
                         else if (n == 0 || (errno != EAGAIN && errno != EINTR))
                                 out_open = false;
                 }
-                w = waitpid(pid, &ws, WNOHANG);
+                w = waitpid(pid, ret_status, WNOHANG);
                 if (w == pid || (w < 0 && errno != EINTR))
                         break;
         }
@@ -171,27 +193,57 @@ run_hook(const struct spec_hook *h, const char *what, const char *state_json, oc
                 ssize_t n = out_open ? read(out_r, buf, sizeof buf) : 0;
                 if (n <= 0)
                         break;
-                keep_output(out, &out_len, buf, (size_t) n);
+                keep_output(out->text, &out->len, buf, (size_t) n);
         }
-        while (out_len > 0 && (out[out_len - 1] == '\n' || out[out_len - 1] == '\r'))
-                out_len--;
-        out[out_len] = '\0';
+        while (out->len > 0 && (out->text[out->len - 1] == '\n' || out->text[out->len - 1] == '\r'))
+                out->len--;
+        out->text[out->len] = '\0';
+        return w;
+}
+
+/* The error for a hook that did not succeed, with what it wrote; 0 when it did. */
+static int
+hook_verdict(const struct spec_hook *h, const char *what, pid_t w, int ws, bool timed_out,
+             const struct hook_output *out, ocirt_error **err)
+{
+        const char *sep = out->len ? ": " : "";
 
         if (timed_out)
                 return ocirt_fail_at(err, ETIMEDOUT, NULL, "raise .hooks timeout or make the hook faster",
                                      "hook %s '%s' did not finish within its timeout of %d s and was killed%s%s", what,
-                                     h->path, h->timeout, out_len ? ": " : "", out);
+                                     h->path, h->timeout, sep, out->text);
         if (w < 0)
                 return ocirt_fail(err, errno, "hook %s: wait", what);
         if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0)
                 return 0;
-        if (WIFEXITED(ws) && WEXITSTATUS(ws) == 127 && strstr(out, "cannot execute"))
-                return ocirt_fail(err, ENOENT, "hook %s: %s", what, out);
+        if (WIFEXITED(ws) && WEXITSTATUS(ws) == 127 && strstr(out->text, "cannot execute"))
+                return ocirt_fail(err, ENOENT, "hook %s: %s", what, out->text);
         if (WIFSIGNALED(ws))
                 return ocirt_fail(err, EIO, "hook %s '%s' was killed by signal %d%s%s", what, h->path, WTERMSIG(ws),
-                                  out_len ? ": " : "", out);
-        return ocirt_fail(err, EIO, "hook %s '%s' exited with status %d%s%s", what, h->path, WEXITSTATUS(ws),
-                          out_len ? ": " : "", out);
+                                  sep, out->text);
+        return ocirt_fail(err, EIO, "hook %s '%s' exited with status %d%s%s", what, h->path, WEXITSTATUS(ws), sep,
+                          out->text);
+}
+
+/* Run one hook to its end (or its timeout). `what` names it in errors: "poststart[1]". */
+static int
+run_hook(const struct spec_hook *h, const char *what, const char *state_json, ocirt_error **err)
+{
+        _cleanup_close_ int state_fd = -1, out_r = -1;
+        long long deadline = h->has_timeout ? now_ms() + (long long) h->timeout * 1000 : -1;
+        struct hook_output out = { .len = 0 };
+        bool timed_out;
+        int ws = 0, r;
+        pid_t pid = -1, w;
+
+        state_fd = state_memfd(state_json, what, err);
+        if (state_fd < 0)
+                return state_fd;
+        r = start_hook(h, what, state_fd, &pid, &out_r, err);
+        if (r < 0)
+                return r;
+        w = wait_hook(pid, out_r, deadline, &out, &ws, &timed_out);
+        return hook_verdict(h, what, w, ws, timed_out, &out, err);
 }
 
 /* Run every hook of a kind; stop at the first failure unless `keep_going` (poststop), in which case

@@ -1,25 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* procattr.c: the remaining process and linux fields (issue 3): personality, scheduler,
- * ioPriority, memoryPolicy, sysctl, netDevices, intelRdt, apparmorProfile and selinuxLabel.
+ * ioPriority, memoryPolicy, sysctl, netDevices, intelRdt, apparmorProfile and selinuxLabel; this
+ * file is the runtime's side of them, procattr-init.c the init's.
  *
  * What can be decided from the config and the host is checked in procattr_prepare(), in the
  * runtime, so that a bad value fails `create` before anything is set up, with its JSON path; the
- * rest is what the kernel decides, and its refusal names the field too. */
+ * rest is what the kernel decides, and its refusal names the field too. At SYNC_EARLY the runtime
+ * moves the netDevices (netdev.c speaks netlink) and makes the intelRdt group; delete removes it. */
 #include "config.h"
 
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <sched.h>
-#include <sys/personality.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 
 #include "process/process.h"
+#include "process/procattr.h"
+#include "process/netdev.h"
 #include "base/base.h"
 #include "state/state.h"
 
@@ -27,27 +25,16 @@
 #define RDTGROUP_SUPER_MAGIC 0x7655821
 #endif
 
-#define MPOL_BITS 1024 /* MAX_NUMNODES of the largest kernels */
-#define NODE_WORDS (MPOL_BITS / (8 * sizeof(unsigned long)))
-
-/* memoryPolicy.nodes as set_mempolicy() takes them. */
-struct procattr {
-        unsigned long nodes[NODE_WORDS];
-        int max_node; /* highest node set, -1: none */
-};
-
-/* "config.json: .json.path[\"key\"]" (key may be NULL). */
-static char *
-where_of(const struct container *c, const char *jpath, const char *key)
+char *
+procattr_where(const struct container *c, const char *jpath, const char *key)
 {
         return key ? xasprintf("%s: %s[\"%s\"]", c->config_path, jpath, key) : xasprintf("%s: %s", c->config_path, jpath);
 }
 
 /* ---- memoryPolicy ---- */
 
-/* Parse a node list ("0-3,7") into mask; -EINVAL on syntax, -ERANGE beyond MPOL_BITS. */
-static int
-parse_node_list(const char *s, unsigned long *mask, int *ret_max)
+int
+procattr_parse_nodes(const char *s, unsigned long *mask, int *ret_max)
 {
         *ret_max = -1;
         while (s && *s) {
@@ -81,20 +68,20 @@ parse_node_list(const char *s, unsigned long *mask, int *ret_max)
 }
 
 static int
-prepare_mempolicy(struct container *c, struct procattr *pa, ocirt_error **err)
+prepare_mempolicy(struct container *c, ocirt_error **err)
 {
         const struct spec_memory_policy *mp = c->spec->linux_->memory_policy;
-        unsigned long online[NODE_WORDS] = { 0 };
+        unsigned long nodes[NODE_WORDS] = { 0 }, online[NODE_WORDS] = { 0 };
         _cleanup_free_ char *buf = NULL, *where = NULL;
-        int max_online, r;
+        int max_node, max_online, r;
 
-        where = where_of(c, ".linux.memoryPolicy.nodes", NULL);
-        r = parse_node_list(mp->nodes, pa->nodes, &pa->max_node);
+        where = procattr_where(c, ".linux.memoryPolicy.nodes", NULL);
+        r = procattr_parse_nodes(mp->nodes, nodes, &max_node);
         if (r < 0)
                 return ocirt_fail_at(err, EINVAL, where, "use a node list such as \"0-3,7\"",
                                      r == -ERANGE ? "node number out of range in '%s'" : "invalid node list '%s'",
                                      mp->nodes);
-        if (pa->max_node < 0)
+        if (max_node < 0)
                 return 0;
         r = read_file_at(AT_FDCWD, "/sys/devices/system/node/online", &buf, NULL);
         if (r < 0) {
@@ -103,36 +90,12 @@ prepare_mempolicy(struct container *c, struct procattr *pa, ocirt_error **err)
                 buf = xstrdup("0");
         }
         buf[strcspn(buf, "\n")] = '\0';
-        if (parse_node_list(buf, online, &max_online) < 0)
+        if (procattr_parse_nodes(buf, online, &max_online) < 0)
                 return 0; /* cannot tell: the kernel will */
         for (size_t i = 0; i < NODE_WORDS; i++)
-                if (pa->nodes[i] & ~online[i])
+                if (nodes[i] & ~online[i])
                         return ocirt_fail_at(err, EINVAL, where, "use nodes that are online on this host",
                                              "'%s' names nodes that are not online (online: %s)", mp->nodes, buf);
-        return 0;
-}
-
-static int
-apply_mempolicy(struct container *c, ocirt_error **err)
-{
-        const struct spec_memory_policy *mp = c->spec->linux_->memory_policy;
-        struct procattr pa = { 0 };
-        long r;
-
-        /* Parsed again here rather than carried from procattr_prepare(): it is cheap and pure,
-         * and the runtime then has nothing to free. */
-        (void) parse_node_list(mp->nodes, pa.nodes, &pa.max_node);
-        r = syscall(SYS_set_mempolicy, mp->mode | (int) mp->flags_mask, pa.max_node >= 0 ? pa.nodes : NULL,
-                    pa.max_node >= 0 ? (unsigned long) pa.max_node + 2 : 0);
-        if (r < 0) {
-                _cleanup_free_ char *where = where_of(c, ".linux.memoryPolicy", NULL);
-                int e = errno;
-                return ocirt_fail_at(err, e, where,
-                                     e == EINVAL ? "check that the mode takes nodes (MPOL_DEFAULT and MPOL_LOCAL take none, "
-                                                   "the others need some) and that the flags fit the mode"
-                                                 : NULL,
-                                     "set_mempolicy(%s)", mp->mode_str);
-        }
         return 0;
 }
 
@@ -152,20 +115,6 @@ sysctl_namespace(const char *key)
         if (streq(key, "kernel.hostname") || streq(key, "kernel.domainname"))
                 return SPEC_NS_UTS;
         return -1;
-}
-
-/* "net/ipv4/ip_forward" or "net.ipv4.ip_forward" -> the former (as sysctl(8): with a '/' the
- * key is a path already, which lets interface names keep their dots). */
-static char *
-sysctl_path(const char *key)
-{
-        char *p = xstrdup(key);
-
-        if (!strchr(p, '/'))
-                for (char *q = p; *q; q++)
-                        if (*q == '.')
-                                *q = '/';
-        return p;
 }
 
 /* Whether the container has namespace t of its own: a new one, or a joined one that is not the
@@ -197,7 +146,7 @@ prepare_sysctl(struct container *c, ocirt_error **err)
                 for (char *q = norm; *q; q++)
                         if (*q == '/')
                                 *q = '.';
-                where = xasprintf("%s: .linux.sysctl[\"%s\"]", c->config_path, l->sysctl[i].key);
+                where = procattr_where(c, ".linux.sysctl", l->sysctl[i].key);
                 if (strstr(norm, "..") || norm[0] == '.' || strchr(l->sysctl[i].key, '\n'))
                         return ocirt_fail_at(err, EINVAL, where, NULL, "invalid sysctl name");
                 t = sysctl_namespace(norm);
@@ -213,69 +162,6 @@ prepare_sysctl(struct container *c, ocirt_error **err)
                                              "sysctl '%s' needs the container's own %s namespace", norm,
                                              spec_ns_name(t));
                 }
-        }
-        return 0;
-}
-
-/* /proc/sys of the container, checked to be procfs (a volume over /proc must not redirect the
- * writes: CVE-2025-52881). */
-static int
-open_proc_sys(struct container *c, ocirt_error **err)
-{
-        struct statfs sf;
-        int fd;
-
-        fd = open("/proc/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-                return ocirt_fail_at(err, errno, c->config_path, "mount proc on /proc to use .linux.sysctl",
-                                     "open /proc/sys");
-        if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC) {
-                close(fd);
-                return ocirt_fail_at(err, EXDEV, c->config_path, "mount proc on /proc, nothing over it",
-                                     "/proc/sys is not procfs: refusing to write sysctls there");
-        }
-        return fd;
-}
-
-static int
-apply_sysctl(struct container *c, ocirt_error **err)
-{
-        const struct spec_linux *l = c->spec->linux_;
-        _cleanup_close_ int dfd = -1;
-
-        dfd = open_proc_sys(c, err);
-        if (dfd < 0)
-                return dfd;
-        for (size_t i = 0; i < l->n_sysctl; i++) {
-                _cleanup_free_ char *path = sysctl_path(l->sysctl[i].key), *where = NULL;
-                _cleanup_close_ int fd = -1;
-                struct statfs sf;
-                int r;
-
-                where = xasprintf("%s: .linux.sysctl[\"%s\"]", c->config_path, l->sysctl[i].key);
-                /* The UTS names through their syscalls: /proc/sys/kernel/{host,domain}name belong to
-                 * the initial namespace's root, which a rootless container's root is not. */
-                if (streq(path, "kernel/hostname") || streq(path, "kernel/domainname")) {
-                        const char *v = l->sysctl[i].value;
-                        if ((path[7] == 'h' ? sethostname(v, strlen(v)) : setdomainname(v, strlen(v))) < 0)
-                                return ocirt_fail_at(err, errno, where, NULL, "set %s to '%s'", path + 7, v);
-                        continue;
-                }
-                fd = sys_openat2(dfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY,
-                                 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
-                if (fd < 0)
-                        return ocirt_fail_at(err, errno, where,
-                                             errno == ENOENT ? "check the name: this kernel has no such sysctl" : NULL,
-                                             "open /proc/sys/%s", path);
-                if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
-                        return ocirt_fail_at(err, EXDEV, where, NULL, "/proc/sys/%s is not on procfs", path);
-                r = write_all(fd, l->sysctl[i].value, strlen(l->sysctl[i].value));
-                if (r < 0)
-                        return ocirt_fail_at(err, -r, where,
-                                             r == -EPERM || r == -EACCES
-                                                     ? "the container's user namespace may not change this one"
-                                                     : NULL,
-                                             "write '%s' to /proc/sys/%s", l->sysctl[i].value, path);
         }
         return 0;
 }
@@ -298,34 +184,13 @@ selinux_enabled(void)
         return statfs("/sys/fs/selinux", &sf) == 0 && sf.f_type == SELINUX_MAGIC;
 }
 
-/* Runs in: the container init. Write an exec label through the container's procfs, checked to be
- * procfs (CVE-2019-16884). */
-static int
-write_attr(struct container *c, const char *attr, const char *value, const char *jpath, ocirt_error **err)
-{
-        _cleanup_free_ char *where = xasprintf("%s: %s", c->config_path, jpath);
-        _cleanup_close_ int fd = -1;
-        struct statfs sf;
-        int r;
-
-        fd = open(attr, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0)
-                return ocirt_fail_at(err, errno, where, NULL, "open %s", attr);
-        if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
-                return ocirt_fail_at(err, EXDEV, where, "mount proc on /proc, nothing over it", "%s is not on procfs",
-                                     attr);
-        r = write_all(fd, value, strlen(value));
-        if (r < 0)
-                return ocirt_fail_at(err, -r, where, NULL, "write '%s' to %s", value, attr);
-        return 0;
-}
 
 /* ---- intelRdt ---- */
 
 static int
 prepare_intel_rdt(struct container *c, ocirt_error **err)
 {
-        _cleanup_free_ char *where = where_of(c, ".linux.intelRdt", NULL);
+        _cleanup_free_ char *where = procattr_where(c, ".linux.intelRdt", NULL);
         struct statfs sf;
 
         if (statfs("/sys/fs/resctrl", &sf) < 0 || sf.f_type != RDTGROUP_SUPER_MAGIC)
@@ -357,7 +222,7 @@ static int
 early_intel_rdt(struct container *c, struct undo *undo, ocirt_error **err)
 {
         const struct spec_intel_rdt *rdt = c->spec->linux_->intel_rdt;
-        _cleanup_free_ char *where = where_of(c, ".linux.intelRdt", NULL), *dir = NULL, *schemata = NULL,
+        _cleanup_free_ char *where = procattr_where(c, ".linux.intelRdt", NULL), *dir = NULL, *schemata = NULL,
                                  *pid = xasprintf("%d", (int) c->init_pid);
         _cleanup_close_ int dfd = -1;
         int r;
@@ -395,129 +260,11 @@ early_intel_rdt(struct container *c, struct undo *undo, ocirt_error **err)
 
 /* ---- netDevices ---- */
 
-struct nl {
-        int fd;
-        uint32_t seq;
-};
-
-struct nlreq {
-        struct nlmsghdr h;
-        union {
-                struct ifinfomsg ifi;
-                struct ifaddrmsg ifa;
-        };
-        char attrs[512];
-};
-
-static void
-nl_attr(struct nlreq *q, unsigned short type, const void *data, size_t len)
-{
-        struct rtattr *a = (struct rtattr *) ((char *) q + NLMSG_ALIGN(q->h.nlmsg_len));
-
-        assert(NLMSG_ALIGN(q->h.nlmsg_len) + RTA_SPACE(len) <= sizeof *q);
-        a->rta_type = type;
-        a->rta_len = (unsigned short) RTA_LENGTH(len);
-        memcpy(RTA_DATA(a), data, len);
-        q->h.nlmsg_len = NLMSG_ALIGN(q->h.nlmsg_len) + RTA_SPACE(len);
-}
-
-/* Send one request and wait for its ack; -errno from the kernel's answer. */
-static int
-nl_talk(struct nl *n, struct nlreq *q)
-{
-        char buf[4096];
-
-        q->h.nlmsg_seq = ++n->seq;
-        q->h.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-        if (send(n->fd, q, q->h.nlmsg_len, 0) < 0)
-                return -errno;
-        for (;;) {
-                ssize_t len = recv(n->fd, buf, sizeof buf, 0);
-
-                if (len < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                for (struct nlmsghdr *h = (struct nlmsghdr *) buf; NLMSG_OK(h, (size_t) len); h = NLMSG_NEXT(h, len)) {
-                        if (h->nlmsg_seq != n->seq)
-                                continue;
-                        if (h->nlmsg_type == NLMSG_ERROR)
-                                return ((struct nlmsgerr *) NLMSG_DATA(h))->error;
-                }
-        }
-}
-
-static int
-nl_open(struct nl *n)
-{
-        n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-        n->seq = 0;
-        return n->fd < 0 ? -errno : 0;
-}
-
-/* The permanent global addresses of ifindex (the spec asks to keep them across the move; the
- * kernel flushes them when the device leaves a namespace). Returns the number kept in out[]. */
-struct addr {
-        struct ifaddrmsg ifa;
-        unsigned char local[16], address[16];
-        size_t len;
-        bool has_local;
-};
-
-static size_t
-nl_dump_addrs(struct nl *n, int ifindex, struct addr *out, size_t max)
-{
-        struct nlreq q = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg)), .nlmsg_type = RTM_GETADDR,
-                                  .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = ++n->seq } };
-        char buf[16384];
-        size_t k = 0;
-
-        q.ifa.ifa_family = AF_UNSPEC;
-        if (send(n->fd, &q, q.h.nlmsg_len, 0) < 0)
-                return 0;
-        for (;;) {
-                ssize_t len = recv(n->fd, buf, sizeof buf, 0);
-
-                if (len <= 0)
-                        return k;
-                for (struct nlmsghdr *h = (struct nlmsghdr *) buf; NLMSG_OK(h, (size_t) len); h = NLMSG_NEXT(h, len)) {
-                        struct ifaddrmsg *ifa = NLMSG_DATA(h);
-                        struct addr a = { 0 };
-                        int alen;
-
-                        if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
-                                return k;
-                        if (h->nlmsg_type != RTM_NEWADDR || (int) ifa->ifa_index != ifindex ||
-                            ifa->ifa_scope != RT_SCOPE_UNIVERSE || k >= max)
-                                continue;
-                        if (ifa->ifa_family == AF_INET6 && !(ifa->ifa_flags & IFA_F_PERMANENT))
-                                continue;
-                        a.ifa = *ifa;
-                        alen = (int) IFA_PAYLOAD(h);
-                        for (struct rtattr *ra = IFA_RTA(ifa); RTA_OK(ra, alen); ra = RTA_NEXT(ra, alen)) {
-                                size_t l = RTA_PAYLOAD(ra);
-                                if (l > 16)
-                                        continue;
-                                if (ra->rta_type == IFA_ADDRESS) {
-                                        memcpy(a.address, RTA_DATA(ra), l);
-                                        a.len = l;
-                                } else if (ra->rta_type == IFA_LOCAL) {
-                                        memcpy(a.local, RTA_DATA(ra), l);
-                                        a.has_local = true;
-                                }
-                        }
-                        if (a.len > 0)
-                                out[k++] = a;
-                }
-        }
-}
-
 static int
 prepare_net_devices(struct container *c, ocirt_error **err)
 {
         const struct spec_linux *l = c->spec->linux_;
-        _cleanup_free_ char *where = where_of(c, ".linux.netDevices", NULL);
+        _cleanup_free_ char *where = procattr_where(c, ".linux.netDevices", NULL);
 
         if (c->rootless)
                 return ocirt_fail_at(err, EPERM, where,
@@ -528,11 +275,42 @@ prepare_net_devices(struct container *c, ocirt_error **err)
                                      "network devices can only be moved into the container's own network namespace");
         for (size_t i = 0; i < l->n_net_devices; i++)
                 if (if_nametoindex(l->net_devices[i].host_name) == 0) {
-                        _cleanup_free_ char *w = where_of(c, ".linux.netDevices", l->net_devices[i].host_name);
+                        _cleanup_free_ char *w = procattr_where(c, ".linux.netDevices", l->net_devices[i].host_name);
                         return ocirt_fail_at(err, ENODEV, w, "check `ip link` on the host",
                                              "no network device '%s' on the host", l->net_devices[i].host_name);
                 }
         c->wait_early = true;
+        return 0;
+}
+
+/* One device: its addresses noted, moved and renamed, set up, its addresses given back. */
+static int
+move_net_device(struct container *c, struct netdev_link *link, const struct spec_net_device *nd, ocirt_error **err)
+{
+        const char *name = nd->name ? nd->name : nd->host_name;
+        _cleanup_free_ char *where = procattr_where(c, ".linux.netDevices", nd->host_name);
+        int ifindex = (int) if_nametoindex(nd->host_name);
+        struct netdev_addr addrs[16];
+        size_t n_addrs;
+        int r;
+
+        if (ifindex == 0)
+                return ocirt_fail_at(err, ENODEV, where, NULL, "no network device '%s' on the host", nd->host_name);
+        n_addrs = netdev_dump_addrs(link, ifindex, addrs, ELEMENTSOF(addrs));
+        r = netdev_move(link, ifindex, c->init_pid, name);
+        if (r == -EEXIST)
+                return ocirt_fail_at(err, EEXIST, where, "choose another \"name\" (or one with %d)",
+                                     "a device named '%s' already exists in the container", name);
+        if (r < 0)
+                return ocirt_fail_at(err, -r, where, NULL, "move '%s' into the container as '%s'", nd->host_name, name);
+        r = netdev_set_up(link, ifindex, name);
+        if (r < 0)
+                return ocirt_fail_at(err, -r, where, NULL, "set '%s' up in the container", name);
+        for (size_t k = 0; k < n_addrs; k++) {
+                r = netdev_add_addr(link, ifindex, &addrs[k]);
+                if (r < 0 && r != -EEXIST)
+                        return ocirt_fail_at(err, -r, where, NULL, "restore an address of '%s' in the container", name);
+        }
         return 0;
 }
 
@@ -541,103 +319,15 @@ static int
 early_net_devices(struct container *c, ocirt_error **err)
 {
         const struct spec_linux *l = c->spec->linux_;
-        _cleanup_free_ char *nspath = xasprintf("/proc/%d/ns/net", (int) c->init_pid);
-        _cleanup_close_ int host_ns = -1, ctr_ns = -1;
-        struct nl host = { .fd = -1 }, ctr = { .fd = -1 };
-        int r = 0;
+        struct netdev_link link;
+        int r;
 
-        host_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        ctr_ns = open(nspath, O_RDONLY | O_CLOEXEC);
-        if (host_ns < 0 || ctr_ns < 0)
-                return ocirt_fail(err, errno, "open the network namespaces");
-        if (nl_open(&host) < 0)
-                return ocirt_fail(err, errno, "netlink socket");
-        /* A netlink socket talks to the namespace it was created in: make one in the container's. */
-        if (setns(ctr_ns, CLONE_NEWNET) < 0) {
-                r = ocirt_fail(err, errno, "enter the container's network namespace");
-                goto out;
-        }
-        r = nl_open(&ctr);
-        if (setns(host_ns, CLONE_NEWNET) < 0) {
-                /* Cannot happen short of a kernel bug; going on would run the rest in the wrong namespace. */
-                r = ocirt_fail(err, errno, "return to the runtime's network namespace");
-                goto out;
-        }
-        if (r < 0) {
-                r = ocirt_fail(err, -r, "netlink socket in the container's network namespace");
-                goto out;
-        }
-        for (size_t i = 0; i < l->n_net_devices; i++) {
-                const struct spec_net_device *nd = &l->net_devices[i];
-                const char *name = nd->name ? nd->name : nd->host_name;
-                _cleanup_free_ char *where = where_of(c, ".linux.netDevices", nd->host_name);
-                int ifindex = (int) if_nametoindex(nd->host_name);
-                int32_t pid = c->init_pid;
-                struct addr addrs[16];
-                size_t n_addrs;
-                struct nlreq q = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)),
-                                          .nlmsg_type = RTM_NEWLINK } };
-
-                if (ifindex == 0) {
-                        r = ocirt_fail_at(err, ENODEV, where, NULL, "no network device '%s' on the host", nd->host_name);
-                        goto out;
-                }
-                n_addrs = nl_dump_addrs(&host, ifindex, addrs, ELEMENTSOF(addrs));
-                /* Move and rename in one request; a clash is the kernel's EEXIST (a "%d" name is
-                 * filled in by the kernel). */
-                q.ifi.ifi_family = AF_UNSPEC;
-                q.ifi.ifi_index = ifindex;
-                nl_attr(&q, IFLA_NET_NS_PID, &pid, sizeof pid);
-                nl_attr(&q, IFLA_IFNAME, name, strlen(name) + 1);
-                r = nl_talk(&host, &q);
-                if (r < 0) {
-                        if (r == -EEXIST)
-                                r = ocirt_fail_at(err, EEXIST, where, "choose another \"name\" (or one with %d)",
-                                                  "a device named '%s' already exists in the container", name);
-                        else
-                                r = ocirt_fail_at(err, -r, where, NULL, "move '%s' into the container as '%s'",
-                                                  nd->host_name, name);
-                        goto out;
-                }
-                /* Up, in the container's namespace; the index is kept when free there, else look
-                 * the device up by its name. */
-                q = (struct nlreq){ .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)), .nlmsg_type = RTM_NEWLINK } };
-                q.ifi.ifi_family = AF_UNSPEC;
-                q.ifi.ifi_index = ifindex;
-                q.ifi.ifi_flags = IFF_UP;
-                q.ifi.ifi_change = IFF_UP;
-                r = nl_talk(&ctr, &q);
-                if (r == -ENODEV && !strchr(name, '%')) {
-                        q.ifi.ifi_index = 0;
-                        nl_attr(&q, IFLA_IFNAME, name, strlen(name) + 1);
-                        r = nl_talk(&ctr, &q);
-                }
-                if (r < 0) {
-                        r = ocirt_fail_at(err, -r, where, NULL, "set '%s' up in the container", name);
-                        goto out;
-                }
-                for (size_t k = 0; k < n_addrs; k++) {
-                        struct nlreq a = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg)),
-                                                  .nlmsg_type = RTM_NEWADDR,
-                                                  .nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL } };
-                        a.ifa = addrs[k].ifa;
-                        a.ifa.ifa_index = (unsigned) ifindex;
-                        nl_attr(&a, IFA_ADDRESS, addrs[k].address, addrs[k].len);
-                        if (addrs[k].has_local)
-                                nl_attr(&a, IFA_LOCAL, addrs[k].local, addrs[k].len);
-                        r = nl_talk(&ctr, &a);
-                        if (r < 0 && r != -EEXIST) {
-                                r = ocirt_fail_at(err, -r, where, NULL, "restore an address of '%s' in the container", name);
-                                goto out;
-                        }
-                        r = 0;
-                }
-        }
-out:
-        if (host.fd >= 0)
-                close(host.fd);
-        if (ctr.fd >= 0)
-                close(ctr.fd);
+        r = netdev_open(&link, c->init_pid, err);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < l->n_net_devices && r >= 0; i++)
+                r = move_net_device(c, &link, &l->net_devices[i], err);
+        netdev_close(&link);
         return r < 0 ? r : 0;
 }
 
@@ -652,12 +342,12 @@ procattr_prepare(struct container *c, ocirt_error **err)
         int r;
 
         if (p && p->apparmor_profile && !apparmor_enabled()) {
-                _cleanup_free_ char *where = where_of(c, ".process.apparmorProfile", NULL);
+                _cleanup_free_ char *where = procattr_where(c, ".process.apparmorProfile", NULL);
                 return ocirt_fail_at(err, ENOTSUP, where, "remove .process.apparmorProfile, or enable AppArmor in the kernel",
                                      "AppArmor is not enabled on this host (profile '%s')", p->apparmor_profile);
         }
         if (p && p->selinux_label && !selinux_enabled()) {
-                _cleanup_free_ char *where = where_of(c, ".process.selinuxLabel", NULL);
+                _cleanup_free_ char *where = procattr_where(c, ".process.selinuxLabel", NULL);
                 return ocirt_fail_at(err, ENOTSUP, where, "remove .process.selinuxLabel, or enable SELinux",
                                      "SELinux is not enabled on this host (label '%s')", p->selinux_label);
         }
@@ -669,9 +359,7 @@ procattr_prepare(struct container *c, ocirt_error **err)
                         return r;
         }
         if (l->memory_policy) {
-                struct procattr pa = { 0 };
-
-                r = prepare_mempolicy(c, &pa, err);
+                r = prepare_mempolicy(c, err);
                 if (r < 0)
                         return r;
         }
@@ -710,111 +398,7 @@ procattr_early(struct container *c, struct undo *undo, ocirt_error **err)
         return 0;
 }
 
-/* Runs in: the container init, after the pivot, before /proc/sys becomes read-only. */
-int
-procattr_after_pivot(struct container *c, ocirt_error **err)
-{
-        if (c->spec->linux_ && c->spec->linux_->n_sysctl > 0)
-                return apply_sysctl(c, err);
-        return 0;
-}
-
-static int
-apply_scheduler(struct container *c, ocirt_error **err)
-{
-        const struct spec_scheduler *s = c->spec->process->scheduler;
-        /* struct sched_attr of sched_setattr(2), SCHED_ATTR_SIZE_VER1; glibc 2.36 has no wrapper. */
-        struct {
-                uint32_t size, sched_policy;
-                uint64_t sched_flags;
-                int32_t sched_nice;
-                uint32_t sched_priority;
-                uint64_t sched_runtime, sched_deadline, sched_period;
-                uint32_t sched_util_min, sched_util_max;
-        } attr = { .size = sizeof attr,
-                   .sched_policy = (uint32_t) s->policy,
-                   .sched_flags = s->flags_mask,
-                   .sched_nice = s->nice,
-                   .sched_priority = (uint32_t) s->priority,
-                   .sched_runtime = s->runtime,
-                   .sched_deadline = s->deadline,
-                   .sched_period = s->period };
-
-        if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0) {
-                _cleanup_free_ char *where = where_of(c, ".process.scheduler", NULL);
-                int e = errno;
-                return ocirt_fail_at(err, e, where,
-                                     e == EPERM ? "real-time and deadline policies, and a negative nice, need CAP_SYS_NICE "
-                                                  "in the initial user namespace (root); real-time ones also need real-time "
-                                                  "runtime in the container's cpu cgroup (linux.resources.cpu.realtimeRuntime)"
-                                     : e == EBUSY ? "SCHED_DEADLINE: the CPUs' deadline bandwidth is exhausted"
-                                     : e == EINVAL ? "check the policy's fields (SCHED_ISO is not implemented by Linux)"
-                                                   : NULL,
-                                     "sched_setattr(%s)", s->policy_str);
-        }
-        return 0;
-}
-
-/* Runs in: the container init, before rlimits, user and capabilities. */
-int
-procattr_before_caps(struct container *c, ocirt_error **err)
-{
-        const struct spec_process *p = c->spec->process;
-        const struct spec_linux *l = c->spec->linux_;
-        int r;
-
-        if (l && l->personality && personality(l->personality->persona) < 0) {
-                _cleanup_free_ char *where = where_of(c, ".linux.personality", NULL);
-                return ocirt_fail_at(err, errno, where, NULL, "personality(%s)", l->personality->domain);
-        }
-        if (p->scheduler) {
-                r = apply_scheduler(c, err);
-                if (r < 0)
-                        return r;
-        }
-        if (p->has_io_priority) {
-                /* IOPRIO_PRIO_VALUE(class, data); ioprio_set(IOPRIO_WHO_PROCESS = 1, self). */
-                int v = (p->io_priority_class << 13) | p->io_priority;
-                if (syscall(SYS_ioprio_set, 1, 0, v) < 0) {
-                        _cleanup_free_ char *where = where_of(c, ".process.ioPriority", NULL);
-                        return ocirt_fail_at(err, errno, where,
-                                             errno == EPERM ? "IOPRIO_CLASS_RT needs CAP_SYS_ADMIN or CAP_SYS_NICE on the host (root)"
-                                                            : NULL,
-                                             "ioprio_set");
-                }
-        }
-        if (l && l->memory_policy) {
-                r = apply_mempolicy(c, err);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-/* Runs in: the container init, after capabilities, before no_new_privs: the LSM labels take
- * effect at execve. */
-int
-procattr_before_exec(struct container *c, ocirt_error **err)
-{
-        const struct spec_process *p = c->spec->process;
-        int r;
-
-        if (p->apparmor_profile) {
-                _cleanup_free_ char *v = xasprintf("exec %s", p->apparmor_profile);
-                const char *attr = access("/proc/self/attr/apparmor/exec", F_OK) == 0 ? "/proc/self/attr/apparmor/exec"
-                                                                                      : "/proc/self/attr/exec";
-                r = write_attr(c, attr, v, ".process.apparmorProfile", err);
-                if (r < 0)
-                        return r;
-        }
-        if (p->selinux_label) {
-                r = write_attr(c, "/proc/self/attr/exec", p->selinux_label, ".process.selinuxLabel", err);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
+/* Runs in: the runtime, at delete. */
 int
 procattr_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err)
 {

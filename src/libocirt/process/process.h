@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* process.h: the front door of process/: what the container's process gets (caps.c, seccomp.c,
- * procattr.c, terminal.c), hooks (hooks.c), signal forwarding (signals.c) and the runtime binary's
- * protection (exe.c). */
+/* process.h: the front door of process/: what the container's process gets (caps.c, seccomp.c and
+ * seccomp-listener.c, procattr.c and procattr-init.c, terminal.c), hooks (hooks.c), signal
+ * forwarding (signals.c) and the runtime binary's protection (exe.c). What only files of process/
+ * share is in their own headers (procattr.h, netdev.h, seccomp.h). */
 #pragma once
 
 #include <signal.h>
@@ -9,9 +10,6 @@
 #include "base/base.h"
 #include "config/spec.h"
 #include "state/state.h"
-
-/* seccomp.c (issue 3): a filter is pending and no_new_privs will not be set (caps.c asks). */
-bool seccomp_needs_sys_admin(struct container *c);
 
 /* terminal.c */
 int terminal_setup_child(struct container *c, int rootfd, ocirt_error **err); /* init: pty, ctty */
@@ -23,7 +21,6 @@ int terminal_fix_stdio(struct container *c, ocirt_error **err);
 
 /* caps.c — Runs in: the container init, as the last steps before exec. */
 int caps_apply(struct container *c, ocirt_error **err);
-int caps_keep_for_user_switch(bool on);
 char *user_home(uid_t uid); /* after the pivot: HOME from the container's /etc/passwd, else "/" */
 
 /* seccomp.c (issue 3). Runs in: the container init. */
@@ -31,11 +28,12 @@ int seccomp_prepare(struct container *c, ocirt_error **err);                  /*
 int seccomp_install(struct container *c, int *ret_notify_fd, ocirt_error **err); /* last step before execve */
 /* exec: load the container's filter (from its config) in the exec'd process. Runs in: that process. */
 int seccomp_load_spec(const struct spec *s, int *ret_notify_fd, ocirt_error **err);
-/* Runs in: the runtime (create/run or start): pass a notify fd on to listenerPath. */
+/* seccomp-listener.c. Runs in: the runtime (create/run or start): pass a notify fd on to listenerPath. */
 int seccomp_forward_listener(ocirt_ctx *ctx, const char *state_json, const char *msg_text, int fd,
                              ocirt_error **err); /* msg_text: what the init put in SYNC_SECCOMP_FD */
 
-/* procattr.c (issue 3): the remaining process/linux fields. */
+/* procattr.c (the runtime's side) and procattr-init.c (the init's), issue 3: the remaining
+ * process/linux fields. */
 int procattr_prepare(struct container *c, ocirt_error **err);      /* runtime, before clone: checks */
 int procattr_early(struct container *c, struct undo *undo, ocirt_error **err); /* runtime, SYNC_EARLY: netDevices, intelRdt */
 int procattr_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err); /* delete: the resctrl group it made */
@@ -55,7 +53,6 @@ int hooks_poststop(ocirt_ctx *ctx, int state_dirfd, const struct state *st, ocir
 int exe_protect(struct container *c, ocirt_error **err);
 
 /* signals.c */
-void signals_forwardable(sigset_t *ret);
 int signals_block_all(sigset_t *ret_old);
 /* Forward signals (and relay the pty when master >= 0) until pid exits. */
 int signals_wait_child(ocirt_ctx *ctx, pid_t pid, int master, int *ret_status, ocirt_error **err);

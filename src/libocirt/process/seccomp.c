@@ -15,13 +15,15 @@
  * capability set without CAP_SYS_ADMIN (podman's and docker's default), caps.c keeps
  * CAP_SYS_ADMIN in the permitted and effective sets until the filter is loaded, and
  * seccomp_install() drops it with one capset() right after (runc instead loads the filter before
- * dropping capabilities, so that its filter has to allow all the runtime's later syscalls). */
+ * dropping capabilities, so that its filter has to allow all the runtime's later syscalls).
+ *
+ * seccomp-listener.c is the runtime's side of a NOTIFY rule: it passes the fd on to listenerPath. */
 #include "config.h"
 
 #include <assert.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stddef.h>
-#include <jansson.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -30,9 +32,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 
 #include "process/process.h"
+#include "process/seccomp.h"
 #include "base/base.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC
@@ -54,9 +56,6 @@
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
 #endif
 
-/* Separates listenerPath from listenerMetadata in the SYNC_SECCOMP_FD text: neither a path nor
- * metadata meant for a JSON string has a unit separator in practice, and the runtime checks. */
-#define SEP '\x1f'
 
 struct seccomp_filter {
         struct sock_filter *prog;
@@ -281,58 +280,68 @@ prepend_enosys(struct seccomp_filter *f, const struct arch_max *am, size_t n)
         return 0;
 }
 
-/* Compile s->linux_->seccomp to BPF. *ret stays NULL when the config has no seccomp section. */
+/* One compilation of linux.seccomp, step by step. */
+struct build {
+        const struct spec_seccomp *sp;
+        const char *config_path;
+        warn_fn warn;
+        void *ud;
+        scmp_filter_ctx ctx;
+        uint32_t def;       /* the default action */
+        uint32_t archs[16]; /* the filter's architectures, the native one first */
+        size_t n_archs;
+        struct seccomp_filter *f;
+};
+
 static int
-filter_build(const struct spec *s, const char *config_path, warn_fn warn, void *ud, struct seccomp_filter **ret,
-             ocirt_error **err)
+new_context(struct build *b, ocirt_error **err)
 {
-        const struct spec_seccomp *sp = s->linux_ ? s->linux_->seccomp : NULL;
-        _cleanup_(scmp_releasep) scmp_filter_ctx ctx = NULL;
-        _cleanup_(filter_freep) struct seccomp_filter *f = NULL;
-        _cleanup_free_ char *where = NULL, *unknown = NULL;
-        _cleanup_close_ int mfd = -1;
-        uint32_t def;
-        size_t n_unknown = 0, n_archs = 0;
-        uint32_t archs[16];
-        struct stat st;
-        int r;
+        const struct spec_seccomp *sp = b->sp;
 
-        *ret = NULL;
-        if (!sp)
-                return 0;
-        f = xcalloc(1, sizeof *f);
-        f->notify_fd = -1;
-
-        if (sp->default_action == SCMP_ACT_NOTIFY)
-                return ocirt_fail_at(err, EINVAL, where = xasprintf("%s: .linux.seccomp.defaultAction", config_path),
-                                     "use SCMP_ACT_NOTIFY in syscalls[] rules only",
+        if (sp->default_action == SCMP_ACT_NOTIFY) {
+                _cleanup_free_ char *where = xasprintf("%s: .linux.seccomp.defaultAction", b->config_path);
+                return ocirt_fail_at(err, EINVAL, where, "use SCMP_ACT_NOTIFY in syscalls[] rules only",
                                      "SCMP_ACT_NOTIFY as the default action would notify the runtime's own syscalls");
-        def = action_value(sp->default_action, sp->has_default_errno_ret, sp->default_errno_ret);
-        ctx = seccomp_init(def);
-        if (!ctx)
+        }
+        b->def = action_value(sp->default_action, sp->has_default_errno_ret, sp->default_errno_ret);
+        b->ctx = seccomp_init(b->def);
+        if (!b->ctx)
                 return ocirt_fail(err, ENOMEM, "seccomp_init");
         /* The kernel checks no_new_privs itself; we load with seccomp(2), not libseccomp's seccomp_load(). */
-        (void) seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+        (void) seccomp_attr_set(b->ctx, SCMP_FLTATR_CTL_NNP, 0);
+        return 0;
+}
 
-        archs[n_archs++] = seccomp_arch_native();
+static int
+add_architectures(struct build *b, ocirt_error **err)
+{
+        const struct spec_seccomp *sp = b->sp;
+        int r;
+
+        b->archs[b->n_archs++] = seccomp_arch_native();
         for (size_t i = 0; i < sp->n_architectures; i++) {
                 uint32_t a = resolve_arch(sp->architectures[i]);
 
                 if (a == 0) {
-                        warn(ud, "seccomp architecture %s is unknown to libseccomp %u.%u, ignoring",
-                             sp->architectures[i], seccomp_version()->major, seccomp_version()->minor);
+                        b->warn(b->ud, "seccomp architecture %s is unknown to libseccomp %u.%u, ignoring",
+                                sp->architectures[i], seccomp_version()->major, seccomp_version()->minor);
                         continue;
                 }
-                r = seccomp_arch_add(ctx, a);
-                if (r == 0 && n_archs < ELEMENTSOF(archs))
-                        archs[n_archs++] = a;
+                r = seccomp_arch_add(b->ctx, a);
+                if (r == 0 && b->n_archs < ELEMENTSOF(b->archs))
+                        b->archs[b->n_archs++] = a;
                 if (r < 0 && r != -EEXIST) {
-                        free(where);
-                        return ocirt_fail_at(err, -r,
-                                             where = xasprintf("%s: .linux.seccomp.architectures[%zu]", config_path, i),
-                                             NULL, "add seccomp architecture %s", sp->architectures[i]);
+                        _cleanup_free_ char *where = xasprintf("%s: .linux.seccomp.architectures[%zu]", b->config_path, i);
+                        return ocirt_fail_at(err, -r, where, NULL, "add seccomp architecture %s", sp->architectures[i]);
                 }
         }
+        return 0;
+}
+
+static void
+add_flags(struct build *b)
+{
+        const struct spec_seccomp *sp = b->sp;
 
         for (size_t i = 0; i < sp->n_flags; i++) {
                 unsigned long fl = 0;
@@ -341,30 +350,48 @@ filter_build(const struct spec *s, const char *config_path, warn_fn warn, void *
                         if (streq(sp->flags[i], filter_flags[j].name))
                                 fl = filter_flags[j].flag;
                 if (fl == 0 || !kernel_has_flag(fl)) {
-                        warn(ud, "seccomp flag %s is not supported by this kernel, ignoring", sp->flags[i]);
+                        b->warn(b->ud, "seccomp flag %s is not supported by this kernel, ignoring", sp->flags[i]);
                         continue;
                 }
-                f->flags |= fl;
+                b->f->flags |= fl;
         }
+}
+
+/* A NOTIFY rule on a call the init makes after the load would block the start. */
+static int
+check_notify_rule(const struct spec_seccomp_syscall *sc, const char *where, ocirt_error **err)
+{
+        for (size_t k = 0; sc->names[k]; k++)
+                for (size_t j = 0; init_syscalls_after_load[j]; j++)
+                        if (streq(sc->names[k], init_syscalls_after_load[j]))
+                                return ocirt_fail_at(err, EINVAL, where,
+                                                     "the runtime makes this call after loading the filter and before the listener has the fd; drop it from the NOTIFY rule",
+                                                     "SCMP_ACT_NOTIFY on '%s' would block the container's start",
+                                                     sc->names[k]);
+        return 0;
+}
+
+static int
+add_syscall_rules(struct build *b, ocirt_error **err)
+{
+        const struct spec_seccomp *sp = b->sp;
+        _cleanup_free_ char *unknown = NULL;
+        size_t n_unknown = 0;
+        int r;
 
         for (size_t i = 0; i < sp->n_syscalls; i++) {
                 const struct spec_seccomp_syscall *sc = &sp->syscalls[i];
                 uint32_t act = action_value(sc->action, sc->has_errno_ret, sc->errno_ret);
+                _cleanup_free_ char *where = xasprintf("%s: .linux.seccomp.syscalls[%zu]", b->config_path, i);
 
-                free(where);
-                where = xasprintf("%s: .linux.seccomp.syscalls[%zu]", config_path, i);
                 if (sc->action == SCMP_ACT_NOTIFY) {
-                        for (size_t k = 0; sc->names[k]; k++)
-                                for (size_t j = 0; init_syscalls_after_load[j]; j++)
-                                        if (streq(sc->names[k], init_syscalls_after_load[j]))
-                                                return ocirt_fail_at(err, EINVAL, where,
-                                                                     "the runtime makes this call after loading the filter and before the listener has the fd; drop it from the NOTIFY rule",
-                                                                     "SCMP_ACT_NOTIFY on '%s' would block the container's start",
-                                                                     sc->names[k]);
-                        f->notify = true;
+                        r = check_notify_rule(sc, where, err);
+                        if (r < 0)
+                                return r;
+                        b->f->notify = true;
                 }
                 /* libseccomp refuses a rule whose action is the default one; it would change nothing. */
-                if (act == def)
+                if (act == b->def)
                         continue;
                 for (size_t k = 0; sc->names[k]; k++) {
                         int nr = seccomp_syscall_resolve_name(sc->names[k]);
@@ -380,59 +407,122 @@ filter_build(const struct spec *s, const char *config_path, warn_fn warn, void *
                                 }
                                 continue;
                         }
-                        r = add_rule(ctx, sc, act, nr, where, err);
+                        r = add_rule(b->ctx, sc, act, nr, where, err);
                         if (r < 0)
                                 return ocirt_wrap(err, "seccomp syscall '%s'", sc->names[k]);
                 }
         }
         if (n_unknown > 0)
-                warn(ud, "seccomp: %zu syscall name(s) unknown to libseccomp %u.%u (%s%s), ignoring", n_unknown,
-                     seccomp_version()->major, seccomp_version()->minor, unknown, n_unknown > 8 ? ", ..." : "");
+                b->warn(b->ud, "seccomp: %zu syscall name(s) unknown to libseccomp %u.%u (%s%s), ignoring", n_unknown,
+                        seccomp_version()->major, seccomp_version()->minor, unknown, n_unknown > 8 ? ", ..." : "");
+        return 0;
+}
 
-        if (f->notify) {
-                if (!sp->listener_path)
-                        return ocirt_fail_at(err, EINVAL, where = xasprintf("%s: .linux.seccomp", config_path),
-                                             "set .linux.seccomp.listenerPath to the agent's socket",
-                                             "SCMP_ACT_NOTIFY needs a listenerPath");
-                f->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
-                /* TSYNC and NEW_LISTENER together need TSYNC_ESRCH (both report through the return value). */
-                if (f->flags & SECCOMP_FILTER_FLAG_TSYNC)
-                        f->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
-                f->listener_path = xstrdup(sp->listener_path);
-                f->listener_metadata = xstrdup(strempty(sp->listener_metadata));
-        } else {
+/* With a NOTIFY rule, the load asks for a listener fd for listenerPath. */
+static int
+ask_listener(struct build *b, ocirt_error **err)
+{
+        struct seccomp_filter *f = b->f;
+
+        if (!f->notify) {
                 f->flags &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV; /* invalid without a listener */
+                return 0;
         }
+        if (!b->sp->listener_path) {
+                _cleanup_free_ char *where = xasprintf("%s: .linux.seccomp", b->config_path);
+                return ocirt_fail_at(err, EINVAL, where, "set .linux.seccomp.listenerPath to the agent's socket",
+                                     "SCMP_ACT_NOTIFY needs a listenerPath");
+        }
+        f->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+        /* TSYNC and NEW_LISTENER together need TSYNC_ESRCH (both report through the return value). */
+        if (f->flags & SECCOMP_FILTER_FLAG_TSYNC)
+                f->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+        f->listener_path = xstrdup(b->sp->listener_path);
+        f->listener_metadata = xstrdup(strempty(b->sp->listener_metadata));
+        return 0;
+}
 
-        /* libseccomp 2.5 exports to an fd only. */
+/* libseccomp's BPF into f->prog. libseccomp 2.5 exports to an fd only. */
+static int
+export_program(struct build *b, ocirt_error **err)
+{
+        struct seccomp_filter *f = b->f;
+        _cleanup_close_ int mfd = -1;
+        struct stat st;
+        int r;
+
         mfd = memfd_create("ocirt-seccomp", MFD_CLOEXEC);
         if (mfd < 0)
                 return ocirt_fail(err, errno, "memfd_create for the seccomp program");
-        r = seccomp_export_bpf(ctx, mfd);
+        r = seccomp_export_bpf(b->ctx, mfd);
         if (r < 0)
                 return ocirt_fail(err, -r, "compile the seccomp filter");
         if (fstat(mfd, &st) < 0)
                 return ocirt_fail(err, errno, "fstat the seccomp program");
         if (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) != 0 ||
-            st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS)
-                return ocirt_fail_at(err, E2BIG, where = xasprintf("%s: .linux.seccomp", config_path),
-                                     "use fewer rules", "the seccomp program has %lld bytes", (long long) st.st_size);
+            st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+                _cleanup_free_ char *where = xasprintf("%s: .linux.seccomp", b->config_path);
+                return ocirt_fail_at(err, E2BIG, where, "use fewer rules", "the seccomp program has %lld bytes",
+                                     (long long) st.st_size);
+        }
         f->n_prog = (size_t) st.st_size / sizeof(struct sock_filter);
         f->prog = xmalloc((size_t) st.st_size);
         if (pread(mfd, f->prog, (size_t) st.st_size, 0) != st.st_size)
                 return ocirt_fail(err, EIO, "read the seccomp program back");
-        /* With ALLOW or LOG as the default, a syscall the profile does not know runs (or gets the
-         * kernel's own ENOSYS) already; ENOSYS as the default needs no help either. */
-        if (def != SCMP_ACT_ALLOW && def != SCMP_ACT_LOG && def != SCMP_ACT_ERRNO(ENOSYS)) {
-                struct arch_max am[ELEMENTSOF(archs)];
-                size_t n = profile_maxima(sp, archs, n_archs, am);
+        return 0;
+}
 
-                if (n > 0 && prepend_enosys(f, am, n) < 0) {
-                        free(where);
-                        return ocirt_fail_at(err, E2BIG, where = xasprintf("%s: .linux.seccomp", config_path),
-                                             "use fewer rules", "the seccomp program is too long");
-                }
+/* With ALLOW or LOG as the default, a syscall the profile does not know runs (or gets the kernel's
+ * own ENOSYS) already; ENOSYS as the default needs no help either. */
+static int
+add_enosys_prefix(struct build *b, ocirt_error **err)
+{
+        struct arch_max am[ELEMENTSOF(b->archs)];
+        size_t n;
+
+        if (b->def == SCMP_ACT_ALLOW || b->def == SCMP_ACT_LOG || b->def == SCMP_ACT_ERRNO(ENOSYS))
+                return 0;
+        n = profile_maxima(b->sp, b->archs, b->n_archs, am);
+        if (n > 0 && prepend_enosys(b->f, am, n) < 0) {
+                _cleanup_free_ char *where = xasprintf("%s: .linux.seccomp", b->config_path);
+                return ocirt_fail_at(err, E2BIG, where, "use fewer rules", "the seccomp program is too long");
         }
+        return 0;
+}
+
+/* Compile s->linux_->seccomp to BPF. *ret stays NULL when the config has no seccomp section. */
+static int
+filter_build(const struct spec *s, const char *config_path, warn_fn warn, void *ud, struct seccomp_filter **ret,
+             ocirt_error **err)
+{
+        const struct spec_seccomp *sp = s->linux_ ? s->linux_->seccomp : NULL;
+        _cleanup_(filter_freep) struct seccomp_filter *f = NULL;
+        struct build b;
+        int r;
+
+        *ret = NULL;
+        if (!sp)
+                return 0;
+        f = xcalloc(1, sizeof *f);
+        f->notify_fd = -1;
+        b = (struct build){ .sp = sp, .config_path = config_path, .warn = warn, .ud = ud, .f = f };
+
+        r = new_context(&b, err);
+        if (r >= 0)
+                r = add_architectures(&b, err);
+        if (r >= 0) {
+                add_flags(&b);
+                r = add_syscall_rules(&b, err);
+        }
+        if (r >= 0)
+                r = ask_listener(&b, err);
+        if (r >= 0)
+                r = export_program(&b, err);
+        if (r >= 0)
+                r = add_enosys_prefix(&b, err);
+        scmp_releasep(&b.ctx);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(f);
         return 0;
 }
@@ -524,7 +614,7 @@ seccomp_install(struct container *c, int *ret_notify_fd, ocirt_error **err)
                 struct sync_msg m = { .type = SYNC_SECCOMP_FD };
                 int fd = TAKE_FD(f->notify_fd);
 
-                (void) snprintf(m.text, sizeof m.text, "%s%c%s", f->listener_path, SEP, f->listener_metadata);
+                (void) snprintf(m.text, sizeof m.text, "%s%c%s", f->listener_path, SECCOMP_LISTENER_SEP, f->listener_metadata);
                 r = sync_send_msg(c->sync_child, &m, fd, err);
                 close(fd);
                 if (r < 0)
@@ -565,124 +655,5 @@ seccomp_load_spec(const struct spec *s, int *ret_notify_fd, ocirt_error **err)
         if (r < 0)
                 return ocirt_wrap(err, "seccomp");
         *ret_notify_fd = TAKE_FD(f->notify_fd);
-        return 0;
-}
-
-/* The "container process state" of the spec (runtime.md), with "seccompFd" as fd 0 of the message. */
-static char *
-process_state_json(const char *state_json, const char *metadata, ocirt_error **err)
-{
-        json_t *st, *o;
-        json_error_t je;
-        char *s;
-
-        st = json_loads(state_json, 0, &je);
-        if (!st) {
-                ocirt_fail(err, EIO, "parse the container state: %s", je.text);
-                return NULL;
-        }
-        o = json_pack("{s:O?, s:[s], s:O?, s:s}", "ociVersion", json_object_get(st, "ociVersion"), "fds", "seccompFd",
-                      "pid", json_object_get(st, "pid"), "metadata", metadata);
-        if (!o) {
-                json_decref(st);
-                ocirt_fail(err, ENOMEM, "build the container process state");
-                return NULL;
-        }
-        json_object_set_new(o, "state", st);
-        s = json_dumps(o, JSON_COMPACT);
-        json_decref(o);
-        if (!s)
-                ocirt_fail(err, ENOMEM, "build the container process state");
-        return s;
-}
-
-/* listenerPath and listenerMetadata from the config.json of the state's bundle. */
-static int
-listener_from_bundle(const char *state_json, char **ret_path, char **ret_meta, ocirt_error **err)
-{
-        _cleanup_free_ char *cfg = NULL;
-        _cleanup_spec_ struct spec *s = NULL;
-        json_t *st;
-        int r;
-
-        st = json_loads(state_json, 0, NULL);
-        if (!st || !json_is_string(json_object_get(st, "bundle"))) {
-                json_decref(st);
-                return ocirt_fail(err, EIO, "sync: seccomp listener message without a listenerPath");
-        }
-        cfg = xasprintf("%s/config.json", json_string_value(json_object_get(st, "bundle")));
-        json_decref(st);
-        r = spec_load(cfg, &s, err);
-        if (r < 0)
-                return ocirt_wrap(err, "seccomp listener");
-        if (!s->linux_ || !s->linux_->seccomp || !s->linux_->seccomp->listener_path)
-                return ocirt_fail_at(err, EINVAL, cfg, "set .linux.seccomp.listenerPath",
-                                     "a seccomp notify fd but no listenerPath");
-        *ret_path = xstrdup(s->linux_->seccomp->listener_path);
-        *ret_meta = xstrdup(strempty(s->linux_->seccomp->listener_metadata));
-        return 0;
-}
-
-/* Runs in: the runtime. Connect to listenerPath, send the process state with the listener fd,
- * close: the spec's protocol. A failure is an error (the container must not run unsupervised). */
-int
-seccomp_forward_listener(ocirt_ctx *ctx, const char *state_json, const char *msg_text, int fd, ocirt_error **err)
-{
-        _cleanup_close_ int owned = fd, s = -1;
-        _cleanup_free_ char *path = NULL, *json = NULL;
-        const char *sep = strchr(msg_text, SEP);
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        union {
-                char buf[CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
-        } u;
-        struct iovec iov;
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-        struct cmsghdr *cm;
-        ssize_t n;
-
-        (void) ctx;
-        if (fd < 0)
-                return ocirt_fail(err, EIO, "sync: seccomp listener message without an fd");
-        if (sep) {
-                path = xstrndup(msg_text, (size_t) (sep - msg_text));
-                json = process_state_json(state_json, sep + 1, err);
-        } else {
-                /* A sender that passed only the fd (seccomp_load_spec()'s caller): the listener is
-                 * the one in the container's config. */
-                _cleanup_free_ char *meta = NULL;
-                int r = listener_from_bundle(state_json, &path, &meta, err);
-                if (r < 0)
-                        return r;
-                json = process_state_json(state_json, meta, err);
-        }
-        if (!json)
-                return -EIO;
-        if (strlen(path) >= sizeof sa.sun_path)
-                return ocirt_fail_at(err, ENAMETOOLONG, ".linux.seccomp.listenerPath", "use a shorter path",
-                                     "socket path '%s' is too long", path);
-        strcpy(sa.sun_path, path);
-        s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (s < 0)
-                return ocirt_fail(err, errno, "seccomp listener socket");
-        if (connect(s, (struct sockaddr *) &sa, sizeof sa) < 0)
-                return ocirt_fail_at(err, errno, ".linux.seccomp.listenerPath",
-                                     "start the seccomp agent before the container", "connect to '%s'", path);
-        memset(&u, 0, sizeof u);
-        cm = CMSG_FIRSTHDR(&mh);
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-        iov = (struct iovec){ .iov_base = json, .iov_len = strlen(json) };
-        n = sendmsg(s, &mh, MSG_NOSIGNAL);
-        if (n < 0)
-                return ocirt_fail_at(err, errno, ".linux.seccomp.listenerPath", NULL, "send the listener fd to '%s'", path);
-        /* The rest of a long state, without the fd. */
-        if ((size_t) n < iov.iov_len) {
-                int r = write_all(s, json + n, iov.iov_len - (size_t) n);
-                if (r < 0)
-                        return ocirt_fail_at(err, -r, ".linux.seccomp.listenerPath", NULL, "send the state to '%s'", path);
-        }
         return 0;
 }

@@ -14,8 +14,8 @@
 #include "process/process.h"
 #include "base/base.h"
 
-void
-signals_forwardable(sigset_t *ret)
+static void
+forwardable_signals(sigset_t *ret)
 {
         sigset_t *all = ret;
 
@@ -33,7 +33,7 @@ signals_block_all(sigset_t *ret_old)
 {
         sigset_t all;
 
-        signals_forwardable(&all);
+        forwardable_signals(&all);
         return sigprocmask(SIG_BLOCK, &all, ret_old) < 0 ? -errno : 0;
 }
 
@@ -81,7 +81,7 @@ signals_wait_child(ocirt_ctx *ctx, pid_t pid, int master, int *ret_status, ocirt
         bool raw = false, stdin_open = master >= 0;
         int status = -1;
 
-        signals_forwardable(&all);
+        forwardable_signals(&all);
         sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
         if (sfd < 0)
                 return ocirt_fail(err, errno, "signalfd");

@@ -57,6 +57,24 @@ test_parse_int(void)
 }
 
 static void
+test_parse_bit_list(void)
+{
+        unsigned long m[2] = { 0 };
+        int max = 0;
+
+        ok(parse_bit_list("0-3,7", m, 128, &max) == 0 && m[0] == 0x8f && m[1] == 0 && max == 7, "parse_bit_list 0-3,7");
+        m[0] = 0;
+        ok(parse_bit_list("65", m, 128, &max) == 0 && m[0] == 0 && m[1] == 2 && max == 65, "parse_bit_list 65 in the second word");
+        ok(parse_bit_list("", m, 128, &max) == 0 && max == -1, "parse_bit_list empty: nothing, max -1");
+        is_int(parse_bit_list("128", m, 128, &max), -ERANGE, "parse_bit_list nbits is ERANGE");
+        is_int(parse_bit_list("3-1", m, 128, &max), -EINVAL, "parse_bit_list reversed range");
+        is_int(parse_bit_list(" 1", m, 128, &max), -EINVAL, "parse_bit_list leading space");
+        is_int(parse_bit_list("+1", m, 128, &max), -EINVAL, "parse_bit_list sign");
+        is_int(parse_bit_list("1-", m, 128, &max), -EINVAL, "parse_bit_list open range");
+        is_int(parse_bit_list("1;2", m, 128, &max), -EINVAL, "parse_bit_list bad separator");
+}
+
+static void
 test_strv(void)
 {
         _cleanup_strv_ char **v = NULL, **c = NULL;
@@ -280,6 +298,7 @@ main(void)
 {
         test_parse_uint64();
         test_parse_int();
+        test_parse_bit_list();
         test_strv();
         test_files();
         test_close_fds();

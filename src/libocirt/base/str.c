@@ -163,3 +163,38 @@ parse_int(const char *s, int *ret)
         *ret = (int) v;
         return 0;
 }
+
+int
+parse_bit_list(const char *s, unsigned long *mask, size_t nbits, int *ret_max)
+{
+        const size_t word = 8 * sizeof *mask;
+
+        *ret_max = -1;
+        while (s && *s) {
+                char *end;
+                unsigned long a, b;
+
+                if (*s < '0' || *s > '9') /* strtoul would take spaces and a sign */
+                        return -EINVAL;
+                a = b = strtoul(s, &end, 10);
+                if (*end == '-') {
+                        if (end[1] < '0' || end[1] > '9')
+                                return -EINVAL;
+                        b = strtoul(end + 1, &end, 10);
+                }
+                if (b < a)
+                        return -EINVAL;
+                if (b >= nbits)
+                        return -ERANGE;
+                for (unsigned long n = a; n <= b; n++)
+                        mask[n / word] |= 1UL << (n % word);
+                if ((int) b > *ret_max)
+                        *ret_max = (int) b;
+                if (*end == ',')
+                        end++;
+                else if (*end)
+                        return -EINVAL;
+                s = end;
+        }
+        return 0;
+}

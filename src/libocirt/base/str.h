@@ -36,4 +36,8 @@ bool startswith(const char *s, const char *prefix);
 /* Parse an unsigned decimal that must fit in max; -EINVAL / -ERANGE. */
 int parse_uint64(const char *s, uint64_t max, uint64_t *ret);
 int parse_int(const char *s, int *ret);
+/* Parse a list of numbers and ranges such as "0-3,7" (cpusets, NUMA nodes) into the bit mask
+ * `mask` of nbits bits (set, never cleared). *ret_max: the highest number, -1 for "". -EINVAL on a
+ * malformed list, -ERANGE when a number is nbits or more. */
+int parse_bit_list(const char *s, unsigned long *mask, size_t nbits, int *ret_max);
 

@@ -65,37 +65,22 @@ prop_cpu_max(struct props *p, const char *from, int64_t quota, uint64_t period)
 static int
 prop_cpu_list(struct props *p, const char *name, const char *from, const char *list)
 {
+        /* 65536: far beyond any NR_CPUS; bounds the array. A trailing newline (a file's) ends it. */
+        enum { BITS = 65536, WORD = 8 * sizeof(unsigned long) };
+        _cleanup_free_ unsigned long *bits = xcalloc(BITS / WORD, sizeof *bits);
+        _cleanup_free_ char *copy = xstrndup(list, strcspn(list, "\n"));
         _cleanup_free_ uint8_t *mask = NULL;
-        size_t n = 0;
-        const char *s = list;
+        size_t n;
+        int max;
         struct prop *q;
 
-        while (*s && *s != '\n') {
-                unsigned long a, b;
-                char *end;
-                if (*s < '0' || *s > '9')
-                        return -EINVAL;
-                a = b = strtoul(s, &end, 10);
-                if (*end == '-') {
-                        if (end[1] < '0' || end[1] > '9')
-                                return -EINVAL;
-                        b = strtoul(end + 1, &end, 10);
-                }
-                if (b < a || b >= 65536) /* far beyond any NR_CPUS; bounds the array */
-                        return -EINVAL;
-                if (b / 8 + 1 > n) {
-                        mask = xrealloc(mask, b / 8 + 1);
-                        memset(mask + n, 0, b / 8 + 1 - n);
-                        n = b / 8 + 1;
-                }
-                for (unsigned long x = a; x <= b; x++)
+        if (parse_bit_list(copy, bits, BITS, &max) < 0)
+                return -EINVAL;
+        n = (size_t) (max + 1 + 7) / 8;
+        mask = xcalloc(n ? n : 1, 1);
+        for (int x = 0; x <= max; x++)
+                if (bits[x / WORD] & (1UL << (x % WORD)))
                         mask[x / 8] |= (uint8_t) (1u << (x % 8));
-                s = end;
-                if (*s == ',')
-                        s++;
-                else if (*s && *s != '\n')
-                        return -EINVAL;
-        }
         q = prop_add(p, name, "ay", from);
         q->bytes = TAKE_PTR(mask);
         q->n_bytes = n;

@@ -30,29 +30,16 @@ const struct exec_ns exec_ns_order[EXEC_N_NS] = {
 static int
 parse_cpu_list(const char *s, cpu_set_t *ret)
 {
-        CPU_ZERO(ret);
-        while (*s) {
-                char *end;
-                unsigned long a = strtoul(s, &end, 10), b = a;
+        unsigned long mask[CPU_SETSIZE / (8 * sizeof(unsigned long))] = { 0 };
+        int max, r;
 
-                if (end == s)
-                        return -EINVAL;
-                if (*end == '-') {
-                        s = end + 1;
-                        b = strtoul(s, &end, 10);
-                        if (end == s || b < a)
-                                return -EINVAL;
-                }
-                if (b >= CPU_SETSIZE)
-                        return -ERANGE;
-                for (unsigned long i = a; i <= b; i++)
+        r = parse_bit_list(s, mask, CPU_SETSIZE, &max);
+        if (r < 0)
+                return r;
+        CPU_ZERO(ret);
+        for (int i = 0; i <= max; i++)
+                if (mask[i / (8 * sizeof(unsigned long))] & (1UL << (i % (8 * sizeof(unsigned long)))))
                         CPU_SET(i, ret);
-                if (*end == ',')
-                        end++;
-                else if (*end)
-                        return -EINVAL;
-                s = end;
-        }
         return 0;
 }
 

@@ -36,35 +36,7 @@ procattr_where(const struct container *c, const char *jpath, const char *key)
 int
 procattr_parse_nodes(const char *s, unsigned long *mask, int *ret_max)
 {
-        *ret_max = -1;
-        while (s && *s) {
-                char *end;
-                unsigned long a, b;
-
-                if (*s < '0' || *s > '9')
-                        return -EINVAL;
-                a = strtoul(s, &end, 10);
-                b = a;
-                if (*end == '-') {
-                        if (end[1] < '0' || end[1] > '9')
-                                return -EINVAL;
-                        b = strtoul(end + 1, &end, 10);
-                }
-                if (b < a)
-                        return -EINVAL;
-                if (b >= MPOL_BITS)
-                        return -ERANGE;
-                for (unsigned long n = a; n <= b; n++)
-                        mask[n / (8 * sizeof(long))] |= 1UL << (n % (8 * sizeof(long)));
-                if ((int) b > *ret_max)
-                        *ret_max = (int) b;
-                if (*end == ',')
-                        end++;
-                else if (*end)
-                        return -EINVAL;
-                s = end;
-        }
-        return 0;
+        return parse_bit_list(s, mask, MPOL_BITS, ret_max);
 }
 
 static int

@@ -66,16 +66,9 @@ container_done(struct container *c)
         free(c->config_path);
 }
 
-/* Step 1: everything that can be checked before the host is touched. */
-static int
-container_prepare(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o, bool run_mode,
-                  struct container *c, ocirt_error **err)
+static void
+container_init(struct container *c, ocirt_ctx *ctx, const char *id, const ocirt_create_options *o, bool run_mode)
 {
-        _cleanup_free_ char *cfg = NULL, *buf = NULL, *rootfs = NULL;
-        const struct spec_process *p;
-        size_t len;
-        int r;
-
         *c = (struct container){ .ctx = ctx, .id = id, .sync_parent = -1, .sync_child = -1, .start_listen_fd = -1,
                                  .lock_fd = -1, .pty_master = -1, .state_dirfd = -1, .cgroup_fd = -1 };
         for (int t = 0; t < SPEC_NS__MAX; t++)
@@ -87,16 +80,20 @@ container_prepare(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o,
         c->rootless = ctx_is_rootless(ctx);
         c->host_uid = geteuid();
         c->host_gid = getegid();
+}
 
-        r = ocirt_id_validate(id, err);
-        if (r < 0)
-                return r;
+/* The bundle and config.json (or --config), parsed. Errors name the config as the user knows it. */
+static int
+load_config(struct container *c, const ocirt_create_options *o, ocirt_error **err)
+{
+        _cleanup_free_ char *cfg = NULL, *buf = NULL;
+        size_t len;
+        int r;
+
         c->bundle = realpath(o->bundle ? o->bundle : ".", NULL);
         if (!c->bundle)
                 return ocirt_fail_at(err, errno, "--bundle", "give the directory that holds config.json",
                                      "bundle '%s'", o->bundle ? o->bundle : ".");
-
-        /* Errors name the config as the user knows it. */
         if (o->config_path) {
                 _cleanup_free_ char *abs = realpath(o->config_path, NULL);
 
@@ -115,11 +112,16 @@ container_prepare(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o,
                 return ocirt_fail_at(err, -r, c->config_path,
                                      r == -ENOENT ? "create one with 'ocirt spec' (or --rootless)" : NULL,
                                      "cannot read the config");
-        r = spec_parse(buf, len, c->config_path, &c->spec, err);
-        if (r < 0)
-                return r;
+        return spec_parse(buf, len, c->config_path, &c->spec, err);
+}
 
-        p = c->spec->process;
+/* What this command needs of the config beyond the schema: a process (run), a root, a console. */
+static int
+check_config(struct container *c, const ocirt_create_options *o, bool run_mode, ocirt_error **err)
+{
+        const struct spec_process *p = c->spec->process;
+        _cleanup_free_ char *rootfs = NULL;
+
         /* The spec asks for .process only at `start`: `create` without one makes a container that
          * only holds its namespaces and mounts (exec can enter it), and `start` refuses it. */
         if (p ? p->n_args == 0 : run_mode)
@@ -142,20 +144,33 @@ container_prepare(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o,
         if (!c->rootfs)
                 return ocirt_fail_at(err, errno, c->config_path, "point .root.path at the container's root directory",
                                      ".root.path '%s'", rootfs);
+        return 0;
+}
 
-        r = ns_plan(c, err);
-        if (r < 0)
-                return r;
-        r = userns_plan(c, err);
-        if (r < 0)
-                return r;
-        r = procattr_prepare(c, err);
-        if (r < 0)
-                return r;
-        r = hooks_prepare(c, err);
-        if (r < 0)
-                return r;
-        return exe_protect(c, err);
+/* Step 1: everything that can be checked before the host is touched. */
+static int
+container_prepare(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o, bool run_mode,
+                  struct container *c, ocirt_error **err)
+{
+        int r;
+
+        container_init(c, ctx, id, o, run_mode);
+        r = ocirt_id_validate(id, err);
+        if (r >= 0)
+                r = load_config(c, o, err);
+        if (r >= 0)
+                r = check_config(c, o, run_mode, err);
+        if (r >= 0)
+                r = ns_plan(c, err);
+        if (r >= 0)
+                r = userns_plan(c, err);
+        if (r >= 0)
+                r = procattr_prepare(c, err);
+        if (r >= 0)
+                r = hooks_prepare(c, err);
+        if (r >= 0)
+                r = exe_protect(c, err);
+        return r;
 }
 
 static int

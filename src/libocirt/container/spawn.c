@@ -108,7 +108,109 @@ init_vanished(struct container *c, ocirt_error **err)
                              strsignal(si.si_status));
 }
 
-/* Runs in: the runtime. */
+/* SYNC_USERNS: the child's user namespace exists; write its maps, prepare idmapped mounts (they
+ * need these maps and the host's privileges, fs/), let it go on. */
+static int
+on_userns(struct container *c, pid_t pid, ocirt_error **err)
+{
+        int r;
+
+        r = userns_write_maps(c, pid, /* self= */ false, err);
+        if (r < 0)
+                return ocirt_wrap(err, "user namespace");
+        r = mount_idmap_prepare(c, pid, err);
+        if (r < 0)
+                return r;
+        return sync_send(c->sync_parent, SYNC_MAPS_DONE, 0, -1, err);
+}
+
+/* SYNC_EARLY: namespaces exist, nothing runs yet: cgroup, network devices, the rootless helpers. */
+static int
+on_early(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        int r;
+
+        r = cgroup_early(c, undo, err);
+        if (r >= 0)
+                r = procattr_early(c, undo, err);
+        if (r >= 0)
+                r = helpers_early(c, undo, err);
+        if (r < 0)
+                return r;
+        return sync_send(c->sync_parent, SYNC_EARLY_DONE, 0, -1, err);
+}
+
+/* SYNC_HOOK: mounts done, before the pivot: prestart, createRuntime, createContainer hooks. */
+static int
+on_hook(struct container *c, ocirt_error **err)
+{
+        int r;
+
+        r = hooks_create(c, err);
+        if (r < 0)
+                return r;
+        return sync_send(c->sync_parent, SYNC_HOOK_DONE, 0, -1, err);
+}
+
+/* SYNC_PTY: the pty master goes to --console-socket, or stays with the runtime (run -t). */
+static int
+on_pty(struct container *c, int fd, ocirt_error **err)
+{
+        int r;
+
+        if (fd < 0)
+                return ocirt_fail(err, EIO, "sync: pty message without an fd");
+        if (!c->console_socket) {
+                c->pty_master = fd;
+                return 0;
+        }
+        r = terminal_send_console(c->console_socket, fd, err);
+        close(fd);
+        return r;
+}
+
+/* One message from the child. 1: the init is set up (SYNC_CREATED), 0: go on, < 0: failed. */
+static int
+serve_child(struct container *c, struct undo *undo, struct kill_data *kd, ocirt_error **err)
+{
+        struct sync_msg m;
+        int fd = -1, r;
+
+        r = sync_recv(c->sync_parent, &m, &fd, err);
+        if (r == -EPIPE)
+                return init_vanished(c, err);
+        if (r < 0)
+                return r;
+        switch (m.type) {
+        case SYNC_LOG:
+                child_log(c->ctx, m.level, m.text);
+                return 0;
+        case SYNC_ERROR:
+                return ocirt_error_from_child(err, m.errnum > 0 ? m.errnum : EIO, m.text);
+        case SYNC_USERNS:
+                return on_userns(c, kd->pid, err);
+        case SYNC_EARLY:
+                return on_early(c, undo, err);
+        case SYNC_HOOK:
+                return on_hook(c, err);
+        case SYNC_PID:
+                if (m.pid != kd->pid) {
+                        /* Slow path: the intermediate process exits; the init is its sibling. */
+                        (void) waitpid(kd->pid, NULL, 0);
+                        c->init_pid = kd->pid = m.pid;
+                }
+                return 0;
+        case SYNC_PTY:
+                return on_pty(c, fd, err);
+        case SYNC_CREATED:
+                return 1;
+        default:
+                if (fd >= 0)
+                        close(fd);
+                return ocirt_fail(err, EIO, "sync: unexpected message %u", m.type);
+        }
+}
+
 int
 process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
 {
@@ -132,6 +234,7 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
         if (pid == 0)
                 init_main(c);
 
+        /* The runtime keeps only its end of the sync socket, and start.sock is the init's now. */
         close(sp[1]);
         c->sync_child = -1;
         if (c->start_listen_fd >= 0) {
@@ -143,81 +246,11 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
         undo_push(undo, "kill the container init", undo_kill, kd);
         c->init_pid = pid;
 
-        for (;;) {
-                struct sync_msg m;
-                int fd = -1;
-
-                r = sync_recv(c->sync_parent, &m, &fd, err);
-                if (r == -EPIPE)
-                        return init_vanished(c, err);
-                if (r < 0)
-                        return r;
-                switch (m.type) {
-                case SYNC_LOG:
-                        child_log(c->ctx, m.level, m.text);
-                        break;
-                case SYNC_ERROR:
-                        return ocirt_error_from_child(err, m.errnum > 0 ? m.errnum : EIO, m.text);
-                case SYNC_USERNS:
-                        r = userns_write_maps(c, pid, /* self= */ false, err);
-                        if (r < 0)
-                                return ocirt_wrap(err, "user namespace");
-                        /* Idmapped mounts need these maps and the host's privileges (mount.c). */
-                        r = mount_idmap_prepare(c, pid, err);
-                        if (r < 0)
-                                return r;
-                        r = sync_send(c->sync_parent, SYNC_MAPS_DONE, 0, -1, err);
-                        if (r < 0)
-                                return r;
-                        break;
-                case SYNC_EARLY:
-                        /* Namespaces exist, nothing runs yet: cgroup, network devices, slirp4netns. */
-                        r = cgroup_early(c, undo, err);
-                        if (r >= 0)
-                                r = procattr_early(c, undo, err);
-                        if (r >= 0)
-                                r = helpers_early(c, undo, err);
-                        if (r < 0)
-                                return r;
-                        r = sync_send(c->sync_parent, SYNC_EARLY_DONE, 0, -1, err);
-                        if (r < 0)
-                                return r;
-                        break;
-                case SYNC_HOOK:
-                        r = hooks_create(c, err);
-                        if (r < 0)
-                                return r;
-                        r = sync_send(c->sync_parent, SYNC_HOOK_DONE, 0, -1, err);
-                        if (r < 0)
-                                return r;
-                        break;
-                case SYNC_PID:
-                        if (m.pid != pid) {
-                                /* Slow path: the intermediate process exits; the init is its sibling. */
-                                (void) waitpid(pid, NULL, 0);
-                                c->init_pid = kd->pid = m.pid;
-                        }
-                        break;
-                case SYNC_PTY:
-                        if (fd < 0)
-                                return ocirt_fail(err, EIO, "sync: pty message without an fd");
-                        if (c->console_socket) {
-                                r = terminal_send_console(c->console_socket, fd, err);
-                                close(fd);
-                                if (r < 0)
-                                        return r;
-                        } else {
-                                c->pty_master = fd;
-                        }
-                        break;
-                case SYNC_CREATED:
-                        return 0;
-                default:
-                        if (fd >= 0)
-                                close(fd);
-                        return ocirt_fail(err, EIO, "sync: unexpected message %u", m.type);
-                }
-        }
+        /* The child's steps, each answered here, until it is set up. */
+        do
+                r = serve_child(c, undo, kd, err);
+        while (r == 0);
+        return r < 0 ? r : 0;
 }
 
 /* Runs in: the runtime (run). */

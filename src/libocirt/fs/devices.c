@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "fs/fs.h"
+#include "fs/fs-internal.h"
 #include "base/base.h"
 
 struct dev {
@@ -198,6 +198,51 @@ config_has_dev(const struct spec_linux *l, const char *path)
         return false;
 }
 
+/* Whether a destination names /dev ("/dev", "//dev/", "/./dev"). */
+bool
+devices_is_dev_dir(const char *dest)
+{
+        const char *p = dest;
+        bool seen = false;
+
+        while (*p) {
+                size_t n;
+
+                while (*p == '/')
+                        p++;
+                n = strcspn(p, "/");
+                if (n == 0 || (n == 1 && p[0] == '.')) {
+                        p += n;
+                        continue;
+                }
+                if (seen || n != 3 || strncmp(p, "dev", 3) != 0)
+                        return false;
+                seen = true;
+                p += n;
+        }
+        return seen;
+}
+
+/* A read-only /dev is made writable first and read-only once its nodes, symlinks and submounts
+ * (pts, shm, mqueue) are in place (readonly_finish), as runc does: else /dev/pts cannot be created. */
+static bool readonly_pending;
+
+void
+devices_readonly_later(void)
+{
+        readonly_pending = true;
+}
+
+/* Runs in: the container init, at the end of devices_setup(). */
+static int
+readonly_finish(struct container *c, int rootfd, ocirt_error **err)
+{
+        if (!readonly_pending)
+                return 0;
+        readonly_pending = false;
+        return mount_readonly_one(c, rootfd, "/dev", err);
+}
+
 /* Runs in: the container init, after the mounts, before the pivot. */
 int
 devices_setup(struct container *c, int rootfd, ocirt_error **err)
@@ -247,7 +292,7 @@ devices_setup(struct container *c, int rootfd, ocirt_error **err)
                         return r;
         }
         if (!own)
-                return mount_dev_finish(c, rootfd, err);
+                return readonly_finish(c, rootfd, err);
 
         /* O_PATH fds cannot be used as a *at() base for symlinkat; reopen as a directory. */
         {
@@ -277,7 +322,7 @@ devices_setup(struct container *c, int rootfd, ocirt_error **err)
                 if (f >= 0)
                         close(f);
         }
-        return mount_dev_finish(c, rootfd, err);
+        return readonly_finish(c, rootfd, err);
 }
 
 /* Runs in: the container init. /dev/console becomes the pty slave, bound from the fd the init

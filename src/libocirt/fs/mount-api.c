@@ -39,6 +39,7 @@ mount_api_refused(int r)
         return r == -ENOSYS || r == -EPERM;
 }
 
+/* Collect the kernel's own explanation of an fsconfig failure (it is often precise). */
 static void
 fs_context_log(int fsfd, char *buf, size_t size)
 {
@@ -57,7 +58,7 @@ fs_context_log(int fsfd, char *buf, size_t size)
  * gid= option (a devpts that refuses gid=5). */
 int
 mount_new_fs(const char *type, const char *source, char **data, uint64_t attr, bool drop_gid, int *ret_mfd, char *why,
-       size_t whysize)
+             size_t whysize)
 {
         _cleanup_close_ int fsfd = -1;
         int mfd;

@@ -13,87 +13,6 @@
 #include "fs/fs-internal.h"
 #include "base/base.h"
 
-static int
-build_new_api(const struct job *j, const struct spec_mount *m, char **data, struct mount_plan *p, bool later_ro,
-              int *ret_mfd, char *why, size_t whysize)
-{
-        uint64_t attr = later_ro ? p->set & ~(uint64_t) MOUNT_ATTR_RDONLY : p->set;
-        int r;
-
-        if (j->kind == KIND_BIND)
-                return mount_bind_tree(j->src, j->rec, ret_mfd);
-        r = mount_new_fs(j->fstype, m->source, data, attr, false, ret_mfd, why, whysize);
-        if (r == -EINVAL && streq(j->fstype, "devpts") && strv_contains(data, "gid=5"))
-                r = mount_new_fs(j->fstype, m->source, data, attr, /* drop_gid= */ true, ret_mfd, why, whysize);
-        if (r >= 0) {
-                p->set &= ~attr; /* applied by fsmount; what is left is set after the copy */
-                p->clr = 0;
-        }
-        return r;
-}
-/* Bind the outer `host` tree (its submounts and masks included) where the kernel refuses a new
- * filesystem, with the config's flags made recursive. */
-static int
-fallback_bind(struct container *c, int rootfd, const struct spec_mount *m, size_t index, int dstfd, const char *host,
-              const struct mount_plan *p, uint64_t extra, ocirt_error **err)
-{
-        _cleanup_free_ char *where = NULL;
-        _cleanup_close_ int mfd = -1;
-        struct mount_plan b = { .rset = p->set | p->rset | extra | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
-        int r;
-
-        if (!mount_use_legacy()) {
-                r = mount_bind_tree(host, /* recursive= */ true, &mfd);
-                if (r >= 0)
-                        r = mount_apply_attrs(mfd, &b);
-                if (r >= 0)
-                        r = mount_attach(mfd, dstfd);
-                if (r >= 0)
-                        return 0;
-                if (!mount_api_refused(r))
-                        return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "bind '%s' on '%s'", host,
-                                             m->destination);
-                mount_note_legacy(c, r, "open_tree");
-        }
-        r = mount_legacy(c, rootfd, m->destination, dstfd, host, -1, /* rec= */ true, NULL, NULL, NULL, 0, 0, b.rset, 0,
-                         0, err);
-        if (r < 0 && !*err)
-                return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "bind '%s' on '%s'", host,
-                                     m->destination);
-        return r;
-}
-
-/* `remount`: change the flags of what an earlier entry mounted at the destination, without a new
- * mount (mount_setattr on the mount the destination resolves to). */
-static int
-remount(struct container *c, int rootfd, const struct spec_mount *m, size_t index, const struct mount_plan *p,
-        ocirt_error **err)
-{
-        _cleanup_free_ char *where = NULL;
-        _cleanup_close_ int fd = -1;
-        int r;
-
-        r = pathres_open(rootfd, m->destination, 0, &fd, err);
-        if (r < 0)
-                return ocirt_wrap(err, "remount %s", m->destination);
-        if (!mount_use_legacy()) {
-                r = sys_mount_setattr(fd, "", AT_EMPTY_PATH, p->set, p->clr, p->propagation) < 0 ? -errno : 0;
-                if (r >= 0 && (p->rset || p->rclr || p->rpropagation))
-                        r = sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, p->rset, p->rclr, p->rpropagation) < 0
-                                    ? -errno
-                                    : 0;
-                if (r >= 0)
-                        return 0;
-                if (!mount_api_refused(r))
-                        return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "remount '%s'", m->destination);
-                mount_note_legacy(c, r, "mount_setattr");
-        }
-        r = mount_legacy_remount(fd, p->set, p->clr, p->rset, p->rclr);
-        if (r < 0)
-                return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "remount '%s' (mount(2))", m->destination);
-        return 0;
-}
-
 /* ---- mount_one: one entry of the mounts list, step by step ------------------------------------- */
 
 /* Which kind of mount: a bind (its source relative to the bundle), the host's cgroup tree read-only,
@@ -167,6 +86,27 @@ open_destination(struct mount_step *s, ocirt_error **err)
         if (r < 0)
                 return ocirt_wrap(err, "mount %s", m->destination);
         return 0;
+}
+
+/* A new filesystem, or a clone of a bind's source, built detached. later_ro: tmpcopyup fills it
+ * first, read-only comes after. */
+static int
+build_new_api(const struct job *j, const struct spec_mount *m, char **data, struct mount_plan *p, bool later_ro,
+              int *ret_mfd, char *why, size_t whysize)
+{
+        uint64_t attr = later_ro ? p->set & ~(uint64_t) MOUNT_ATTR_RDONLY : p->set;
+        int r;
+
+        if (j->kind == KIND_BIND)
+                return mount_bind_tree(j->src, j->rec, ret_mfd);
+        r = mount_new_fs(j->fstype, m->source, data, attr, false, ret_mfd, why, whysize);
+        if (r == -EINVAL && streq(j->fstype, "devpts") && strv_contains(data, "gid=5"))
+                r = mount_new_fs(j->fstype, m->source, data, attr, /* drop_gid= */ true, ret_mfd, why, whysize);
+        if (r >= 0) {
+                p->set &= ~attr; /* applied by fsmount; what is left is set after the copy */
+                p->clr = 0;
+        }
+        return r;
 }
 
 /* The mount, detached: a tree the runtime cloned and idmapped (mount_idmap_prepare), one the caller
@@ -330,6 +270,38 @@ try_legacy(struct mount_step *s, ocirt_error **err)
         return 1;
 }
 
+/* Bind the outer `host` tree (its submounts and masks included) where the kernel refuses a new
+ * filesystem, with the config's flags made recursive. */
+static int
+fallback_bind(struct container *c, int rootfd, const struct spec_mount *m, size_t index, int dstfd, const char *host,
+              const struct mount_plan *p, uint64_t extra, ocirt_error **err)
+{
+        _cleanup_free_ char *where = NULL;
+        _cleanup_close_ int mfd = -1;
+        struct mount_plan b = { .rset = p->set | p->rset | extra | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+        int r;
+
+        if (!mount_use_legacy()) {
+                r = mount_bind_tree(host, /* recursive= */ true, &mfd);
+                if (r >= 0)
+                        r = mount_apply_attrs(mfd, &b);
+                if (r >= 0)
+                        r = mount_attach(mfd, dstfd);
+                if (r >= 0)
+                        return 0;
+                if (!mount_api_refused(r))
+                        return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "bind '%s' on '%s'", host,
+                                             m->destination);
+                mount_note_legacy(c, r, "open_tree");
+        }
+        r = mount_legacy(c, rootfd, m->destination, dstfd, host, -1, /* rec= */ true, NULL, NULL, NULL, 0, 0, b.rset, 0,
+                         0, err);
+        if (r < 0 && !*err)
+                return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "bind '%s' on '%s'", host,
+                                     m->destination);
+        return r;
+}
+
 /* A new filesystem the kernel refused: the fallbacks it allows, else the error. */
 static int
 refused_fs(struct mount_step *s, ocirt_error **err)
@@ -385,6 +357,37 @@ keep_mode(struct mount_step *s)
 }
 
 /* Whether a destination names /dev ("/dev", "//dev/", "/./dev"). */
+
+/* `remount`: change the flags of what an earlier entry mounted at the destination, without a new
+ * mount (mount_setattr on the mount the destination resolves to). */
+static int
+remount(struct container *c, int rootfd, const struct spec_mount *m, size_t index, const struct mount_plan *p,
+        ocirt_error **err)
+{
+        _cleanup_free_ char *where = NULL;
+        _cleanup_close_ int fd = -1;
+        int r;
+
+        r = pathres_open(rootfd, m->destination, 0, &fd, err);
+        if (r < 0)
+                return ocirt_wrap(err, "remount %s", m->destination);
+        if (!mount_use_legacy()) {
+                r = sys_mount_setattr(fd, "", AT_EMPTY_PATH, p->set, p->clr, p->propagation) < 0 ? -errno : 0;
+                if (r >= 0 && (p->rset || p->rclr || p->rpropagation))
+                        r = sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, p->rset, p->rclr, p->rpropagation) < 0
+                                    ? -errno
+                                    : 0;
+                if (r >= 0)
+                        return 0;
+                if (!mount_api_refused(r))
+                        return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "remount '%s'", m->destination);
+                mount_note_legacy(c, r, "mount_setattr");
+        }
+        r = mount_legacy_remount(fd, p->set, p->clr, p->rset, p->rclr);
+        if (r < 0)
+                return ocirt_fail_at(err, -r, where = mount_where(c, index), NULL, "remount '%s' (mount(2))", m->destination);
+        return 0;
+}
 
 /* A `cgroup` mount on a host with v1 hierarchies (mount-cgroup.c). 1: it was one; 0: a v2-only host,
  * where it is a plain cgroup2 mount. */

@@ -245,7 +245,7 @@ mount_protect_host_cgroups(struct mount_step *s)
 }
 
 
-/* Where the cgroup mounts are in the bind of /sys or /sys/fs that protect_host_cgroups() marked. */
+/* Where the cgroup mounts are in the bind of /sys or /sys/fs that mount_protect_host_cgroups() marked. */
 static const char *
 cgroup_below(const struct mount_step *s)
 {

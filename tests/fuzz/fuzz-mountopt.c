@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* fuzz-mountopt.c: libFuzzer harness for the mount-option parser of mount.c: plan_options() (the
- * spec's option names to mount_setattr attributes, propagation and filesystem data), join_data()
- * and attr_to_ms() (the mount(2) fallback's data string and flags) and unescape_octal() (paths read
- * from mountinfo). The input is the options list, one per line, as config.json's
- * mounts[].options would give them.
+/* fuzz-mountopt.c: libFuzzer harness for the mount-option parser of fs/mount-options.c:
+ * mount_plan_options() (the spec's option names to mount_setattr attributes, propagation and
+ * filesystem data), mount_join_data() and mount_attr_to_ms() (the mount(2) fallback's data string and
+ * flags), and mountinfo_unescape() of fs/mount-id.c (paths read from mountinfo). The input is the
+ * options list, one per line, as config.json's mounts[].options would give them.
  *
- * Those functions are static: the harness includes mount.c itself, so it tests the very code the
- * runtime runs without widening mount.c's interface. Its global symbols then come from here, and
- * the linker takes no mount.o from libocirt-internal.a. Built and run by tests/fuzz/run. */
-#include "../../src/libocirt/fs/mount.c"
+ * Those functions are the fs room's internal interface (fs/fs-internal.h), linked from
+ * libocirt-internal.a: the harness tests the very code the runtime runs. Built and run by
+ * tests/fuzz/run. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "fs/fs-internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 char *copy = xstrdup(text);
                 size_t before = strlen(copy);
 
-                unescape_octal(copy);
+                mountinfo_unescape(copy);
                 if (strlen(copy) > before)
                         abort();
                 free(copy);
@@ -38,16 +44,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 strv_push(&m.options, line);
         m.n_options = strv_length(m.options);
 
-        plan_options(&m, &p);
+        mount_plan_options(&m, &p);
         /* An option turns an attribute on or off, never both; the atime family is one field that
          * is cleared as a whole (clr) before its value (set) goes in. */
         if (((p.set & p.clr) | (p.rset & p.rclr)) & ~(uint64_t) MOUNT_ATTR__ATIME)
                 abort();
-        (void) attr_to_ms(p.set | p.rset);
-        (void) attr_to_ms(p.clr | p.rclr);
-        joined = join_data(p.data, false);
+        (void) mount_attr_to_ms(p.set | p.rset);
+        (void) mount_attr_to_ms(p.clr | p.rclr);
+        joined = mount_join_data(p.data, false);
         free(joined);
-        joined = join_data(p.data, true);
+        joined = mount_join_data(p.data, true);
         free(joined);
 
         strv_free(p.data);

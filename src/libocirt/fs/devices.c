@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "fs/fs.h"
+#include "fs/fs-internal.h"
 #include "base/base.h"
 
 struct dev {
@@ -198,29 +198,58 @@ config_has_dev(const struct spec_linux *l, const char *path)
         return false;
 }
 
-/* Runs in: the container init, after the mounts, before the pivot. */
-int
-devices_setup(struct container *c, int rootfd, ocirt_error **err)
+/* Whether a destination names /dev ("/dev", "//dev/", "/./dev"). */
+bool
+devices_is_dev_dir(const char *dest)
+{
+        const char *p = dest;
+        bool seen = false;
+
+        while (*p) {
+                size_t n;
+
+                while (*p == '/')
+                        p++;
+                n = strcspn(p, "/");
+                if (n == 0 || (n == 1 && p[0] == '.')) {
+                        p += n;
+                        continue;
+                }
+                if (seen || n != 3 || strncmp(p, "dev", 3) != 0)
+                        return false;
+                seen = true;
+                p += n;
+        }
+        return seen;
+}
+
+/* A read-only /dev is made writable first and read-only once its nodes, symlinks and submounts
+ * (pts, shm, mqueue) are in place (readonly_finish), as runc does: else /dev/pts cannot be created. */
+static bool readonly_pending;
+
+void
+devices_readonly_later(void)
+{
+        readonly_pending = true;
+}
+
+/* Runs in: the container init, at the end of devices_setup(). */
+static int
+readonly_finish(struct container *c, int rootfd, ocirt_error **err)
+{
+        if (!readonly_pending)
+                return 0;
+        readonly_pending = false;
+        return mount_readonly_one(c, rootfd, "/dev", err);
+}
+
+/* The default devices (not in a /dev of the host's: own) and those of linux.devices. */
+static int
+create_devices(struct container *c, int rootfd, bool own, ocirt_error **err)
 {
         const struct spec_linux *l = c->spec->linux_;
-        static const char *const links[][2] = {
-                { "/proc/self/fd", "fd" },     { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
-                { "/proc/self/fd/2", "stderr" }, { "pts/ptmx", "ptmx" },
-        };
-        _cleanup_close_ int devfd = -1;
-        bool own;
         int r;
 
-        /* mknod and the created files must get exactly the configured modes. */
-        umask(0);
-        r = pathres_open(rootfd, "/dev", PATHRES_MKDIR, &devfd, err);
-        if (r < 0)
-                return r;
-        /* A /dev bound from the host (-v /dev:/dev) is the host's: no default device, symlink or
-         * console placeholder goes there, and its ptmx stays what it is, as with runc and crun. */
-        own = mount_is_own(rootfd, devfd);
-        if (!own && ocirt_log_level(c->ctx) >= OCIRT_LOG_DEBUG)
-                init_log(c, OCIRT_LOG_DEBUG, "/dev is a bind mount of a host directory: no default devices or symlinks");
         for (size_t i = 0; own && i < ELEMENTSOF(default_devs); i++) {
                 if (config_has_dev(l, default_devs[i].path))
                         continue;
@@ -246,38 +275,79 @@ devices_setup(struct container *c, int rootfd, ocirt_error **err)
                 if (r < 0)
                         return r;
         }
-        if (!own)
-                return mount_dev_finish(c, rootfd, err);
+        return 0;
+}
 
-        /* O_PATH fds cannot be used as a *at() base for symlinkat; reopen as a directory. */
-        {
-                int d = openat(devfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (d < 0)
-                        return ocirt_fail(err, errno, "open /dev");
-                close(devfd);
-                devfd = d;
-        }
+/* The symlinks of runtime-linux.md in /dev (dir: opened O_RDONLY, symlinkat takes no O_PATH base). */
+static void
+create_links(int dir)
+{
+        static const char *const links[][2] = {
+                { "/proc/self/fd", "fd" },     { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
+                { "/proc/self/fd/2", "stderr" }, { "pts/ptmx", "ptmx" },
+        };
+
         for (size_t i = 0; i < ELEMENTSOF(links); i++) {
-                if (symlinkat(links[i][0], devfd, links[i][1]) == 0 || errno != EEXIST)
+                if (symlinkat(links[i][0], dir, links[i][1]) == 0 || errno != EEXIST)
                         continue;
                 if (streq(links[i][1], "ptmx")) {
                         /* An image's /dev/ptmx node would bypass the container's devpts instance. */
                         struct stat st;
-                        if (fstatat(devfd, "pts/ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                            unlinkat(devfd, "ptmx", 0) == 0)
-                                (void) symlinkat(links[i][0], devfd, links[i][1]);
+                        if (fstatat(dir, "pts/ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0 && unlinkat(dir, "ptmx", 0) == 0)
+                                (void) symlinkat(links[i][0], dir, links[i][1]);
                 }
         }
-        /* The pty is bound on /dev/console later (terminal.c), when a read-only /dev no longer takes
-         * a new file: its mount point is made now. */
-        if (c->spec->process && c->spec->process->terminal) {
-                int f = openat(devfd, "console", O_CREAT | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
-                if (f < 0 && errno != EEXIST && errno != ELOOP && errno != EISDIR)
-                        return ocirt_fail(err, errno, "create /dev/console");
-                if (f >= 0)
-                        close(f);
+}
+
+/* The pty is bound on /dev/console later (terminal.c), when a read-only /dev no longer takes a new
+ * file: its mount point is made now. */
+static int
+console_placeholder(struct container *c, int dir, ocirt_error **err)
+{
+        int f;
+
+        if (!c->spec->process || !c->spec->process->terminal)
+                return 0;
+        f = openat(dir, "console", O_CREAT | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
+        if (f < 0 && errno != EEXIST && errno != ELOOP && errno != EISDIR)
+                return ocirt_fail(err, errno, "create /dev/console");
+        if (f >= 0)
+                close(f);
+        return 0;
+}
+
+/* Runs in: the container init, after the mounts, before the pivot. */
+int
+devices_setup(struct container *c, int rootfd, ocirt_error **err)
+{
+        _cleanup_close_ int devfd = -1, dir = -1;
+        bool own;
+        int r;
+
+        /* mknod and the created files must get exactly the configured modes. */
+        umask(0);
+        r = pathres_open(rootfd, "/dev", PATHRES_MKDIR, &devfd, err);
+        if (r < 0)
+                return r;
+        /* A /dev bound from the host (-v /dev:/dev) is the host's: no default device, symlink or
+         * console placeholder goes there, and its ptmx stays what it is, as with runc and crun. */
+        own = mount_is_own(rootfd, devfd);
+        if (!own && ocirt_log_level(c->ctx) >= OCIRT_LOG_DEBUG)
+                init_log(c, OCIRT_LOG_DEBUG, "/dev is a bind mount of a host directory: no default devices or symlinks");
+        r = create_devices(c, rootfd, own, err);
+        if (r < 0)
+                return r;
+        if (own) {
+                /* O_PATH fds cannot be used as a *at() base for symlinkat; reopen as a directory. */
+                dir = openat(devfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (dir < 0)
+                        return ocirt_fail(err, errno, "open /dev");
+                create_links(dir);
+                r = console_placeholder(c, dir, err);
+                if (r < 0)
+                        return r;
         }
-        return mount_dev_finish(c, rootfd, err);
+        return readonly_finish(c, rootfd, err);
 }
 
 /* Runs in: the container init. /dev/console becomes the pty slave, bound from the fd the init

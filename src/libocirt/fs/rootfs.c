@@ -9,9 +9,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include <sys/statvfs.h>
-
-#include "fs/fs.h"
+#include "fs/fs-internal.h"
 #include "base/base.h"
 
 /* A mount namespace of the container's own: new, or joined by path. */
@@ -31,23 +29,6 @@ setup_propagation(const struct spec_linux *l)
         if (f == 0 || (f & MS_UNBINDABLE))
                 return MS_SLAVE | MS_REC;
         return f;
-}
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. In place. */
-static void
-unescape_octal(char *s)
-{
-        char *w = s;
-
-        for (; *s; s++) {
-                if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
-                    s[3] <= '7') {
-                        *w++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-                        s += 3;
-                } else
-                        *w++ = *s;
-        }
-        *w = 0;
 }
 
 static bool
@@ -85,7 +66,7 @@ each_mount(int (*fn)(const char *mp, const char *fstype, void *data), void *data
                 }
                 if (n < 8)
                         continue;
-                unescape_octal(f[4]);
+                mountinfo_unescape(f[4]);
                 r = fn(f[4], f[7], data);
                 if (r != 0)
                         return r;
@@ -358,16 +339,8 @@ rootfs_finalize(struct container *c, ocirt_error **err)
                 r = sys_mount_setattr(AT_FDCWD, "/", 0, MOUNT_ATTR_RDONLY, 0, 0) < 0 ? -errno : 0;
                 if (r == -ENOSYS || r == -EPERM) {
                         /* COMPAT(kernel < 5.12): a bind remount keeps the flags the kernel locked. */
-                        struct statvfs sv;
-                        unsigned long keep = 0;
-
-                        if (statvfs("/", &sv) == 0)
-                                keep = (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
-                                       (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) |
-                                       (sv.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
-                                       (sv.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
-                                       (sv.f_flag & ST_RELATIME ? MS_RELATIME : 0);
-                        r = mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL) < 0 ? -errno : 0;
+                        r = mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | mount_current_ms("/"), NULL) < 0 ? -errno
+                                                                                                              : 0;
                 }
                 if (r < 0)
                         return ocirt_fail_at(err, -r, c->config_path, NULL, "make the root read-only (.root.readonly)");

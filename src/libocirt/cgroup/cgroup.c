@@ -5,7 +5,7 @@
  * only through their ops table (driver.h).
  *
  * How the init gets into its cgroup: cgroup_prepare makes the cgroup and applies the limits. On a
- * v2 host process.c then clone3()s the init with CLONE_INTO_CGROUP: no process migrates, which
+ * v2 host container/spawn.c then clone3()s the init with CLONE_INTO_CGROUP: no process migrates, which
  * matters for speed (a write to cgroup.procs takes the threadgroup lock for writing, an RCU grace
  * period of about 10 ms when the host was idle) and saves the SYNC_EARLY round trip; the init
  * unshares its cgroup namespace itself, since clone() would root it at the runtime's cgroup. v1 and
@@ -377,7 +377,7 @@ place_init(struct container *c, struct cgroup *cg, struct undo *undo, ocirt_erro
         const struct spec_linux *l = c->spec->linux_;
 
         if (cg->v2) {
-                /* clone3(CLONE_INTO_CGROUP) places the init (process.c); pids.max can be written now,
+                /* clone3(CLONE_INTO_CGROUP) places the init (container/spawn.c); pids.max can be written now,
                  * as the runtime is never counted. */
                 c->cgroup_fd = open(cg->dirs[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (c->cgroup_fd >= 0)

@@ -15,8 +15,8 @@
 
 #include "base/base.h"
 
-/* mount.c's table, in its order: every option its parser accepts (the recursive r* forms, idmap and
- * ridmap included). Keep in step with mount.c: tests/integration/720-features.sh mounts each. */
+/* fs/mount-options.c's table, in its order: every option its parser accepts (the recursive r* forms, idmap and
+ * ridmap included). Keep in step with fs/mount-options.c: tests/integration/720-features.sh mounts each. */
 static const char *const mount_options[] = {
         "defaults", "rw", "ro", "suid", "nosuid", "dev", "nodev", "exec", "noexec", "symfollow",
         "nosymfollow", "atime", "noatime", "relatime", "norelatime", "strictatime", "nostrictatime",

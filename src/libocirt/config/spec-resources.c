@@ -4,7 +4,7 @@
  * into struct spec_resources and freed again. Each value is checked as far as it can be without
  * the host: ranges the kernel would refuse with a bare EINVAL, device access strings, hugepage
  * sizes, cgroup file names that must stay inside the container's cgroup. Applying them is the
- * cgroup drivers' job (cgroup-fs.c, cgroup-systemd.c). */
+ * cgroup room's job (cgroup/cgroup-resources.c and the files beside it). */
 #include "config.h"
 
 #include <inttypes.h>

@@ -60,7 +60,7 @@ map_ids(struct container *c, ocirt_error **err)
                 r = sync_send(c->sync_child, SYNC_USERNS, 0, -1, err);
                 if (r < 0)
                         return r;
-                /* MAPS_DONE, after the trees of any idmapped mounts (SYNC_IDMAP_FD, see mount.c). */
+                /* MAPS_DONE, after the trees of any idmapped mounts (SYNC_IDMAP_FD, see fs/mount-idmap.c). */
                 r = mount_idmap_receive(c, err);
                 if (r < 0)
                         return r;

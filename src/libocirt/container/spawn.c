@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* process.c: the runtime's side of starting the container init: one clone() with every new
+/* spawn.c: the runtime's side of starting the container init: one clone() with every new
  * namespace (or the slow path for joins, see ns.c), then the parent side of the sync protocol until
  * the init reports that it is set up. */
 #include "config.h"

@@ -4,7 +4,7 @@
  * The fast path creates every new namespace with the one clone() of the init (the kernel creates the
  * user namespace first and makes it own the others). Joining by path needs an order the clone cannot
  * give (join first, then create; a pid namespace applies to children only), so it takes the slow
- * path in process.c: an intermediate process joins, unshares, and forks the init. */
+ * path in container/spawn.c: an intermediate process joins, unshares, and forks the init. */
 #include "config.h"
 
 #include <fcntl.h>

@@ -6,7 +6,7 @@
  * no round trip: a process may write a single-line map of its own euid/egid into its own new user
  * namespace once setgroups is denied. So the child writes its maps itself right after the clone.
  * Root writes arbitrary maps from the runtime. Wider rootless maps go through the setuid newuidmap
- * and newgidmap (helpers/uidmap.c), called by the runtime with the child's pid. */
+ * and newgidmap (ns/idmap.c), called by the runtime with the child's pid. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -53,7 +53,7 @@ userns_plan(struct container *c, ocirt_error **err)
                 return 0;
         }
         /* Wider than the caller's own ids: the setuid newuidmap/newgidmap write the maps from the runtime
-         * while the child waits on SYNC_USERNS (helpers/uidmap.c). The ranges are checked against
+         * while the child waits on SYNC_USERNS (ns/idmap.c). The ranges are checked against
          * /etc/subuid and /etc/subgid here, before anything exists on the host. */
         c->maps_self_write = false;
         return uidmap_check(c, err);

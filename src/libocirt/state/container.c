@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* container.c: the container record as it changes during a create (container.h), and the rule for
+/* container.c: the container record as it changes during a create (state.h), and the rule for
  * container ids (every name made from one must fit the state dir, the cgroup and the systemd unit). */
 #include "config.h"
 

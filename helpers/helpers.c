@@ -294,7 +294,7 @@ static const struct helper_ops *const all_helpers[] = {
  * before that, since its process ends by itself with the container (slirp4netns through the
  * watcher's pidfd of the init, fuse-overlayfs when the mount namespace goes), so a create killed in
  * between leaves nothing for teardown. Each fact is recorded at the moment it was before (the op's
- * last step), and container_set_extra writes record.json at once, as for every subsystem. */
+ * last step), and container_set_extras writes record.json at once, as for every subsystem. */
 static void
 apply(struct container *c, struct helper_out *out)
 {
@@ -302,8 +302,13 @@ apply(struct container *c, struct helper_out *out)
                 free(c->rootfs);
                 c->rootfs = TAKE_PTR(out->rootfs);
         }
-        for (size_t i = 0; i < out->n_facts; i++)
-                container_set_extra(c, out->facts[i].key, out->facts[i].value);
+        if (out->n_facts > 0) {
+                _cleanup_free_ struct extra_kv *kv = xcalloc(out->n_facts, sizeof *kv);
+
+                for (size_t i = 0; i < out->n_facts; i++)
+                        kv[i] = (struct extra_kv){ out->facts[i].key, out->facts[i].value };
+                container_set_extras(c, kv, out->n_facts); /* one write of record.json per op */
+        }
         helper_out_done(out);
 }
 

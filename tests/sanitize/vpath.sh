@@ -20,5 +20,10 @@ vpath_source() {
         [ -e "$copy/shared" ] || ln -s "$(cd "$src/.." && pwd)/shared" "$copy/shared"
         # rsync-like refresh without rsync: files that changed are rewritten, so make sees them.
         (cd "$src" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -C "$copy/ocirt" -xf - || return 1
+        # A source file the tree no longer has (moved or deleted since the last copy) goes too: the
+        # build lists sources by name, but contrib/check-layers reads every file in src/ and helpers/.
+        comm -23 <(cd "$copy/ocirt" && find src helpers -type f \( -name '*.[ch]' -o -name '*.mk' \) | sort) \
+                <(cd "$src" && git ls-files -co --exclude-standard src helpers | sort) |
+                (cd "$copy/ocirt" && xargs -r rm -f --) || return 1
         echo "$copy/ocirt"
 }

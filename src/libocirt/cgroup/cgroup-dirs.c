@@ -105,10 +105,12 @@ cgroup_record_planned(struct container *c, const struct cgroup *cg, const char *
 {
         _cleanup_free_ char *dirs = cgroup_dirs_text(cg);
 
-        container_set_extra(c, "cgroup.path", cg->path ? cg->path : "");
-        container_set_extra(c, "cgroup.dirs", dirs);
-        container_set_extra(c, "cgroup.pending", "1");
-        container_set_extra(c, "cgroup.driver", driver);
+        container_set_extras(c,
+                             (struct extra_kv[]){ { "cgroup.path", cg->path ? cg->path : "" },
+                                                  { "cgroup.dirs", dirs },
+                                                  { "cgroup.pending", "1" },
+                                                  { "cgroup.driver", driver } },
+                             4);
 }
 
 int

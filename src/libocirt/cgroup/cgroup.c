@@ -278,10 +278,12 @@ commit(struct container *c, struct cgroup *cg, struct undo *undo)
         d->created = cg->created;
         memcpy(d->text, dirs, n + 1);
         undo_push(undo, "remove the cgroup", undo_destroy, d);
-        container_set_extra(c, "cgroup.driver", cg->driver->name);
-        container_set_extra(c, "cgroup.path", cg->path ? cg->path : "");
-        container_set_extra(c, "cgroup.dirs", dirs);
-        container_set_extra(c, "cgroup.pending", NULL);
+        container_set_extras(c,
+                             (struct extra_kv[]){ { "cgroup.driver", cg->driver->name },
+                                                  { "cgroup.path", cg->path ? cg->path : "" },
+                                                  { "cgroup.dirs", dirs },
+                                                  { "cgroup.pending", NULL } },
+                             4);
         chown_to_container(c, cg);
 }
 

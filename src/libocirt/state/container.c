@@ -64,10 +64,8 @@ container_record(struct container *c)
                 log_warning(c->ctx, "%s", ocirt_error_message(e));
 }
 
-/* value NULL: remove the key. Once the state dir exists every change is recorded at once, so that
- * a subsystem that records a resource before making it can count on teardown knowing it. */
-void
-container_set_extra(struct container *c, const char *key, const char *value)
+static void
+extra_put(struct container *c, const char *key, const char *value)
 {
         size_t i;
 
@@ -87,5 +85,23 @@ container_set_extra(struct container *c, const char *key, const char *value)
                 c->extra[c->n_extra].value = xstrdup(value);
                 c->n_extra++;
         }
+}
+
+/* value NULL: remove the key. Once the state dir exists every change is recorded at once, so that
+ * a subsystem that records a resource before making it can count on teardown knowing it. */
+void
+container_set_extra(struct container *c, const char *key, const char *value)
+{
+        extra_put(c, key, value);
+        container_record(c);
+}
+
+/* Several facts that belong together, recorded with one write of record.json (each write is a file
+ * created, written and renamed in the state dir, on every create). */
+void
+container_set_extras(struct container *c, const struct extra_kv *kv, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                extra_put(c, kv[i].key, kv[i].value);
         container_record(c);
 }

@@ -150,6 +150,11 @@ struct container {
 /* Keep key=value in state.json for later commands (replaces an existing key; NULL removes it).
  * Recorded in the state dir at once (record.json), so teardown knows a resource before it exists. */
 void container_set_extra(struct container *c, const char *key, const char *value);
+struct extra_kv {
+        const char *key, *value; /* value NULL: remove the key */
+};
+/* The same for n facts at once, with one write of the record. */
+void container_set_extras(struct container *c, const struct extra_kv *kv, size_t n);
 /* Write what teardown would need now (record.json, see state.h); also done by every set_extra. */
 void container_record(struct container *c);
 

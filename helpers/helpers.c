@@ -145,13 +145,15 @@ parse_network(const struct spec *s, const ocirt_create_options *o, struct helper
         if (network) {
                 if (streq(network, "slirp4netns"))
                         h->network = NETWORK_SLIRP4NETNS;
+                else if (streq(network, "pasta"))
+                        h->network = NETWORK_PASTA;
                 else if (streq(network, "none"))
                         h->network = NETWORK_NONE;
                 else if (streq(network, "host"))
                         h->network = NETWORK_HOST;
                 else
                         return ocirt_fail_at(err, EINVAL, o->network ? "--network" : ANN_PREFIX "network",
-                                             "use slirp4netns, none or host", "unknown network '%s'", network);
+                                             "use slirp4netns, pasta, none or host", "unknown network '%s'", network);
         }
         h->allow_host_loopback = o->allow_host_loopback > 0;
         if (!o->allow_host_loopback && (v = annotation(s, ANN_PREFIX "network.allow-host-loopback"))) {
@@ -172,9 +174,9 @@ parse_network(const struct spec *s, const ocirt_create_options *o, struct helper
                                 return r;
                 }
         }
-        if (h->n_publish > 0 && h->network != NETWORK_SLIRP4NETNS)
-                return ocirt_fail_at(err, EINVAL, "--publish", "add --network slirp4netns",
-                                     "publishing a port needs --network slirp4netns");
+        if (h->n_publish > 0 && h->network != NETWORK_SLIRP4NETNS && h->network != NETWORK_PASTA)
+                return ocirt_fail_at(err, EINVAL, "--publish", "add --network slirp4netns or --network pasta",
+                                     "publishing a port needs --network slirp4netns or pasta");
         return 0;
 }
 
@@ -224,7 +226,7 @@ plan_network(struct container *c, struct helpers *h, ocirt_error **err)
                 c->clone_flags &= ~(unsigned long) CLONE_NEWNET;
                 return 0;
         }
-        /* slirp4netns or only lo: set up at SYNC_EARLY by the helper of each (its attach). */
+        /* slirp4netns, pasta or only lo: set up at SYNC_EARLY by the helper of each (its attach). */
         c->new_ns[SPEC_NS_NETWORK] = true;
         c->clone_flags |= CLONE_NEWNET;
         return 0;
@@ -280,9 +282,10 @@ static const struct helper_ops loopback_helper = {
 /* ---- the list, and the lifecycle's entry points ---- */
 
 /* prepare, attach and teardown run in this order. The network first: its prepare only checks that
- * slirp4netns is there, so a missing tool fails before the overlay makes any directory. */
+ * slirp4netns or pasta is there, so a missing tool fails before the overlay makes any directory. */
 static const struct helper_ops *const all_helpers[] = {
         &slirp4netns_helper,
+        &pasta_helper,
         &loopback_helper,
         &fuse_overlayfs_helper,
 };

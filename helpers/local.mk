@@ -7,5 +7,7 @@ LIBOCIRT_SOURCES += \
 	helpers/fuse-overlayfs.c \
 	helpers/helpers.c \
 	helpers/ops.c \
+	helpers/pasta.c \
 	helpers/run.c \
-	helpers/slirp4netns.c
+	helpers/slirp4netns.c \
+	helpers/watch.c

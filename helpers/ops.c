@@ -15,6 +15,17 @@ helper_out_fact(struct helper_out *out, const char *key, const char *value)
 }
 
 void
+helper_out_watched(struct helper_out *out, const char *prefix, const struct helper_watched *w)
+{
+        _cleanup_free_ char *pid = NULL, *watcher = NULL, *k1 = xasprintf("%s.pid", prefix),
+                           *k2 = xasprintf("%s.watcher", prefix);
+
+        helper_watch_facts(w, &pid, &watcher);
+        helper_out_fact(out, k1, pid);
+        helper_out_fact(out, k2, watcher);
+}
+
+void
 helper_out_done(struct helper_out *out)
 {
         for (size_t i = 0; i < out->n_facts; i++) {

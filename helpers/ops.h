@@ -21,6 +21,7 @@ enum helper_network {
         NETWORK_NONE,    /* a new network namespace with only lo */
         NETWORK_HOST,    /* no network namespace */
         NETWORK_SLIRP4NETNS,
+        NETWORK_PASTA,
 };
 
 enum helper_overlay {
@@ -53,6 +54,8 @@ struct helper_out {
 };
 
 void helper_out_fact(struct helper_out *out, const char *key, const char *value);
+/* The facts PREFIX.pid and PREFIX.watcher of a tool under a watcher (run.h). */
+void helper_out_watched(struct helper_out *out, const char *prefix, const struct helper_watched *w);
 /* Free the contents (the front door calls it after applying them). */
 void helper_out_done(struct helper_out *out);
 
@@ -75,4 +78,5 @@ struct helper_ops {
 
 /* The helpers (each in the file of its name), listed by helpers.c. */
 extern const struct helper_ops slirp4netns_helper;
+extern const struct helper_ops pasta_helper;
 extern const struct helper_ops fuse_overlayfs_helper;

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "base/base.h"
+#include "state/state.h"
 
 
 /* ---- the runner ---- */
@@ -23,6 +24,7 @@ enum helper_tool {
         HELPER_NEWGIDMAP,
         HELPER_SLIRP4NETNS,
         HELPER_FUSE_OVERLAYFS,
+        HELPER_PASTA,
         HELPER__MAX,
 };
 
@@ -81,6 +83,41 @@ int helper_pid_parse(const char *s, pid_t *ret_pid, unsigned long long *ret_star
 typedef int (*helper_nsfn)(void *userdata, int *ret_fd, char *errbuf, size_t errlen);
 int helper_in_ns(pid_t init_pid, bool userns, int nstypes, helper_nsfn fn, void *userdata, int *ret_fd,
                  ocirt_error **err);
+
+/* ---- the watcher (watch.c) ---- */
+
+/* A tool that must live as long as the container, not as long as the runtime (`ocirt create` exits
+ * long before its container) is started by a watcher: a fork of the runtime (no exec) in its own
+ * session, signals blocked, stdio on /dev/null, holding a pidfd of the container's init. When the
+ * init exits, the watcher ends the tool (closing end_fd, or SIGTERM then SIGKILL), reaps it and
+ * exits itself. `delete` stops what is left by pid and start time from state.json. */
+struct helper_watch {
+        struct helper_cmd cmd;  /* what to start; cmd.cwd_fd is also where pidfile is read */
+        pid_t init_pid;
+        int end_fd;             /* >= 0: the tool ends when this (write end of its exit pipe) closes */
+        /* The tool forks into the background once ready (pasta): the watcher waits up to ready_ms for
+         * the foreground process to exit 0 (its error text from cmd.stderr_fd otherwise) and adopts the
+         * daemon, whose pid it reads from pidfile (as a child subreaper, so it can reap it). */
+        const char *pidfile;
+        int ready_ms;
+        const char *hint;       /* for a failed start */
+};
+
+struct helper_watched {
+        pid_t tool, watcher;
+        unsigned long long tool_start, watcher_start;
+};
+
+/* Fork the watcher and wait for its report; *ret (owned by the undo list, which stops both if the
+ * create fails later) names both processes, also after a failed start. end_fd is the watcher's alone
+ * afterwards (closed here). */
+int helper_watch_start(struct helper_watch *w, struct undo *undo, struct helper_watched **ret, ocirt_error **err);
+/* Stop both: by pid and start time, never by name. */
+void helper_watch_stop(const struct helper_watched *w);
+/* The state.json facts for both ("PID:STARTTIME"): PREFIX.pid and PREFIX.watcher. */
+void helper_watch_facts(const struct helper_watched *w, char **ret_pid, char **ret_watcher);
+/* At delete: stop what the facts PREFIX.pid and PREFIX.watcher of state.json name, if any. */
+void helper_watch_teardown(ocirt_ctx *ctx, const struct state *st, const char *prefix);
 
 /* Does the file carry the setuid bit owned by root, or file capabilities? */
 bool uidmap_tool_privileged(const char *path, bool *ret_setuid, bool *ret_caps);

@@ -38,24 +38,6 @@
 #define SLIRP_SOCK "slirp4netns.sock"
 #define READY_TIMEOUT_MS 10000
 
-struct slirp_stop {
-        pid_t slirp, watcher;
-        unsigned long long slirp_start, watcher_start;
-};
-
-static int
-undo_stop(void *data, ocirt_error **err)
-{
-        struct slirp_stop *s = data;
-
-        if (s->slirp > 0 && helper_stop_pid(s->slirp, s->slirp_start, SIGTERM, 2000) < 0)
-                (void) helper_stop_pid(s->slirp, s->slirp_start, SIGKILL, 2000);
-        if (s->watcher > 0 && helper_stop_pid(s->watcher, s->watcher_start, SIGTERM, 2000) < 0)
-                (void) helper_stop_pid(s->watcher, s->watcher_start, SIGKILL, 2000);
-        (void) err;
-        return 0;
-}
-
 static bool
 slirp_used(const struct helpers *h)
 {
@@ -101,18 +83,11 @@ probe_features(bool *ret_sandbox, bool *ret_seccomp)
         }
 }
 
-struct watcher_report {
-        int err;
-        pid_t slirp;
-        char text[480];
-};
-
 /* The fds between the runtime, the watcher and slirp4netns: -1 once closed or handed on. */
 struct slirp_fds {
         int log;              /* slirp4netns's stderr, in the state dir */
         int ready_r, ready_w; /* slirp4netns writes '1' once tap0 is configured */
         int exit_r, exit_w;   /* slirp4netns exits when exit_w (held by the watcher) closes */
-        int report_r, report_w; /* the watcher reports slirp4netns's pid, or why it could not start it */
 };
 
 static void
@@ -125,76 +100,10 @@ close_fd(int *fd)
 static void
 slirp_fds_done(struct slirp_fds *f)
 {
-        int *all[] = { &f->log, &f->ready_r, &f->ready_w, &f->exit_r, &f->exit_w, &f->report_r, &f->report_w };
+        int *all[] = { &f->log, &f->ready_r, &f->ready_w, &f->exit_r, &f->exit_w };
 
         for (size_t i = 0; i < ELEMENTSOF(all); i++)
                 close_fd(all[i]);
-}
-
-/* Runs in: the watcher, a fork of the runtime that outlives it. Never returns. */
-_noreturn_ static void
-watcher_main(struct helper_cmd *cmd, pid_t init_pid, int report_fd, int exit_w)
-{
-        struct watcher_report rep = { 0 };
-        _cleanup_error_ ocirt_error *e = NULL;
-        struct helper_proc p;
-        sigset_t all;
-        int keep[3], pidfd_init, pidfd_slirp;
-
-        /* Not in the caller's session: a ^C at `ocirt run` must reach the container, not end its
-         * network. Signals stay blocked; delete stops the watcher with SIGKILL if need be. */
-        (void) setsid();
-        /* Nor its stdio: a caller reading `ocirt run --detach`'s output waits for EOF. */
-        {
-                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-                if (null >= 0) {
-                        (void) dup2(null, 0);
-                        (void) dup2(null, 1);
-                        (void) dup2(null, 2);
-                        close(null);
-                }
-        }
-        sigfillset(&all);
-        (void) sigprocmask(SIG_SETMASK, &all, NULL);
-        pidfd_init = sys_pidfd_open(init_pid, 0);
-
-        if (helper_spawn(cmd, &p, &e) < 0) {
-                rep.err = e->errnum;
-                snprintf(rep.text, sizeof rep.text, "%s", e->msg);
-                (void) !write(report_fd, &rep, sizeof rep);
-                _exit(1);
-        }
-        rep.slirp = p.pid;
-        (void) !write(report_fd, &rep, sizeof rep);
-
-        /* Keep only the exit pipe and the pidfds: not the state lock, the sync socket, the pty. */
-        pidfd_slirp = sys_pidfd_open(p.pid, 0);
-        keep[0] = exit_w;
-        keep[1] = pidfd_init;
-        keep[2] = pidfd_slirp;
-        (void) close_fds_from(3, keep, 3);
-
-        for (;;) {
-                struct pollfd pf[2] = { { .fd = pidfd_init, .events = POLLIN }, { .fd = pidfd_slirp, .events = POLLIN } };
-                int n = poll(pf, 2, pidfd_init < 0 ? 1000 : -1);
-
-                if (n < 0 && errno != EINTR)
-                        break;
-                if (waitpid(p.pid, NULL, WNOHANG) == p.pid)
-                        _exit(0);
-                if (pidfd_init < 0 ? kill(init_pid, 0) < 0 && errno == ESRCH : (n > 0 && (pf[0].revents & POLLIN)))
-                        break;
-        }
-        /* The container is gone: slirp4netns sees its exit fd close and exits; reap it. */
-        close(exit_w);
-        for (int i = 0; i < 500; i++) {
-                if (waitpid(p.pid, NULL, WNOHANG) == p.pid)
-                        _exit(0);
-                (void) poll(NULL, 0, 10);
-        }
-        (void) kill(p.pid, SIGKILL);
-        (void) waitpid(p.pid, NULL, 0);
-        _exit(0);
 }
 
 static int
@@ -245,7 +154,7 @@ add_forwards(const struct container *c, const struct helpers *h, ocirt_error **e
 static int
 open_fds(const struct container *c, struct slirp_fds *f, ocirt_error **err)
 {
-        int *pairs[][2] = { { &f->ready_r, &f->ready_w }, { &f->exit_r, &f->exit_w }, { &f->report_r, &f->report_w } };
+        int *pairs[][2] = { { &f->ready_r, &f->ready_w }, { &f->exit_r, &f->exit_w } };
         int p[2];
 
         f->log = openat(c->lock_fd, SLIRP_LOG, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
@@ -288,53 +197,30 @@ slirp_argv(const struct container *c, const struct helpers *h, const struct slir
         return argv;
 }
 
-/* Fork the watcher, which starts slirp4netns; on return *ret (owned by the undo list) names both.
- * The runtime keeps only the read ends of the ready and report pipes. */
+/* Start slirp4netns under a watcher (watch.c); on return *ret (owned by the undo list) names both.
+ * The runtime keeps only the read end of the ready pipe. */
 static int
-start_watcher(const struct container *c, char **argv, struct slirp_fds *f, struct undo *undo, struct slirp_stop **ret,
-              ocirt_error **err)
+start_watcher(const struct container *c, char **argv, struct slirp_fds *f, struct undo *undo,
+              struct helper_watched **ret, ocirt_error **err)
 {
-        struct watcher_report rep = { .err = EIO };
         int keep[3] = { f->ready_w, f->exit_r, -1 };
-        struct helper_cmd cmd = { .tool = HELPER_SLIRP4NETNS, .argv = argv, .keep_fds = keep, .stderr_fd = f->log,
-                                  .cwd_fd = c->lock_fd };
-        struct slirp_stop *stop;
-        pid_t watcher;
-        ssize_t n;
+        struct helper_watch w = {
+                .cmd = { .tool = HELPER_SLIRP4NETNS, .argv = argv, .keep_fds = keep, .stderr_fd = f->log,
+                         .cwd_fd = c->lock_fd },
+                .init_pid = c->init_pid,
+                .end_fd = TAKE_FD(f->exit_w),
+        };
+        int r;
 
-        watcher = fork();
-        if (watcher < 0)
-                return ocirt_fail(err, errno, "fork");
-        if (watcher == 0) {
-                close(f->report_r);
-                close(f->ready_r);
-                watcher_main(&cmd, c->init_pid, f->report_w, f->exit_w);
-        }
-        stop = xcalloc(1, sizeof *stop);
-        stop->watcher = watcher;
-        (void) proc_pid_start_time(watcher, &stop->watcher_start, NULL);
-        undo_push(undo, "stop slirp4netns", undo_stop, stop);
-        *ret = stop;
-
-        close_fd(&f->report_w);
+        r = helper_watch_start(&w, undo, ret, err);
         close_fd(&f->ready_w);
         close_fd(&f->exit_r);
-        close_fd(&f->exit_w);
-        do
-                n = read(f->report_r, &rep, sizeof rep);
-        while (n < 0 && errno == EINTR);
-        if (n != (ssize_t) sizeof rep)
-                return ocirt_fail(err, EIO, "the slirp4netns watcher died");
-        if (rep.slirp <= 0)
-                return ocirt_fail_at(err, rep.err, NULL, helper_install_hint(HELPER_SLIRP4NETNS), "%s", rep.text);
-        stop->slirp = rep.slirp;
-        (void) proc_pid_start_time(rep.slirp, &stop->slirp_start, NULL);
-        return 0;
+        return r;
 }
 
 /* Ready: slirp4netns writes '1' to the ready fd once tap0 is configured. EOF: it died. */
 static int
-wait_ready(const struct slirp_fds *f, const struct slirp_stop *stop, char **argv, ocirt_error **err)
+wait_ready(const struct slirp_fds *f, const struct helper_watched *stop, char **argv, ocirt_error **err)
 {
         struct pollfd pf = { .fd = f->ready_r, .events = POLLIN };
         _cleanup_free_ char *text = NULL, *cmdline = NULL;
@@ -348,7 +234,7 @@ wait_ready(const struct slirp_fds *f, const struct slirp_stop *stop, char **argv
         if (r > 0 && n == 1 && ch == '1')
                 return 0;
         /* Give it a moment to finish writing its last words. */
-        (void) helper_stop_pid(stop->slirp, stop->slirp_start, 0, r == 0 ? 0 : 1000);
+        (void) helper_stop_pid(stop->tool, stop->tool_start, 0, r == 0 ? 0 : 1000);
         text = helper_read_stderr(f->log, true, 3000);
         cmdline = helper_cmdline(argv);
         return ocirt_fail_at(err, r == 0 ? ETIMEDOUT : EIO, NULL,
@@ -362,9 +248,9 @@ static int
 slirp_attach(const struct container *c, struct helpers *h, struct helper_out *out, struct undo *undo,
              ocirt_error **err)
 {
-        _cleanup_(slirp_fds_done) struct slirp_fds f = { -1, -1, -1, -1, -1, -1, -1 };
+        _cleanup_(slirp_fds_done) struct slirp_fds f = { -1, -1, -1, -1, -1 };
         _cleanup_strv_ char **argv = NULL;
-        struct slirp_stop *stop;
+        struct helper_watched *stop;
         int r;
 
         r = open_fds(c, &f, err);
@@ -380,25 +266,15 @@ slirp_attach(const struct container *c, struct helpers *h, struct helper_out *ou
         r = add_forwards(c, h, err);
         if (r < 0)
                 return r;
-        {
-                _cleanup_free_ char *s1 = xasprintf("%d:%llu", (int) stop->slirp, stop->slirp_start);
-                _cleanup_free_ char *s2 = xasprintf("%d:%llu", (int) stop->watcher, stop->watcher_start);
-                helper_out_fact(out, "slirp4netns.pid", s1);
-                helper_out_fact(out, "slirp4netns.watcher", s2);
-        }
+        helper_out_watched(out, "slirp4netns", stop);
         return 0;
 }
 
 static int
 slirp_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err)
 {
-        struct slirp_stop s = { 0 };
-
-        if (helper_pid_parse(state_get_extra(st, "slirp4netns.pid"), &s.slirp, &s.slirp_start) < 0)
-                return 0;
-        (void) helper_pid_parse(state_get_extra(st, "slirp4netns.watcher"), &s.watcher, &s.watcher_start);
-        log_debug(ctx, "stopping slirp4netns %d", (int) s.slirp);
-        (void) undo_stop(&s, err);
+        helper_watch_teardown(ctx, st, "slirp4netns");
+        (void) err;
         return 0;
 }
 

@@ -17,20 +17,8 @@ hport=$((port + 1))
 pport=$((port + 2))
 
 # A server on the host's 127.0.0.1 only.
-python3 -c '
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(8)
-while True:
-    c, _ = s.accept()
-    c.sendall(b"host-server\n")
-    c.close()
-' "$hport" &
-server=$!
-wait_until 5 python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$hport" ||
-        diag "the host server did not come up"
+host_server "$hport"
+server=$SERVER_PID
 
 b=$(new_bundle)
 cfg "$b" '.linux.namespaces |= map(select(.type != "network"))'

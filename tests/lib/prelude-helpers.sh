@@ -68,3 +68,21 @@ pathwithout() {
                 [ $skip = 1 ] || ! command -v "$f" >/dev/null || ln -sf "$(command -v "$f")" "$d/$f"
         done
 }
+# host_server PORT: a TCP server on the host's 127.0.0.1:PORT only that answers "host-server" to
+# every connection, in the background; waits until it accepts. Sets SERVER_PID.
+host_server() {
+        python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+while True:
+    c, _ = s.accept()
+    c.sendall(b"host-server\n")
+    c.close()
+' "$1" &
+        SERVER_PID=$!
+        wait_until 5 python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" ||
+                diag "the host server on port $1 did not come up"
+}

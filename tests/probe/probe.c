@@ -22,6 +22,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -720,6 +722,28 @@ cmd_echo(_unused_ int argc, _unused_ char **argv)
         return 0;
 }
 
+/* udp-recv PORT: bind UDP PORT on every IPv6 and IPv4 address, print the first datagram. (busybox's
+ * nc has no UDP mode.) */
+static int
+cmd_udp_recv(_unused_ int argc, char **argv)
+{
+        struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t) atoi(argv[1])) };
+        char buf[512];
+        int s = socket(AF_INET6, SOCK_DGRAM, 0), off = 0;
+        ssize_t n;
+
+        if (s < 0)
+                die_errno(errno, "socket");
+        (void) setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+        if (bind(s, (struct sockaddr *) &a, sizeof a) < 0)
+                die_errno(errno, "bind udp port %s", argv[1]);
+        n = recv(s, buf, sizeof buf - 1, 0);
+        if (n < 0)
+                die_errno(errno, "recv");
+        buf[n] = '\0';
+        printf("udp=%s\n", buf);
+        return 0;
+}
 
 /* ---- issue 3: personality, scheduler, I/O priority, memory policy, seccomp syscalls ---- */
 
@@ -893,6 +917,7 @@ static const struct command {
         { "ns", 0, 0, cmd_ns, "NAME=type:[inode] for each /proc/self/ns entry" },
         { "signal-wait", 0, 1, cmd_signal_wait, "[READY_FILE]: wait for SIGTERM/SIGINT, print its name" },
         { "echo", 0, -1, cmd_echo, "ARGS...: print them" },
+        { "udp-recv", 1, 1, cmd_udp_recv, "PORT: print the first UDP datagram to PORT (IPv4 and IPv6)" },
         { "alloc", 1, 1, cmd_alloc, "MB: allocate and touch MB mebibytes, print allocated=MB" },
         { "forks", 1, 1, cmd_forks, "N: fork N sleeping children, print forked=K [errno=E]" },
         { "help", 0, 0, cmd_help, "this list" },

@@ -53,7 +53,7 @@ check_contains "foreign XDG_RUNTIME_DIR: the fix" "export XDG_RUNTIME_DIR=/run/u
 text=$(XDG_RUNTIME_DIR=/tmp "$OCIRT_BIN" check 2>&1)
 check_contains "foreign XDG_RUNTIME_DIR (text): says it is not yours" "XDG_RUNTIME_DIR: '/tmp' is owned by uid 0, not by you" "$text"
 
-# newuidmap, slirp4netns, fuse-overlayfs missing from PATH.
+# newuidmap, slirp4netns, pasta, fuse-overlayfs missing from PATH.
 nopath=$(mktemp -d "$TMPDIR/nopath.XXXXXX")
 RC=0
 OUT=$(PATH=$nopath "$OCIRT_BIN" check --format json 2>&1) || RC=$?
@@ -63,6 +63,9 @@ check_contains "no helpers in PATH: names the package uidmap" "apt-get install u
         "$(jq -r '.findings[] | select(.id == "newuidmap") | .fix' <<<"$OUT")"
 check_contains "no helpers in PATH: names the package slirp4netns" "apt-get install slirp4netns" \
         "$(jq -r '.findings[] | select(.id == "slirp4netns") | .fix' <<<"$OUT")"
+check_contains "no helpers in PATH: names the package passt for pasta" "apt-get install passt" \
+        "$(jq -r '.findings[] | select(.id == "pasta") | .fix' <<<"$OUT")"
+check_eq "no helpers in PATH: pasta only warns" warning "$(jq -r '.findings[] | select(.id == "pasta") | .level' <<<"$OUT")"
 check_contains "no helpers in PATH: names the package fuse-overlayfs" "apt-get install fuse-overlayfs" \
         "$(jq -r '.findings[] | select(.id == "fuse-overlayfs") | .fix' <<<"$OUT")"
 done_testing

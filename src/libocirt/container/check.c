@@ -352,9 +352,10 @@ ocirt_check(ocirt_ctx *ctx, ocirt_check_finding **ret_list, size_t *ret_n, ocirt
         check_tool(&f, HELPER_NEWUIDMAP, ulevel, "mappings wider than your own uid (ocirt spec --rootless) fail");
         check_tool(&f, HELPER_NEWGIDMAP, ulevel, "mappings wider than your own gid fail");
         check_tool(&f, HELPER_SLIRP4NETNS, OCIRT_CHECK_WARN, "--network slirp4netns does not work");
+        check_tool(&f, HELPER_PASTA, OCIRT_CHECK_WARN, "--network pasta does not work");
         check_tool(&f, HELPER_FUSE_OVERLAYFS, OCIRT_CHECK_WARN, "--overlay=fuse does not work");
         check_device(&f, "dev-fuse", "/dev/fuse", "--overlay=fuse does not work", "fuse");
-        check_device(&f, "dev-net-tun", "/dev/net/tun", "--network slirp4netns does not work", "tun");
+        check_device(&f, "dev-net-tun", "/dev/net/tun", "--network slirp4netns and pasta do not work", "tun");
         check_cgroup(&f, uid, name);
         check_session(&f, uid, name, xdg);
         ocirt_ctx_free(own);

@@ -53,8 +53,8 @@ field() {
         grep -oE "(^|[[:space:]])$1=[^[:space:]]*" <<<"$2" | head -n 1 | sed 's/^[[:space:]]*[^=]*=//'
 }
 # state_left: what is under the state root (nothing when it does not exist).
-state_left() {
-        ls -A "$STATE_ROOT" 2>/dev/null
+state_left() { # the compiled seccomp programs kept for later runs are not a container's
+        ls -A "$STATE_ROOT" 2>/dev/null | grep -vx '.seccomp-cache'
 }
 # probe ARGS...: run /usr/bin/probe ARGS in a fresh container of bundle $b named "$ID-<n>" (the
 # caller sets b and ID; n counts), then delete it; sets OUT, ERR and RC as r does. A script that

@@ -353,7 +353,10 @@ parse_seccomp(struct spec_parser *p, const json_t *v, struct spec_seccomp *sc)
                                      "'listenerMetadata' requires 'listenerPath'");
         r = spec_parse_array(p, v, "syscalls", "syscall rules", sizeof(struct spec_seccomp_syscall), parse_syscall,
                              (void **) &sc->syscalls, &sc->n_syscalls);
-        return r < 0 ? r : 0;
+        if (r < 0)
+                return r;
+        sc->canonical = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+        return 0;
 }
 
 /* ---- intelRdt, personality, timeOffsets, memoryPolicy ---- */
@@ -587,6 +590,7 @@ free_seccomp(struct spec_seccomp *s)
         strv_free(s->flags);
         free(s->listener_path);
         free(s->listener_metadata);
+        free(s->canonical);
         for (size_t i = 0; s->syscalls && i < s->n_syscalls; i++) {
                 strv_free(s->syscalls[i].names);
                 free(s->syscalls[i].action_str);

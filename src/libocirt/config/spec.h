@@ -266,6 +266,9 @@ struct spec_seccomp {
         char *listener_metadata;
         struct spec_seccomp_syscall *syscalls;
         size_t n_syscalls;
+        /* The whole object as compact JSON with sorted keys: what the compiled program is a function
+         * of, so the key of process/seccomp-cache.c (compared in full, not by a hash). */
+        char *canonical;
 };
 
 struct spec_intel_rdt {

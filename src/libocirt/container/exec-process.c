@@ -110,7 +110,7 @@ load_seccomp(struct exec_run *x, ocirt_error **err)
 {
         int nfd = -1, r;
 
-        r = seccomp_load_spec(x->spec, &nfd, err);
+        r = seccomp_load_built(x->seccomp, &nfd, err);
         if (r < 0 || nfd < 0)
                 return r;
         r = sync_send(x->sync_child, SYNC_SECCOMP_FD, 0, nfd, err);

@@ -33,6 +33,7 @@ struct exec_run {
         int pty_master;
         struct state *st;
         bool cgroup_v2_done; /* the helper was clone3()d into the v2 cgroup */
+        void *seccomp;       /* the filter, built by the runtime before the fork (NULL: none) */
 };
 
 /* pid's affinity from list ("0-3,7"); list NULL: every CPU (the kernel narrows it to the cgroup's

@@ -501,6 +501,7 @@ exec_run_done(struct exec_run *x)
                 close(x->pty_master);
         if (x->lock_fd >= 0)
                 close(x->lock_fd);
+        seccomp_built_free(x->seccomp);
         spec_free(x->spec);
 }
 
@@ -526,6 +527,8 @@ ocirt_container_exec(ocirt_ctx *ctx, const char *id, const ocirt_exec_options *o
                 r = open_namespaces(&x, err);
         if (r >= 0)
                 r = check_init_alive(&x, id, err);
+        if (r >= 0)
+                r = seccomp_build_spec(ctx, x.spec, &x.seccomp, err);
         if (r < 0)
                 goto out;
         /* Blocked before the fork so that no signal for the process is lost; it restores the mask. */

@@ -459,8 +459,6 @@ become_container_process(struct container *c, char ***ret_env, char **ret_exe, o
         if (!cwd_retry)
                 r = lookup_exe(c, *ret_env, ret_exe, err);
         if (r >= 0)
-                r = seccomp_prepare(c, err);
-        if (r >= 0)
                 r = procattr_before_caps(c, err);
         if (r >= 0)
                 r = apply_rlimits(c, err);

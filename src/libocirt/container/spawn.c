@@ -216,16 +216,24 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
 {
         struct kill_data *kd;
         int sp[2], r;
-        pid_t pid;
+        pid_t pid = -1;
 
-        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+        /* Compiled here, where the cache is reachable; the init inherits it. */
+        r = seccomp_prepare(c, err);
+        if (r < 0)
+                return r;
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+                seccomp_forget(c);
                 return ocirt_fail(err, errno, "socketpair");
+        }
         c->sync_parent = sp[0];
         c->sync_child = sp[1];
 
         /* A raw clone with no stack behaves like fork() with namespace flags: the child runs on a copy
          * of this stack and needs nothing from the parent afterwards. */
         r = spawn_clone(c, undo, &pid, err);
+        if (pid != 0 || r < 0)
+                seccomp_forget(c);
         if (r < 0) {
                 close(sp[0]);
                 close(sp[1]);

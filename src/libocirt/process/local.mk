@@ -5,6 +5,7 @@ LIBOCIRT_SOURCES += \
 	src/libocirt/process/netdev.h \
 	src/libocirt/process/procattr.h \
 	src/libocirt/process/seccomp.h \
+	src/libocirt/process/seccomp-cache.h \
 	src/libocirt/process/caps.c \
 	src/libocirt/process/exe.c \
 	src/libocirt/process/hooks.c \
@@ -12,6 +13,7 @@ LIBOCIRT_SOURCES += \
 	src/libocirt/process/procattr.c \
 	src/libocirt/process/procattr-init.c \
 	src/libocirt/process/seccomp.c \
+	src/libocirt/process/seccomp-cache.c \
 	src/libocirt/process/seccomp-listener.c \
 	src/libocirt/process/signals.c \
 	src/libocirt/process/terminal.c

@@ -23,11 +23,16 @@ int terminal_fix_stdio(struct container *c, ocirt_error **err);
 int caps_apply(struct container *c, ocirt_error **err);
 char *user_home(uid_t uid); /* after the pivot: HOME from the container's /etc/passwd, else "/" */
 
-/* seccomp.c (issue 3). Runs in: the container init. */
-int seccomp_prepare(struct container *c, ocirt_error **err);                  /* before caps are dropped */
-int seccomp_install(struct container *c, int *ret_notify_fd, ocirt_error **err); /* last step before execve */
-/* exec: load the container's filter (from its config) in the exec'd process. Runs in: that process. */
-int seccomp_load_spec(const struct spec *s, int *ret_notify_fd, ocirt_error **err);
+/* seccomp.c (issue 3). The filter is compiled (or taken from the cache, seccomp-cache.c) in the
+ * runtime before the clone and loaded by the init: */
+int seccomp_prepare(struct container *c, ocirt_error **err);                  /* runtime, before the clone */
+void seccomp_forget(struct container *c);                                     /* runtime, after it */
+int seccomp_install(struct container *c, int *ret_notify_fd, ocirt_error **err); /* init, last step before execve */
+/* exec: the same for the exec'd process: built by the runtime before the fork (NULL: no seccomp),
+ * loaded by that process. */
+int seccomp_build_spec(ocirt_ctx *ctx, const struct spec *s, void **ret, ocirt_error **err);
+int seccomp_load_built(void *built, int *ret_notify_fd, ocirt_error **err);
+void seccomp_built_free(void *built);
 /* seccomp-listener.c. Runs in: the runtime (create/run or start): pass a notify fd on to listenerPath. */
 int seccomp_forward_listener(ocirt_ctx *ctx, const char *state_json, const char *msg_text, int fd,
                              ocirt_error **err); /* msg_text: what the init put in SYNC_SECCOMP_FD */

@@ -35,6 +35,7 @@
 
 #include "process/process.h"
 #include "process/seccomp.h"
+#include "process/seccomp-cache.h"
 #include "base/base.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC
@@ -286,12 +287,33 @@ struct build {
         const char *config_path;
         warn_fn warn;
         void *ud;
+        char *warnings;     /* every warning, a line each, for the cache */
         scmp_filter_ctx ctx;
         uint32_t def;       /* the default action */
         uint32_t archs[16]; /* the filter's architectures, the native one first */
         size_t n_archs;
         struct seccomp_filter *f;
 };
+
+/* Warn, and keep the text for the cache (a hit repeats it). */
+_printf_(2, 3) static void
+build_warn(struct build *b, const char *fmt, ...)
+{
+        _cleanup_free_ char *text = NULL;
+        char *all;
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(&text, fmt, ap) < 0)
+                text = NULL;
+        va_end(ap);
+        if (!text)
+                return;
+        b->warn(b->ud, "%s", text);
+        all = xasprintf("%s%s\n", strempty(b->warnings), text);
+        free(b->warnings);
+        b->warnings = all;
+}
 
 static int
 new_context(struct build *b, ocirt_error **err)
@@ -323,7 +345,7 @@ add_architectures(struct build *b, ocirt_error **err)
                 uint32_t a = resolve_arch(sp->architectures[i]);
 
                 if (a == 0) {
-                        b->warn(b->ud, "seccomp architecture %s is unknown to libseccomp %u.%u, ignoring",
+                        build_warn(b, "seccomp architecture %s is unknown to libseccomp %u.%u, ignoring",
                                 sp->architectures[i], seccomp_version()->major, seccomp_version()->minor);
                         continue;
                 }
@@ -350,7 +372,7 @@ add_flags(struct build *b)
                         if (streq(sp->flags[i], filter_flags[j].name))
                                 fl = filter_flags[j].flag;
                 if (fl == 0 || !kernel_has_flag(fl)) {
-                        b->warn(b->ud, "seccomp flag %s is not supported by this kernel, ignoring", sp->flags[i]);
+                        build_warn(b, "seccomp flag %s is not supported by this kernel, ignoring", sp->flags[i]);
                         continue;
                 }
                 b->f->flags |= fl;
@@ -413,7 +435,7 @@ add_syscall_rules(struct build *b, ocirt_error **err)
                 }
         }
         if (n_unknown > 0)
-                b->warn(b->ud, "seccomp: %zu syscall name(s) unknown to libseccomp %u.%u (%s%s), ignoring", n_unknown,
+                build_warn(b, "seccomp: %zu syscall name(s) unknown to libseccomp %u.%u (%s%s), ignoring", n_unknown,
                         seccomp_version()->major, seccomp_version()->minor, unknown, n_unknown > 8 ? ", ..." : "");
         return 0;
 }
@@ -490,13 +512,39 @@ add_enosys_prefix(struct build *b, ocirt_error **err)
         return 0;
 }
 
-/* Compile s->linux_->seccomp to BPF. *ret stays NULL when the config has no seccomp section. */
+/* A hit in the cache (seccomp-cache.c): the program, its flags and its warnings, repeated. */
+static bool
+from_cache(ocirt_ctx *ctx, const char *key, const struct spec_seccomp *sp, warn_fn warn, void *ud,
+           struct seccomp_filter *f)
+{
+        struct seccomp_cached c;
+
+        if (!key || seccomp_cache_load(ctx, key, &c) < 0)
+                return false;
+        f->prog = TAKE_PTR(c.prog);
+        f->n_prog = c.n_prog;
+        f->flags = c.flags;
+        f->notify = c.notify;
+        if (f->notify) {
+                f->listener_path = xstrdup(sp->listener_path);
+                f->listener_metadata = xstrdup(strempty(sp->listener_metadata));
+        }
+        for (char *save = NULL, *l = strtok_r(c.warnings, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+                warn(ud, "%s", l);
+        seccomp_cached_done(&c);
+        log_debug(ctx, "seccomp: compiled program from the cache (%zu instructions)", f->n_prog);
+        return true;
+}
+
+/* Compile s->linux_->seccomp to BPF, or take it from the cache when ctx is given. *ret stays NULL
+ * when the config has no seccomp section. */
 static int
-filter_build(const struct spec *s, const char *config_path, warn_fn warn, void *ud, struct seccomp_filter **ret,
-             ocirt_error **err)
+filter_build(ocirt_ctx *ctx, const struct spec *s, const char *config_path, warn_fn warn, void *ud,
+             struct seccomp_filter **ret, ocirt_error **err)
 {
         const struct spec_seccomp *sp = s->linux_ ? s->linux_->seccomp : NULL;
         _cleanup_(filter_freep) struct seccomp_filter *f = NULL;
+        _cleanup_free_ char *key = NULL;
         struct build b;
         int r;
 
@@ -505,6 +553,11 @@ filter_build(const struct spec *s, const char *config_path, warn_fn warn, void *
                 return 0;
         f = xcalloc(1, sizeof *f);
         f->notify_fd = -1;
+        key = ctx ? seccomp_cache_key(sp) : NULL;
+        if (from_cache(ctx, key, sp, warn, ud, f)) {
+                *ret = TAKE_PTR(f);
+                return 0;
+        }
         b = (struct build){ .sp = sp, .config_path = config_path, .warn = warn, .ud = ud, .f = f };
 
         r = new_context(&b, err);
@@ -521,6 +574,12 @@ filter_build(const struct spec *s, const char *config_path, warn_fn warn, void *
         if (r >= 0)
                 r = add_enosys_prefix(&b, err);
         scmp_releasep(&b.ctx);
+        if (r >= 0 && key) {
+                struct seccomp_cached c = { .prog = f->prog, .n_prog = f->n_prog, .flags = f->flags,
+                                            .notify = f->notify, .warnings = b.warnings };
+                seccomp_cache_store(ctx, key, &c);
+        }
+        free(b.warnings);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(f);
@@ -544,26 +603,29 @@ filter_load(struct seccomp_filter *f, ocirt_error **err)
 }
 
 static void
-init_warn(void *ud, const char *fmt, ...)
+quiet_warn(void *ud, const char *fmt, ...)
 {
-        struct container *c = ud;
+        ocirt_ctx *ctx = ud;
         char buf[1024];
         va_list ap;
 
+        if (!ctx)
+                return;
         va_start(ap, fmt);
         (void) vsnprintf(buf, sizeof buf, fmt, ap);
         va_end(ap);
-        init_log(c, OCIRT_LOG_WARNING, "%s", buf);
+        log_warning(ctx, "%s", buf);
 }
 
-/* Runs in: the container init, before capabilities are dropped. */
+/* Runs in: the runtime, before the clone: the init inherits c->seccomp with its memory, and the
+ * runtime can reach the cache in its state root (the init, pivoted, could not). */
 int
 seccomp_prepare(struct container *c, ocirt_error **err)
 {
         struct seccomp_filter *f = NULL;
         int r;
 
-        r = filter_build(c->spec, c->config_path, init_warn, c, &f, err);
+        r = filter_build(c->ctx, c->spec, c->config_path, quiet_warn, c->ctx, &f, err);
         if (r < 0)
                 return ocirt_wrap(err, "seccomp");
         if (f && f->notify && strlen(f->listener_path) + strlen(f->listener_metadata) + 2 > sizeof(((struct sync_msg *) 0)->text)) {
@@ -574,6 +636,13 @@ seccomp_prepare(struct container *c, ocirt_error **err)
         }
         c->seccomp = f;
         return 0;
+}
+
+/* Runs in: the runtime, once the init has its copy. */
+void
+seccomp_forget(struct container *c)
+{
+        c->seccomp = filter_free(c->seccomp);
 }
 
 /* Whether the filter must be loaded with CAP_SYS_ADMIN kept for it (see the top of the file). */
@@ -623,32 +692,34 @@ seccomp_install(struct container *c, int *ret_notify_fd, ocirt_error **err)
         return 0;
 }
 
-static void
-quiet_warn(void *ud, const char *fmt, ...)
+/* Runs in: the runtime (ocirt exec), before the fork: the exec'd process inherits the filter. */
+int
+seccomp_build_spec(ocirt_ctx *ctx, const struct spec *s, void **ret, ocirt_error **err)
 {
-        ocirt_ctx *ctx = ud;
-        char buf[1024];
-        va_list ap;
+        struct seccomp_filter *f = NULL;
+        int r;
 
-        if (!ctx)
-                return;
-        va_start(ap, fmt);
-        (void) vsnprintf(buf, sizeof buf, fmt, ap);
-        va_end(ap);
-        log_warning(ctx, "%s", buf);
+        r = filter_build(ctx, s, s->path ? s->path : "config.json", quiet_warn, ctx, &f, err);
+        if (r < 0)
+                return ocirt_wrap(err, "seccomp");
+        *ret = f;
+        return 0;
+}
+
+void
+seccomp_built_free(void *f)
+{
+        filter_free(f);
 }
 
 /* Runs in: the process that will exec (ocirt exec). The caller passes the fd on, if any. */
 int
-seccomp_load_spec(const struct spec *s, int *ret_notify_fd, ocirt_error **err)
+seccomp_load_built(void *built, int *ret_notify_fd, ocirt_error **err)
 {
-        _cleanup_(filter_freep) struct seccomp_filter *f = NULL;
+        struct seccomp_filter *f = built;
         int r;
 
         *ret_notify_fd = -1;
-        r = filter_build(s, s->path ? s->path : "config.json", quiet_warn, NULL, &f, err);
-        if (r < 0)
-                return ocirt_wrap(err, "seccomp");
         if (!f)
                 return 0;
         r = filter_load(f, err);

@@ -14,3 +14,4 @@
 /* (issue 3) A filter is pending and no_new_privs will not be set: caps.c keeps CAP_SYS_ADMIN until
  * seccomp_install() has loaded the filter. */
 bool seccomp_needs_sys_admin(struct container *c);
+

@@ -19,8 +19,8 @@ PROG=${0##*/}
 SELF=$(readlink -f "$0")
 BENCH_DIR=$(dirname "$SELF")
 TOP=$(dirname "$BENCH_DIR")
-say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { say "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh" # say, die, median, ratio; copied next to the copy of this script below
 
 # Poll 127.0.0.1:PORT until the answer is "hi" (the forwarder accepts before the guest listens).
 wait_answer() { # PORT TIMEOUT_S
@@ -124,6 +124,7 @@ cp "$WORK/c.json" "$WORK/bundle/config.json"
 jq '.linux.namespaces += [{type: "network"}]' "$WORK/c.json" >"$WORK/bundle-netns/config.json"
 chmod 0644 "$WORK"/bundle*/config.json
 cp "$SELF" "$WORK/net-bench.sh"
+cp "$BENCH_DIR/lib.sh" "$WORK/lib.sh"
 
 PRIV_NS='if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then umount /sys/fs/cgroup/unified || exit 1; fi; exec "$@"'
 install -d -m 0700 -o "$TEST_USER" "/run/user/$uid"
@@ -135,7 +136,7 @@ STAMP=$(date +%Y%m%d-%H%M%S)
 RESULTS="$BENCH_DIR/results/net-$STAMP"
 mkdir -p "$RESULTS"
 cp "$WORK/out/runs.tsv" "$RESULTS/" 2>/dev/null || die "no results"
-med() { sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.1f", v[int((NR + 1) / 2)] }'; }
+med() { median %.1f; }
 {
         echo "# Time to the first answer through a published port, rootless, slirp4netns ($STAMP)"
         echo
@@ -148,7 +149,7 @@ med() { sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.1f", v[int((NR + 1
         for rt in ocirt crun runc; do
                 m=$(awk -F'\t' -v r="$rt" '$1 == r { print $3 }' "$RESULTS/runs.tsv" | med)
                 [ -n "$m" ] || continue
-                echo "| $rt | $m | $(awk -v a="$m" -v b="$c" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }') |"
+                echo "| $rt | $m | $(ratio "$m" "$c") |"
         done
 } | tee "$RESULTS/summary.md"
 say "results in $RESULTS"

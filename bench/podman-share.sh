@@ -18,8 +18,8 @@ PROG=${0##*/}
 SELF=$(readlink -f "$0")
 BENCH_DIR=$(dirname "$SELF")
 TOP=$(dirname "$BENCH_DIR")
-say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { say "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh" # say, die, median, ratio; copied next to the copy of this script below
 
 RT_NAMES=(ocirt crun runc)
 
@@ -127,6 +127,7 @@ EOF
         chmod 0644 "$WORK/wrap/$rt"
 done
 cp "$SELF" "$WORK/podman-share.sh"
+cp "$BENCH_DIR/lib.sh" "$WORK/lib.sh"
 
 PRIV_NS='if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then umount /sys/fs/cgroup/unified || exit 1; fi; exec "$@"'
 STAMP=$(date +%Y%m%d-%H%M%S)
@@ -154,7 +155,7 @@ for mode in "${USER_LIST[@]}"; do
         [ -f "$out/runs.tsv" ] && cp "$out/runs.tsv" "$RESULTS/$mode-runs.tsv"
 done
 
-med() { sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.1f", v[int((NR + 1) / 2)] }'; }
+med() { median %.1f; }
 {
         echo "# podman run --rm /bin/true: the runtime's share ($STAMP)"
         echo
@@ -172,7 +173,7 @@ med() { sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.1f", v[int((NR + 1
                         sh=$(awk -F'\t' -v r="$rt" '$1 == r { print $4 }' "$f" | med)
                         calls=$(awk -F'\t' -v r="$rt" '$1 == r { print $5; exit }' "$f")
                         [ -n "$t" ] || continue
-                        ratio=$(awk -v a="$sh" -v b="$cshare" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }')
+                        ratio=$(ratio "$sh" "$cshare")
                         echo "| $mode | $rt | $t | $sh | $ratio | $calls |"
                 done
         done

@@ -17,8 +17,8 @@ SELF=$(readlink -f "$0")
 BENCH_DIR=$(dirname "$SELF")
 TOP=$(dirname "$BENCH_DIR")
 
-say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { say "$*"; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh" # say, die, median, ratio; copied next to the copy of this script below
 
 # ---------------------------------------------------------------------------
 # Inner mode: runs inside the private mount namespace (as root or as the test
@@ -274,6 +274,7 @@ cleanup() {
 trap cleanup EXIT
 
 cp "$SELF" "$WORK/run-bench.sh"
+cp "$BENCH_DIR/lib.sh" "$WORK/lib.sh"
 chmod 0755 "$WORK/run-bench.sh"
 
 if [ -x "$TOP/tests/lib/mkrootfs.sh" ] || [ -f "$TOP/tests/lib/mkrootfs.sh" ]; then
@@ -409,10 +410,8 @@ median_ms() { # MODE NAME -> median in ms, or empty
         awk -F, 'NR == 2 { printf "%.2f", $4 * 1000 }' "$f"
 }
 rss_kb() { if [ -f "$RESULTS/$1-$2.rss" ]; then cat "$RESULTS/$1-$2.rss"; fi; }
-ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }' || echo "n/a"; }
 above() { [ -n "$1" ] && [ -n "$2" ] && [ -n "$3" ] &&
         awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { if (b - f > 0) printf "%.2fx", (a - f) / (b - f); else print "n/a" }' || echo "n/a"; }
-or_na() { [ -n "$1" ] && echo "$1" || echo "n/a"; }
 
 {
         echo "# ocirt benchmark $STAMP"

@@ -50,6 +50,7 @@ inner() {
                 chmod 0755 "$out/wrap/$rt/$rt"
         done
         : >"$out/runs.tsv"
+        : >"$out/calls.tsv"
         for ((i = 0; i < runs; i++)); do
                 for rt in "${RT_NAMES[@]}"; do
                         [ -x "$out/wrap/$rt/$rt" ] || continue
@@ -67,6 +68,8 @@ inner() {
                         share=$(awk '{ t += ($2 - $1) * 1000 } END { printf "%.3f", t }' "$out/calls-$rt.log")
                         calls=$(awk '{ printf "%s%s", sep, $3; sep = "," }' "$out/calls-$rt.log")
                         printf '%s\t%d\t%s\t%s\t%s\n' "$rt" "$i" "$total" "$share" "$calls" >>"$out/runs.tsv"
+                        awk -v r="$rt" -v i="$i" '{ printf "%s\t%d\t%s\t%.3f\n", r, i, $3, ($2 - $1) * 1000 }' \
+                                "$out/calls-$rt.log" >>"$out/calls.tsv"
                 done
         done
         "${P[@]}" rm -af -t 0 >/dev/null 2>&1 || true
@@ -153,6 +156,7 @@ for mode in "${USER_LIST[@]}"; do
         *) die "--users: unknown '$mode'" ;;
         esac
         [ -f "$out/runs.tsv" ] && cp "$out/runs.tsv" "$RESULTS/$mode-runs.tsv"
+        [ -f "$out/calls.tsv" ] && cp "$out/calls.tsv" "$RESULTS/$mode-calls.tsv"
 done
 
 med() { median %.1f; }
@@ -175,6 +179,23 @@ med() { median %.1f; }
                         [ -n "$t" ] || continue
                         ratio=$(ratio "$sh" "$cshare")
                         echo "| $mode | $rt | $t | $sh | $ratio | $calls |"
+                done
+        done
+        echo
+        echo "Each call (medians, ms): where the share goes."
+        echo
+        echo "| user | call | ocirt | crun | runc | ocirt/crun |"
+        echo "|---|---|---|---|---|---|"
+        for mode in "${USER_LIST[@]}"; do
+                f="$RESULTS/$mode-calls.tsv"
+                [ -f "$f" ] || continue
+                for call in $(awk -F'\t' '!seen[$3]++ { print $3 }' "$f"); do
+                        declare -A m=()
+                        for rt in "${RT_NAMES[@]}"; do
+                                m[$rt]=$(awk -F'\t' -v r="$rt" -v c="$call" '$1 == r && $3 == c { print $4 }' "$f" | med)
+                        done
+                        ratio=$(awk -v a="${m[ocirt]}" -v b="${m[crun]}" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }')
+                        echo "| $mode | $call | ${m[ocirt]:--} | ${m[crun]:--} | ${m[runc]:--} | $ratio |"
                 done
         done
 } | tee "$RESULTS/summary.md"

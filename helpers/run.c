@@ -31,6 +31,7 @@ static const struct {
         [HELPER_NEWGIDMAP] = { "newgidmap", "uidmap", "shadow-utils" },
         [HELPER_SLIRP4NETNS] = { "slirp4netns", "slirp4netns", "slirp4netns" },
         [HELPER_FUSE_OVERLAYFS] = { "fuse-overlayfs", "fuse-overlayfs", "fuse-overlayfs" },
+        [HELPER_CRIU] = { "criu", "criu", "criu" },
 };
 
 const char *

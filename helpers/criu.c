@@ -26,6 +26,22 @@
 
 #define CRIU_MSG_MAX (64 * 1024)
 
+/* Is `name` an executable in $PATH? */
+static bool
+on_path(const char *name)
+{
+        const char *path = getenv("PATH");
+        _cleanup_free_ char *copy = xstrdup(path && *path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+
+        for (char *save = NULL, *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+                _cleanup_free_ char *cand = xasprintf("%s/%s", d, name);
+
+                if (*d == '/' && access(cand, X_OK) == 0)
+                        return true;
+        }
+        return false;
+}
+
 static void
 encode_opts(const struct criu_request *q, struct pb *o)
 {
@@ -89,6 +105,11 @@ encode_opts(const struct criu_request *q, struct pb *o)
                 pb_bool(o, 50, true);
         if (q->config_file)
                 pb_string(o, 51, q->config_file);
+        /* CRIU locks the container's network while it dumps and restores, by default with
+         * iptables-restore, which many hosts (and Debian's minimal images) lack; criu links
+         * libnftables, so without iptables ask for nftables (network_lock = NFTABLES). */
+        if (!on_path("iptables-restore"))
+                pb_varint(o, 64, 2);
 }
 
 static int
@@ -247,17 +268,33 @@ criu_run(const struct criu_request *q, struct criu_result *res, ocirt_error **er
         _cleanup_close_ int sk_mine = -1, sk_criu = -1;
         _cleanup_free_ char *fdarg = NULL, *stderr_text = NULL;
         struct helper_proc p = { .pid = -1, .stderr_pipe = -1 };
+        struct criu_inherit moved[14];
+        struct criu_request lq = *q;
         int sp[2], keep[16], nk = 0, r, status;
 
         *res = (struct criu_result){ 0 };
+        if (q->n_inherit > ELEMENTSOF(moved))
+                return ocirt_fail(err, E2BIG, "%zu fds for criu to inherit", q->n_inherit);
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
                 return ocirt_fail(err, errno, "socketpair for criu");
         sk_mine = sp[0];
         sk_criu = sp[1];
         keep[nk++] = sk_criu;
-        for (size_t i = 0; i < q->n_inherit && nk < 15; i++)
-                keep[nk++] = q->inherit[i].fd;
+        /* criu inherits them by number, and the runner gives criu /dev/null and a pipe as 0-2: stdio
+         * to hand on (restore's own pipes) moves up first. */
+        for (size_t i = 0; i < q->n_inherit; i++) {
+                moved[i] = (struct criu_inherit){ .key = q->inherit[i].key,
+                                                  .fd = fcntl(q->inherit[i].fd, F_DUPFD_CLOEXEC, 3) };
+                if (moved[i].fd < 0) {
+                        r = ocirt_fail(err, errno, "dup fd %d for criu", q->inherit[i].fd);
+                        while (i-- > 0)
+                                close(moved[i].fd);
+                        return r;
+                }
+                keep[nk++] = moved[i].fd;
+        }
         keep[nk] = -1;
+        lq.inherit = moved;
         fdarg = xasprintf("%d", sk_criu);
         r = helper_spawn(&(struct helper_cmd){ .tool = HELPER_CRIU,
                                                .argv = (char *[]){ "criu", "swrk", fdarg, NULL },
@@ -267,15 +304,21 @@ criu_run(const struct criu_request *q, struct criu_result *res, ocirt_error **er
                                                .setup = q->setup,
                                                .setup_data = q->setup_data },
                          &p, err);
+        for (size_t i = 0; i < q->n_inherit; i++)
+                close(moved[i].fd);
         if (r < 0)
                 return r;
         close(TAKE_FD(sk_criu));
 
-        r = converse(sk_mine, type, q, res, err);
+        r = converse(sk_mine, type, &lq, res, err);
         close(TAKE_FD(sk_mine)); /* swrk exits once its socket is closed */
         while (waitpid(p.pid, &status, 0) < 0 && errno == EINTR)
                 ;
-        if (r >= 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+        /* A successful answer is the result: after a pre-dump criu waits for the next request
+         * and exits non-zero when the socket closes instead. Without an answer, criu's end says why. */
+        if (r == -EPIPE && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+                if (err)
+                        *err = ocirt_error_free(*err);
                 if (p.stderr_pipe >= 0)
                         stderr_text = helper_read_stderr(p.stderr_pipe, false, 2000);
                 r = failed(q, type, NULL, stderr_text, err);

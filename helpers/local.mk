@@ -4,6 +4,9 @@ LIBOCIRT_SOURCES += \
 	helpers/helpers.h \
 	helpers/ops.h \
 	helpers/run.h \
+	helpers/criu-rpc.h \
+	helpers/criu.c \
+	helpers/criu-rpc.c \
 	helpers/fuse-overlayfs.c \
 	helpers/helpers.c \
 	helpers/ops.c \

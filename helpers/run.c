@@ -32,6 +32,7 @@ static const struct {
         [HELPER_SLIRP4NETNS] = { "slirp4netns", "slirp4netns", "slirp4netns" },
         [HELPER_FUSE_OVERLAYFS] = { "fuse-overlayfs", "fuse-overlayfs", "fuse-overlayfs" },
         [HELPER_PASTA] = { "pasta", "passt", "passt" },
+        [HELPER_CRIU] = { "criu", "criu", "criu" },
 };
 
 const char *

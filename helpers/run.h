@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* run.h: the helper toolkit, the boundary to outside helper programs (newuidmap/newgidmap,
- * slirp4netns, fuse-overlayfs), all started through one runner (run.c).
+ * slirp4netns, fuse-overlayfs, criu), all started through one runner (run.c).
  *
  * The runner (run.c) locates a tool on $PATH, names the Debian and Fedora packages when it is
  * missing, spawns it with exactly the fds it should see, applies a timeout and keeps the tool's own
@@ -25,6 +25,7 @@ enum helper_tool {
         HELPER_SLIRP4NETNS,
         HELPER_FUSE_OVERLAYFS,
         HELPER_PASTA,
+        HELPER_CRIU,
         HELPER__MAX,
 };
 

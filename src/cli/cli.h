@@ -56,9 +56,12 @@ int cmd_resume(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 int cmd_ps(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 int cmd_events(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 int cmd_check(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
+int cmd_checkpoint(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
+int cmd_restore(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err);
 
 extern const struct cli_help cmd_spec_help, cmd_create_help, cmd_start_help, cmd_run_help, cmd_state_help,
-        cmd_list_help, cmd_kill_help, cmd_delete_help, cmd_exec_help, cmd_features_help, cmd_update_help, cmd_pause_help, cmd_mounts_help, cmd_resume_help, cmd_ps_help, cmd_events_help, cmd_check_help;
+        cmd_list_help, cmd_kill_help, cmd_delete_help, cmd_exec_help, cmd_features_help, cmd_update_help, cmd_pause_help, cmd_mounts_help, cmd_resume_help, cmd_ps_help, cmd_events_help, cmd_check_help,
+        cmd_checkpoint_help, cmd_restore_help;
 
 
 /* ---- option parsing (cli-util.c) ---- */
@@ -132,6 +135,20 @@ enum {
         CLI_OPT_OVERLAY,
         CLI_OPT_OVERLAY_LAYER,
         CLI_OPT_OVERLAY_KEEP,
+        CLI_OPT_IMAGE_PATH, /* checkpoint and restore (cmd-checkpoint.c) */
+        CLI_OPT_WORK_PATH,
+        CLI_OPT_TCP_ESTABLISHED,
+        CLI_OPT_EXT_UNIX_SK,
+        CLI_OPT_SHELL_JOB,
+        CLI_OPT_FILE_LOCKS,
+        CLI_OPT_AUTO_DEDUP,
+        CLI_OPT_LAZY_PAGES,
+        CLI_OPT_MANAGE_CGROUPS_MODE,
+        CLI_OPT_EMPTY_NS,
+        CLI_OPT_REFUSED_PAGE_SERVER, /* runc's, refused with the reason (cli_criu_option) */
+        CLI_OPT_REFUSED_STATUS_FD,
+        CLI_OPT_REFUSED_LSM_PROFILE,
+        CLI_OPT_REFUSED_LSM_MOUNT_CONTEXT,
 };
 
 #define CLI_CREATE_LONG_OPTIONS                                                  \
@@ -167,3 +184,33 @@ enum {
 /* Apply one of the shared options to opts. Returns 1 when c was one of them, 0 when it was not,
  * or -errno with *err set for a bad value. */
 int cli_create_option(int c, const char *arg, ocirt_create_options *opts, ocirt_error **err);
+
+/* ---- the options `checkpoint` and `restore` share, as runc names them ---- */
+
+#define CLI_CRIU_LONG_OPTIONS                                                              \
+        { "image-path", required_argument, NULL, CLI_OPT_IMAGE_PATH },                     \
+        { "work-path", required_argument, NULL, CLI_OPT_WORK_PATH },                       \
+        { "tcp-established", no_argument, NULL, CLI_OPT_TCP_ESTABLISHED },                 \
+        { "ext-unix-sk", no_argument, NULL, CLI_OPT_EXT_UNIX_SK },                         \
+        { "shell-job", no_argument, NULL, CLI_OPT_SHELL_JOB },                             \
+        { "file-locks", no_argument, NULL, CLI_OPT_FILE_LOCKS },                           \
+        { "auto-dedup", no_argument, NULL, CLI_OPT_AUTO_DEDUP },                           \
+        { "lazy-pages", no_argument, NULL, CLI_OPT_LAZY_PAGES },                           \
+        { "manage-cgroups-mode", required_argument, NULL, CLI_OPT_MANAGE_CGROUPS_MODE },   \
+        { "empty-ns", required_argument, NULL, CLI_OPT_EMPTY_NS }
+
+#define CLI_CRIU_OPTIONS_HELP                                                                            \
+        "      --image-path DIR       where the images are (default: ./checkpoint)\n"                     \
+        "      --work-path DIR        where CRIU's log goes (default: the image path)\n"                  \
+        "      --tcp-established      established TCP connections too\n"                                  \
+        "      --ext-unix-sk          external unix sockets too\n"                                        \
+        "      --shell-job            the process is a shell job (its session and terminal are outside)\n" \
+        "      --file-locks           file locks too\n"                                                   \
+        "      --auto-dedup           free the parent images' pages that this dump repeats\n"             \
+        "      --lazy-pages           refused: it needs CRIU's page server, which ocirt does not run\n"   \
+        "      --manage-cgroups-mode MODE  soft (default), full, strict or ignore\n"                      \
+        "      --empty-ns TYPE        leave this namespace empty at restore (only 'network')\n"
+
+/* Apply one of the shared options to o (its --empty-ns list is kept in the CLI's own storage).
+ * Returns 1 when c was one of them, 0 when it was not, -errno with *err set for a bad value. */
+int cli_criu_option(int c, const char *arg, ocirt_criu_options *o, ocirt_error **err);

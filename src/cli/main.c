@@ -36,6 +36,8 @@ static const struct command {
         { cmd_events, &cmd_events_help },
         { cmd_check, &cmd_check_help },
         { cmd_mounts, &cmd_mounts_help },
+        { cmd_checkpoint, &cmd_checkpoint_help },
+        { cmd_restore, &cmd_restore_help },
 
 };
 

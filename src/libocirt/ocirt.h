@@ -228,6 +228,56 @@ OCIRT_PUBLIC int ocirt_container_stats(ocirt_ctx *ctx, const char *id, char **re
  * cgroup's oom_kill counter). */
 OCIRT_PUBLIC int ocirt_container_oom_kills(ocirt_ctx *ctx, const char *id, uint64_t *ret_count, ocirt_error **err);
 
+/* ---- checkpoint and restore through CRIU (ocirt-checkpoint(1), ocirt-restore(1)) ---- */
+/* CRIU (Debian: criu) is found on $PATH when one of these runs; nothing else needs it. A failure
+ * reads "criu dump failed: REASON (criu's log: PATH)" with the first error of CRIU's log. */
+enum {
+        OCIRT_CHECKPOINT_LEAVE_RUNNING = 1 << 0,   /* checkpoint: the container keeps running */
+        OCIRT_CHECKPOINT_TCP_ESTABLISHED = 1 << 1, /* established TCP connections */
+        OCIRT_CHECKPOINT_EXT_UNIX_SK = 1 << 2,     /* external unix sockets */
+        OCIRT_CHECKPOINT_SHELL_JOB = 1 << 3,       /* the process belongs to a shell job (session/tty) */
+        OCIRT_CHECKPOINT_FILE_LOCKS = 1 << 4,      /* file locks */
+        OCIRT_CHECKPOINT_PRE_DUMP = 1 << 5,        /* checkpoint: memory only, the container keeps running */
+        OCIRT_CHECKPOINT_AUTO_DEDUP = 1 << 6,      /* deduplicate against the parent images */
+        OCIRT_CHECKPOINT_LAZY_PAGES = 1 << 7,      /* refused for now: needs criu's page server */
+        OCIRT_RESTORE_DETACH = 1 << 8,             /* restore: return once the container runs */
+        OCIRT_RESTORE_NO_SUBREAPER = 1 << 9,       /* restore: accepted for runc's CLI; ocirt sets none */
+        OCIRT_RESTORE_NO_PIVOT = 1 << 10,          /* restore: accepted for runc's CLI (criu pivots) */
+};
+
+/* What checkpoint and restore share. */
+typedef struct ocirt_criu_options {
+        const char *image_path;          /* NULL: ./checkpoint (checkpoint makes it when missing) */
+        const char *work_path;           /* NULL: image_path; CRIU's log goes there */
+        const char *manage_cgroups_mode; /* NULL (soft), "soft", "full", "strict", "ignore" */
+        const char *const *empty_ns;     /* namespace types not to restore ("network") */
+        size_t n_empty_ns;
+        unsigned flags;                  /* OCIRT_CHECKPOINT_*, and OCIRT_RESTORE_* for restore */
+} ocirt_criu_options;
+
+typedef struct ocirt_checkpoint_options {
+        ocirt_criu_options criu;
+        const char *parent_path;         /* NULL or the previous (pre-)dump's images, relative to image_path */
+} ocirt_checkpoint_options;
+
+/* Checkpoint a running container into image_path. Without LEAVE_RUNNING or PRE_DUMP the container
+ * is stopped by the dump and its state removed, as runc does. */
+OCIRT_PUBLIC int ocirt_container_checkpoint(ocirt_ctx *ctx, const char *id, const ocirt_checkpoint_options *opts,
+                                            ocirt_error **err);
+
+typedef struct ocirt_restore_options {
+        ocirt_criu_options criu;
+        const char *bundle;              /* NULL: the current directory */
+        const char *pid_file;
+        const char *console_socket;      /* a terminal container: gets the new pty master */
+} ocirt_restore_options;
+
+/* Restore container `id` (which must not exist) from images, with the bundle's config. Without
+ * OCIRT_RESTORE_DETACH, wait for it like run: *ret_status is its exit status, and its state is
+ * removed when it exits. */
+OCIRT_PUBLIC int ocirt_container_restore(ocirt_ctx *ctx, const char *id, const ocirt_restore_options *opts,
+                                         int *ret_status, ocirt_error **err);
+
 /* ---- misc ---- */
 OCIRT_PUBLIC const char *ocirt_version(void);      /* "0.1.0" */
 OCIRT_PUBLIC const char *ocirt_spec_version(void); /* the OCI runtime spec version: "1.3.0" */

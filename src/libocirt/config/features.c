@@ -165,6 +165,9 @@ ocirt_features_json(ocirt_ctx *ctx, char **ret_json, ocirt_error **err)
         ann = json_pack("{s:s}", "org.opencontainers.ocirt.version", ocirt_version());
         if (scmp)
                 json_object_set_new(ann, "io.github.seccomp.libseccomp.version", json_string(scmp));
+        /* As runc's org.opencontainers.runc.checkpoint.enabled: the commands exist; they need criu
+         * on $PATH when they run (`ocirt check` says whether it works here). */
+        json_object_set_new(ann, "org.opencontainers.ocirt.checkpoint.enabled", json_string("true"));
 
         linux_ = json_pack("{s:o,s:o,s:{s:b,s:b,s:b,s:b,s:b},s:o,s:o,s:o,s:o,s:{s:o},s:o}",
                            "namespaces", strings(namespaces, ELEMENTSOF(namespaces)),

@@ -14,6 +14,7 @@
 
 #include "base/base.h"
 #include "config/spec.h"
+#include "helpers/helpers.h"
 #include "helpers/run.h"
 
 struct findings {
@@ -329,6 +330,34 @@ check_state_root(struct findings *f, ocirt_ctx *ctx, uid_t uid, gid_t gid)
             access(path, F_OK) == 0 ? "" : "; created at first use, mode 0700");
 }
 
+/* checkpoint/restore: criu installed, allowed to work for this user, and working on this kernel
+ * (`criu check`, about 60 ms; only here, never on a start path). Never a failure: only checkpoint
+ * and restore need it. */
+static void
+check_criu(struct findings *f, uid_t uid)
+{
+        struct criu_probe p;
+        bool setuid_bit = false, caps = false;
+
+        if (!criu_probe(&p, uid == 0)) {
+                add(f, "criu", OCIRT_CHECK_WARN, helper_install_hint(HELPER_CRIU),
+                    "criu is not installed: ocirt checkpoint and restore do not work");
+                return;
+        }
+        if (uid != 0 && !uidmap_tool_privileged(p.path, &setuid_bit, &caps))
+                add(f, "criu", OCIRT_CHECK_WARN, "run ocirt checkpoint and restore as root",
+                    "criu (%s) has no privileges as your user: CRIU needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE, "
+                    "so rootless checkpoint and restore do not work", p.path);
+        else if (uid != 0 || p.works)
+                add(f, "criu", p.works ? OCIRT_CHECK_OK : OCIRT_CHECK_INFO, NULL,
+                    "criu: %s%s", p.path, p.works ? " works on this kernel (criu check)" : " (not probed as your user)");
+        else
+                add(f, "criu", OCIRT_CHECK_WARN, "use a kernel criu supports, or a newer criu",
+                    "criu (%s) cannot work on this kernel: %s (criu check); ocirt checkpoint and restore will fail",
+                    p.path, p.problem);
+        criu_probe_done(&p);
+}
+
 _public_ int
 ocirt_check(ocirt_ctx *ctx, ocirt_check_finding **ret_list, size_t *ret_n, ocirt_error **err)
 {
@@ -358,6 +387,7 @@ ocirt_check(ocirt_ctx *ctx, ocirt_check_finding **ret_list, size_t *ret_n, ocirt
         check_device(&f, "dev-net-tun", "/dev/net/tun", "--network slirp4netns and pasta do not work", "tun");
         check_cgroup(&f, uid, name);
         check_session(&f, uid, name, xdg);
+        check_criu(&f, uid);
         ocirt_ctx_free(own);
         *ret_list = f.list;
         *ret_n = f.n;

@@ -25,6 +25,16 @@ int process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err
 /* Wait for the init to exec (EOF on the sync socket) or to report an error. */
 int process_wait_exec(struct container *c, sync_msg_fn on_msg, void *userdata, ocirt_error **err);
 
+/* lifecycle.c — the steps restore (checkpoint.c) shares with create. */
+/* Everything that can be checked before the host is touched: the config, the namespaces' plan. */
+int container_prepare(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o, bool run_mode,
+                      struct container *c, ocirt_error **err);
+void container_done(struct container *c);
+/* state.json for c->init_pid (its start time read now). */
+int container_record_state(struct container *c, ocirt_error **err);
+/* "OP 'ID': " before an error that names no file or flag of its own. */
+void container_wrap_op(ocirt_error **err, const char *op, const char *id);
+
 /* init.c — Runs in: the container init; never returns. */
 _noreturn_ void init_main(struct container *c);
 /* Report from the child: sends SYNC_ERROR and _exit()s. */

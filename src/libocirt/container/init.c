@@ -228,6 +228,11 @@ prepare_root(struct container *c, int *ret_rootfd, ocirt_error **err)
         r = rootfs_setup(c, ret_rootfd, err);
         if (r >= 0 && p && p->terminal)
                 r = terminal_setup_child(c, *ret_rootfd, err);
+        /* Without a terminal the init leads a session of its own too, as runc's does: a session
+         * led from outside the container (the caller's shell) is a process CRIU cannot checkpoint
+         * ("a session leader ... is outside of its pid namespace"). */
+        else if (r >= 0 && p && setsid() < 0)
+                r = ocirt_fail(err, errno, "setsid");
         if (r >= 0 && p)
                 r = terminal_fix_stdio(c, err);
         if (r >= 0)

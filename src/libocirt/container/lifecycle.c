@@ -25,14 +25,14 @@ ocirt_spec_generate(ocirt_ctx *ctx, unsigned flags, char **ret_json, ocirt_error
 
 /* Context for the top of the chain. An error that already names its file and JSON path (or flag)
  * is complete as it is: "config.json: .linux.namespaces[3]: duplicate namespace type 'pid'". */
-static void
-wrap_op(ocirt_error **err, const char *op, const char *id)
+void
+container_wrap_op(ocirt_error **err, const char *op, const char *id)
 {
         if (err && *err && !ocirt_error_where(*err))
                 ocirt_wrap(err, "%s '%s'", op, id);
 }
 
-static void
+void
 container_done(struct container *c)
 {
         const struct spec_linux *l = c->spec ? c->spec->linux_ : NULL;
@@ -148,7 +148,7 @@ check_config(struct container *c, const ocirt_create_options *o, bool run_mode, 
 }
 
 /* Step 1: everything that can be checked before the host is touched. */
-static int
+int
 container_prepare(ocirt_ctx *ctx, const char *id, const ocirt_create_options *o, bool run_mode,
                   struct container *c, ocirt_error **err)
 {
@@ -201,8 +201,8 @@ listen_start_socket(struct container *c, ocirt_error **err)
 }
 
 
-static int
-record_state(struct container *c, ocirt_error **err)
+int
+container_record_state(struct container *c, ocirt_error **err)
 {
         struct state st = {
                 .oci_version = c->spec->oci_version,
@@ -251,7 +251,7 @@ container_create(struct container *c, const ocirt_create_options *o, struct undo
         if (r < 0)
                 return r;
         container_record(c); /* the init's pid, before anything else can go wrong */
-        r = record_state(c, err);
+        r = container_record_state(c, err);
         if (r < 0)
                 return r;
         if (o->pid_file && !c->run_mode) {
@@ -275,7 +275,7 @@ ocirt_container_create(ocirt_ctx *ctx, const char *id, const ocirt_create_option
         if (r >= 0)
                 undo_commit(&undo);
         else
-                wrap_op(err, "create", id);
+                container_wrap_op(err, "create", id);
         undo_rollback(&undo);
         container_done(&c);
         return r;
@@ -383,7 +383,7 @@ out:
         if (!detach)
                 sigprocmask(SIG_SETMASK, &old, NULL);
         if (r < 0)
-                wrap_op(err, "run", id);
+                container_wrap_op(err, "run", id);
         undo_rollback(&undo);
         container_done(&c);
         if (r >= 0 && ret_status)
@@ -502,7 +502,7 @@ ocirt_container_start(ocirt_ctx *ctx, const char *id, ocirt_error **err)
                 r = hooks_poststart(ctx, dirfd, &st, err);
 out:
         if (r < 0)
-                wrap_op(err, "start", id);
+                container_wrap_op(err, "start", id);
         state_done(&st);
         return r;
 }
@@ -569,7 +569,7 @@ ocirt_container_kill(ocirt_ctx *ctx, const char *id, int sig, unsigned flags, oc
         if (r >= 0)
                 r = signal_init(&st, sig, err);
         if (r < 0)
-                wrap_op(err, "kill", id);
+                container_wrap_op(err, "kill", id);
         state_done(&st);
         return r;
 }
@@ -667,7 +667,7 @@ ocirt_container_delete(ocirt_ctx *ctx, const char *id, unsigned flags, ocirt_err
         r = state_dir_remove(ctx, id, err);
 out:
         if (r < 0)
-                wrap_op(err, "delete", id);
+                container_wrap_op(err, "delete", id);
         state_done(&st);
         return r;
 }
@@ -690,7 +690,7 @@ ocirt_container_state(ocirt_ctx *ctx, const char *id, char **ret_json, ocirt_err
                 }
                 *ret_json = state_to_json(&st, status, /* pretty= */ true);
         } else {
-                wrap_op(err, "state", id);
+                container_wrap_op(err, "state", id);
         }
         state_done(&st);
         return r;

@@ -3,7 +3,10 @@
 LIBOCIRT_SOURCES += \
 	src/libocirt/container/container.h \
 	src/libocirt/container/exec-process.h \
+	src/libocirt/container/checkpoint.h \
 	src/libocirt/container/check.c \
+	src/libocirt/container/checkpoint.c \
+	src/libocirt/container/restore.c \
 	src/libocirt/container/exec.c \
 	src/libocirt/container/exec-process.c \
 	src/libocirt/container/init.c \

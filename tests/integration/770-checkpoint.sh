@@ -1,0 +1,254 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 770-checkpoint.sh: `ocirt checkpoint` and `ocirt restore` (issue 17) where CRIU cannot work: flag
+# parsing (runc's flags, refused ones named), the errors (no container, not running, criu missing
+# from PATH naming the Debian package, rootless without the capabilities CRIU needs, criu failing
+# on this kernel with its first error and the log's path in one line), and that a failure leaves
+# nothing behind (no image dir it made, no state dir, no cgroup, no criu-root mount; the container
+# that was to be checkpointed still runs). `ocirt check` says whether criu is installed and works
+# here; `features` announces the commands. Where criu works (`ocirt check` says ok: the VM lane,
+# tests/vm/run --systemd, Debian's 6.1 kernel), as root the real thing: a container counting in
+# memory is checkpointed and restored (same bundle, then a new bundle dir with another bind
+# source) and the count continues; --leave-running; --pre-dump then a dump with --parent-path.
+# Rootless, CRIU 3.17 has no unprivileged mode: the clear error, on every host.
+source "$OCIRT_TESTS/lib/common.sh"
+source "$OCIRT_TESTS/lib/prelude.sh"
+
+need jq "jq reads the JSON output"
+ID=it770-$$
+T=$_t_dir/cpt
+mkdir -p "$T/nopath"
+# A PATH without criu, and with everything else ocirt might look for.
+NOPATH=$T/nopath
+
+# ---- help and flags ----
+if [ -z "${OCIRT_VM:-}" ]; then # the VM lane (tests/vm/run) leaves out what the host lane shows
+r checkpoint --help
+check_eq "checkpoint --help: exit 0" 0 "$RC"
+for f in --image-path --work-path --parent-path --leave-running --tcp-established --ext-unix-sk --shell-job \
+        --file-locks --pre-dump --manage-cgroups-mode --empty-ns --auto-dedup --lazy-pages; do
+        check_contains "checkpoint --help lists $f" "$f" "$OUT"
+done
+r restore --help
+check_eq "restore --help: exit 0" 0 "$RC"
+for f in --image-path --work-path --bundle --detach --pid-file --console-socket --no-subreaper --no-pivot \
+        --tcp-established --ext-unix-sk --shell-job --file-locks --manage-cgroups-mode --empty-ns; do
+        check_contains "restore --help lists $f" "$f" "$OUT"
+done
+r checkpoint --bogus "$ID"
+check_eq "checkpoint --bogus: exit 1" 1 "$RC"
+check_contains "checkpoint --bogus: names the flag" "--bogus" "$ERR"
+r checkpoint
+check_eq "checkpoint without ID: exit 1" 1 "$RC"
+r checkpoint --manage-cgroups-mode sideways "$ID"
+check_contains "checkpoint --manage-cgroups-mode sideways: names the flag and the modes" \
+        "--manage-cgroups-mode: unknown mode 'sideways'" "$ERR"
+r restore --empty-ns pid "$ID"
+check_contains "restore --empty-ns pid: only network" "--empty-ns: unsupported namespace 'pid'" "$ERR"
+r checkpoint --lazy-pages "$ID"
+check_contains "checkpoint --lazy-pages: refused with the reason" "--lazy-pages: lazy pages need CRIU's page server" "$ERR"
+r checkpoint --page-server 1.2.3.4:5 "$ID"
+check_contains "checkpoint --page-server: refused" "--page-server: not supported" "$ERR"
+r restore --lsm-profile apparmor:x "$ID"
+check_contains "restore --lsm-profile: refused" "--lsm-profile: not supported" "$ERR"
+r checkpoint "nope-$$"
+check_contains "checkpoint of a container that does not exist" "does not exist" "$ERR"
+fi
+
+# ---- features and check ----
+r features
+check_eq "features: org.opencontainers.ocirt.checkpoint.enabled" true \
+        "$(jq -r '.annotations["org.opencontainers.ocirt.checkpoint.enabled"]' <<<"$OUT")"
+CHK=$("$OCIRT_BIN" check --format json 2>/dev/null)
+crit=$(jq -c '.findings[] | select(.id == "criu")' <<<"$CHK")
+level=$(jq -r .level <<<"$crit")
+HAVE_CRIU=false
+command -v criu >/dev/null 2>&1 || [ -x /usr/sbin/criu ] && HAVE_CRIU=true
+if [ "$HAVE_CRIU" = true ]; then
+        check "check: a criu finding" test -n "$crit"
+        if is_root; then
+                case $level in
+                ok) ok "check: criu works on this kernel" ;;
+                warning)
+                        check_contains "check: criu cannot work here, and why" "cannot work on this kernel: " "$crit"
+                        diag "$(jq -r .summary <<<"$crit")"
+                        diag "$(criu check 2>&1 | tail -n 12)"
+                        ;;
+                *) fail "check: criu level is ok or warning" "$crit" ;;
+                esac
+        else
+                check_contains "check (user): criu has no privileges as this user" "has no privileges as your user" "$crit"
+        fi
+else
+        check_eq "check: criu not installed is a warning" warning "$level"
+fi
+if [ -z "${OCIRT_VM:-}" ]; then # the VM lane (tests/vm/run) leaves out what the host lane shows
+RC=0
+OUT=$(PATH=$NOPATH "$OCIRT_BIN" check --format json 2>/dev/null) || RC=$?
+crit=$(jq -c '.findings[] | select(.id == "criu")' <<<"$OUT")
+check_contains "check, criu not in PATH: says so" "criu is not installed" "$crit"
+check_contains "check, criu not in PATH: names the Debian package" "apt-get install criu" "$crit"
+fi
+
+# ---- where criu works (the VM lane's Debian kernel): the real thing, as root ----
+# A process that counts in memory and writes the count to a tmpfs; stdio are pipes, as conmon and
+# containerd's shim give them (a host /dev/null is a file CRIU cannot find in the container).
+count_of() { # ID: the count the container wrote last (exec is slow under TCG: a second try)
+        local n i
+        for i in 1 2; do
+                n=$(timeout -k 2 30 "$OCIRT_BIN" --root "$STATE_ROOT" exec "$1" cat /data/n 2>>"$T/exec.err" </dev/null)
+                [ -n "$n" ] && break
+        done
+        echo "$n"
+}
+# start_bg DESC CMD...: ocirt with stdin, stdout and stderr on pipes (to sleep and cat).
+start_bg() {
+        local desc=$1
+        shift
+        RC=0
+        timeout -k 2 60 "$OCIRT_BIN" --root "$STATE_ROOT" "$@" < <(sleep 600) > >(cat >>"$T/out.log") 2> >(cat >>"$T/err.log") || RC=$?
+        check_eq "$desc: exit 0" 0 "$RC" || { sleep 0.2; diag "$(tail -n 2 "$T/err.log")"; }
+}
+grows_from() { # DESC ID N: the count is above N and still grows
+        local desc=$1 id=$2 n=$3 a b
+        sleep 0.3
+        a=$(count_of "$id")
+        sleep 0.5
+        b=$(count_of "$id")
+        if [ -n "$a" ] && [ -n "$b" ] && [ "$a" -ge "$n" ] && [ "$b" -gt "$a" ]; then
+                ok "$desc: the count continues ($n at the checkpoint, then $a, $b)"
+        else
+                fail "$desc: the count continues" "at the checkpoint: $n, after: '$a' then '$b'" "$(tail -n 4 "$T/exec.err" 2>/dev/null)"
+        fi
+}
+real_checkpoint_restore() {
+        local c=$ID-c n n0 b2 img=$T/img
+        cb=$(new_bundle)
+        mkdir -p "$T/in1" "$T/in2"
+        echo one >"$T/in1/f"
+        echo two >"$T/in2/f"
+        cfg "$cb" '.process.args = ["/bin/sh", "-c", "i=0; while :; do i=$((i+1)); echo $i >/data/n; sleep 0.05; done"]
+                   | .mounts += [{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["size=1m"]},
+                                 {destination: "/mnt/in", type: "bind", source: $in, options: ["rbind", "ro"]}]' \
+                --arg in "$T/in1"
+        start_bg "run -d (counting)" run -d --bundle "$cb" "$c"
+        sleep 2 # a count a restart (from 1) would not reach in the half second grows_from waits
+        check_eq "counting container runs" running "$(status_of "$c")"
+
+        # checkpoint, restore into the same bundle
+        n0=$(count_of "$c")
+        start_bg "checkpoint" checkpoint --image-path "$img/1" "$c"
+        n=$(ls "$img/1"/*.img 2>/dev/null | wc -l)
+        check "checkpoint: images written ($n)" test "$n" -gt 0
+        check_eq "checkpoint: the container is gone" none "$(status_of "$c")"
+        check "checkpoint: descriptors.json" test -s "$img/1/descriptors.json"
+        start_bg "restore -d, same bundle" restore -d --bundle "$cb" --image-path "$img/1" "$c"
+        check_eq "restore: running" running "$(status_of "$c")"
+        grows_from "restore, same bundle" "$c" "$n0"
+        check_eq "restore: the bind mount's file" one "$(timeout 10 "$OCIRT_BIN" --root "$STATE_ROOT" exec "$c" cat /mnt/in/f 2>&1 </dev/null)"
+        check "restore: no criu-root left" test ! -e "$STATE_ROOT/$c/criu-root"
+
+        # --leave-running
+        n=$(count_of "$c")
+        start_bg "checkpoint --leave-running" checkpoint --leave-running --image-path "$img/2" "$c"
+        check_eq "--leave-running: still running" running "$(status_of "$c")"
+        grows_from "--leave-running" "$c" "$n"
+
+        # pre-dump, then dump with --parent-path
+        start_bg "checkpoint --pre-dump" checkpoint --pre-dump --image-path "$img/pre" "$c"
+        check_eq "--pre-dump: still running" running "$(status_of "$c")"
+        n=$(count_of "$c")
+        start_bg "checkpoint --parent-path ../pre" checkpoint --parent-path ../pre --image-path "$img/3" "$c"
+        check "--parent-path: the parent link" test -L "$img/3/parent"
+        check_eq "--parent-path: the container is gone" none "$(status_of "$c")"
+
+        # restore into a new bundle directory, whose bind mount has another source
+        b2=$T/bundle2
+        mkdir -p "$b2"
+        jq --arg in "$T/in2" '(.mounts[] | select(.destination == "/mnt/in") | .source) = $in' "$cb/config.json" >"$b2/config.json"
+        start_bg "restore -d, a new bundle" restore -d --bundle "$b2" --image-path "$img/3" "$c"
+        check_eq "restore, new bundle: running" running "$(status_of "$c")"
+        grows_from "restore, new bundle (after pre-dump + dump)" "$c" "$n"
+        check_eq "restore, new bundle: the new bind source" two "$(timeout 10 "$OCIRT_BIN" --root "$STATE_ROOT" exec "$c" cat /mnt/in/f 2>&1 </dev/null)"
+        check_eq "restore, new bundle: state names it" "$b2" "$(oc state "$c" | jq -r .bundle)"
+        oc delete --force "$c" >/dev/null 2>&1
+        check_eq "delete after restore: nothing left" "$ID" "$(ls -A "$STATE_ROOT" | tr '\n' ' ' | sed 's/ $//')"
+}
+
+# ---- a running container; failures leave it running and leave nothing else ----
+b=$(new_bundle)
+cfg "$b" '.process.args = ["/usr/bin/probe", "sleep", "60"]'
+"$OCIRT_BIN" --root "$STATE_ROOT" run -d --bundle "$b" "$ID" >/dev/null 2>"$b/run.err" </dev/null
+check_eq "the container runs" running "$(status_of "$ID")" || diag "$(cat "$b/run.err")"
+pid=$(oc state "$ID" | jq -r .pid)
+
+r() { # as prelude's, with PATH overridable by the caller (P)
+        local e
+        e=$(mktemp)
+        RC=0
+        OUT=$(timeout -k 2 20 env PATH="${P:-$PATH}" "$OCIRT_BIN" --root "$STATE_ROOT" "$@" 2>"$e" </dev/null) || RC=$?
+        ERR=$(cat "$e")
+        rm -f "$e"
+}
+
+if [ -z "${OCIRT_VM:-}" ]; then # the VM lane (tests/vm/run) leaves out what the host lane shows
+P=$NOPATH r checkpoint --image-path "$T/img1" "$ID"
+check_eq "criu not in PATH: checkpoint exits 1" 1 "$RC"
+check_contains "criu not in PATH: 'criu' not found" "checkpoint '$ID': checkpoint needs CRIU: 'criu' not found in \$PATH" "$ERR"
+check_contains "criu not in PATH: names the Debian package" "apt-get install criu" "$ERR"
+check "criu not in PATH: no image dir made" test ! -e "$T/img1"
+check_eq "criu not in PATH: the container still runs" running "$(status_of "$ID")"
+
+mkdir -p "$T/b2"
+P=$NOPATH r restore --bundle "$b" --image-path "$T/img1" "$ID-r"
+check_contains "restore, criu not in PATH: names the package" "apt-get install criu" "$ERR"
+r restore --bundle "$b" --image-path "$T/none" "$ID-r"
+if [ "$HAVE_CRIU" = true ] && is_root; then
+        check_contains "restore from a missing image dir: names the flag" "--image-path: '$T/none': no such file or directory" "$ERR"
+fi
+check_eq "restore failures: no state dir left" "$ID" "$(ls -A "$STATE_ROOT" | tr '\n' ' ' | sed 's/ $//')"
+fi
+
+if [ "$HAVE_CRIU" = false ]; then
+        skip "criu on this kernel" "criu is not installed (Debian: criu)"
+elif ! is_root; then
+        r checkpoint --image-path "$T/img2" "$ID"
+        check_eq "rootless checkpoint: exit 1" 1 "$RC"
+        check_contains "rootless checkpoint: says what CRIU needs" \
+                "checkpoint of a rootless container: CRIU (" "$ERR"
+        check_contains "rootless checkpoint: ... the capabilities" "needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE" "$ERR"
+        check "rootless checkpoint: no image dir made" test ! -e "$T/img2"
+        r restore --bundle "$b" --image-path "$T" "$ID-r"
+        check_contains "rootless restore: says what CRIU needs" "restore of a rootless container: CRIU (" "$ERR"
+        check_eq "rootless restore: no state dir left" "$ID" "$(ls -A "$STATE_ROOT" | tr '\n' ' ' | sed 's/ $//')"
+elif [ "$level" = ok ]; then
+        real_checkpoint_restore
+else
+        r checkpoint --image-path "$T/img2" "$ID"
+        check_eq "criu fails here: checkpoint exits 1" 1 "$RC"
+        check_eq "criu fails here: one line" 1 "$(printf '%s\n' "$ERR" | wc -l)" || diag "$ERR"
+        check_contains "criu fails here: criu's first error and the log" "checkpoint '$ID': criu dump failed: " "$ERR"
+        diag "$ERR"
+        diag "$(grep -B4 -m1 'Error (' "$T/img2/dump.log")"
+        check_contains "criu fails here: ... the log's path" "(criu's log: $T/img2/dump.log)" "$ERR"
+        check "criu fails here: the log is there" test -s "$T/img2/dump.log"
+        check_eq "criu fails here: nothing else in the image dir" "dump.log" "$(ls -A "$T/img2")"
+        check_eq "criu fails here: the container still runs" running "$(status_of "$ID")"
+        check_eq "criu fails here: ... the same process" "$pid" "$(oc state "$ID" | jq -r .pid)"
+        r checkpoint --image-path "$T/img3" --work-path "$T/work3" --leave-running "$ID"
+        check_contains "--work-path: the log is there" "(criu's log: $T/work3/dump.log)" "$ERR"
+        check "--work-path: an image dir it made is gone" test ! -e "$T/img3"
+
+        r restore --bundle "$b" --image-path "$T/img2" --detach "$ID-r"
+        check_eq "criu fails here: restore exits 1" 1 "$RC"
+        check_contains "criu fails here: restore says why, and the log" "restore '$ID-r': criu restore failed: " "$ERR"
+        check_contains "criu fails here: ... the restore log" "(criu's log: $T/img2/restore.log)" "$ERR"
+        check_eq "failed restore: no state dir left" "$ID" "$(ls -A "$STATE_ROOT" | tr '\n' ' ' | sed 's/ $//')"
+        check_eq "failed restore: no criu-root mount left" "" "$(grep -F "/$ID-r/criu-root" /proc/self/mountinfo)"
+        check_eq "failed restore: no cgroup left" "" "$(find /sys/fs/cgroup -maxdepth 3 -name "*$ID-r*" 2>/dev/null)"
+        r restore --bundle "$b" --image-path "$T/img2" "$ID"
+        check_contains "restore onto an existing container: refused" "already exists" "$ERR"
+        check_eq "... which still runs" running "$(status_of "$ID")"
+fi
+oc delete --force "$ID" >/dev/null 2>&1
+done_testing

@@ -25,6 +25,7 @@ enum sync_type {
         SYNC_EARLY_DONE,  /* parent -> child */
         SYNC_SECCOMP_FD,  /* child -> parent: fd = the seccomp notify listener (issue 3) */
         SYNC_IDMAP_FD,    /* parent -> child, before SYNC_MAPS_DONE: fd = the idmapped tree of .mounts[pid] */
+        SYNC_COMMITTED,   /* parent -> child, after SYNC_CREATED: recorded in the state dir, wait on alone */
         SYNC__EXT = 64,   /* first value free for a subsystem's own messages */
 };
 

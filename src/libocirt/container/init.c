@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <sys/prctl.h>
@@ -381,13 +382,38 @@ lookup_exe(struct container *c, char **env, char **ret, ocirt_error **err)
         return find_executable(where, c->spec->process->args[0], env, ret, err);
 }
 
-/* Block until `ocirt start` connects; from then on errors and logs go to it. */
+/* Block until `ocirt start` connects; from then on errors and logs go to it.
+ * Until the runtime says that the container is recorded in its state dir (SYNC_COMMITTED), the
+ * sync socket is watched too: a runtime killed in between leaves nothing by which `start` or
+ * `delete` could ever find this process, so it ends itself rather than wait for ever (an orphan
+ * that nothing owns). Seen with `create` SIGKILLed at random points. */
 static int
 wait_for_start(struct container *c, ocirt_error **err)
 {
+        struct pollfd pfd[2] = { { .fd = c->start_listen_fd, .events = POLLIN },
+                                 { .fd = c->sync_child, .events = POLLIN } };
+        nfds_t n = 2;
         struct sync_msg m;
         int conn, r;
 
+        for (;;) {
+                r = poll(pfd, n, -1);
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r < 0)
+                        return ocirt_fail(err, errno, "wait for start");
+                if (n == 2 && pfd[1].revents) {
+                        ocirt_error *gone = NULL;
+
+                        r = sync_recv(c->sync_child, &m, NULL, &gone);
+                        ocirt_error_free(gone);
+                        if (r < 0 || m.type != SYNC_COMMITTED)
+                                _exit(EXIT_FAILURE); /* nobody is left to tell */
+                        n = 1;
+                }
+                if (pfd[0].revents)
+                        break;
+        }
         do
                 conn = accept4(c->start_listen_fd, NULL, NULL, SOCK_CLOEXEC);
         while (conn < 0 && errno == EINTR);

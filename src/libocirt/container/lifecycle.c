@@ -259,6 +259,10 @@ container_create(struct container *c, const ocirt_create_options *o, struct undo
                 if (r < 0)
                         return r;
         }
+        /* Recorded: the init may outlive us now (it waits for `start`, init.c wait_for_start).
+         * A failed send means it is gone already, which `start` will report. */
+        if (!c->run_mode)
+                (void) sync_send(c->sync_parent, SYNC_COMMITTED, 0, -1, NULL);
         return 0;
 }
 

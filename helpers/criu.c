@@ -42,6 +42,12 @@ on_path(const char *name)
         return false;
 }
 
+static bool
+uses_nftables(void)
+{
+        return !on_path("iptables-restore");
+}
+
 static void
 encode_opts(const struct criu_request *q, struct pb *o)
 {
@@ -108,7 +114,7 @@ encode_opts(const struct criu_request *q, struct pb *o)
         /* CRIU locks the container's network while it dumps and restores, by default with
          * iptables-restore, which many hosts (and Debian's minimal images) lack; criu links
          * libnftables, so without iptables ask for nftables (network_lock = NFTABLES). */
-        if (!on_path("iptables-restore"))
+        if (uses_nftables())
                 pb_varint(o, 64, 2);
 }
 
@@ -200,11 +206,33 @@ action_name(int type)
         return type == CRIU_RPC_DUMP ? "dump" : type == CRIU_RPC_PRE_DUMP ? "pre-dump" : "restore";
 }
 
+/* CRIU's errors that a flag answers, in CRIU's words (sk-inet.c), said as what to pass. */
+static char *
+flag_reason(char *why)
+{
+        static const struct {
+                const char *criu, *ours;
+        } known[] = {
+                { "consider using --tcp-established", "the container has an established TCP connection: "
+                                                      "pass --tcp-established (to checkpoint, then to restore)" },
+                { "Connected TCP socket in image", "the images hold an established TCP connection: "
+                                                   "pass --tcp-established to restore" },
+        };
+
+        for (size_t i = 0; why && i < ELEMENTSOF(known); i++)
+                if (strstr(why, known[i].criu)) {
+                        free(why);
+                        return xstrdup(known[i].ours);
+                }
+        return why;
+}
+
 static int
 failed(const struct criu_request *q, int type, const struct criu_rpc_resp *resp, const char *stderr_text,
        ocirt_error **err)
 {
-        _cleanup_free_ char *why = criu_log_first_error(q->work_fd >= 0 ? q->work_fd : q->images_fd, q->log_name);
+        _cleanup_free_ char *why = flag_reason(criu_log_first_error(q->work_fd >= 0 ? q->work_fd : q->images_fd,
+                                                                    q->log_name));
         const char *reason = why                                     ? why
                              : resp && resp->cr_errmsg && *resp->cr_errmsg ? resp->cr_errmsg
                              : stderr_text && *stderr_text          ? stderr_text
@@ -223,6 +251,7 @@ static int
 converse(int sk, int type, const struct criu_request *q, struct criu_result *res, ocirt_error **err)
 {
         int r = send_req(sk, type, q, false, err);
+        pid_t root_pid = 0;
 
         while (r >= 0) {
                 struct criu_rpc_resp resp;
@@ -232,9 +261,16 @@ converse(int sk, int type, const struct criu_request *q, struct criu_result *res
                 if (r < 0)
                         return r;
                 if (resp.type == CRIU_RPC_NOTIFY) {
-                        r = q->on_notify ? q->on_notify(q->notify_data, resp.notify_script ? resp.notify_script : "",
-                                                        resp.notify_pid, fd, err)
-                                         : 0;
+                        const char *script = resp.notify_script ? resp.notify_script : "";
+
+                        if (resp.notify_pid > 0)
+                                root_pid = resp.notify_pid; /* setup-namespaces and post-restore carry it */
+                        r = 0;
+                        /* criu-netlock.c: the namespace's nftables lock from the dump, restored with it. */
+                        if (q->drop_stale_netlock && streq(script, "post-restore") && root_pid > 0 && uses_nftables())
+                                r = criu_drop_stale_netlock(root_pid, err);
+                        if (r >= 0 && q->on_notify)
+                                r = q->on_notify(q->notify_data, script, resp.notify_pid, fd, err);
                         if (fd >= 0)
                                 close(fd);
                         criu_rpc_resp_done(&resp);

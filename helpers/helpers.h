@@ -74,6 +74,7 @@ struct criu_request {
         bool rst_sibling;        /* restore: the restored init becomes the caller's child */
         bool orphan_pts_master;  /* restore: a new pty for the container's terminal, master sent back */
         bool notify_scripts;
+        bool drop_stale_netlock; /* restore of the container's own network namespace (criu-netlock.c) */
         const char *root;        /* restore: the container's rootfs */
         const char *parent_img;  /* relative to the image directory: the pre-dump's images */
         const char *freeze_cgroup;
@@ -98,6 +99,9 @@ struct criu_result {
 /* Run one request. Errors read "criu dump failed: REASON (criu's log: WORK/dump.log)" with the
  * first error line of the log; a missing criu names the package. */
 int criu_run(const struct criu_request *q, struct criu_result *res, ocirt_error **err);
+/* criu-netlock.c: in the network namespace of pid, delete the nftables lock tables "inet CRIU-N"
+ * (N != pid) a CRIU 3.17 restore brings back from the dump (notify_scripts, at "post-restore"). */
+int criu_drop_stale_netlock(pid_t pid, ocirt_error **err);
 /* The first "Error (...)" line of a criu log in dirfd, without the source position (caller frees). */
 char *criu_log_first_error(int dirfd, const char *name);
 

@@ -7,6 +7,7 @@ LIBOCIRT_SOURCES += \
 	helpers/criu-rpc.h \
 	helpers/criu.c \
 	helpers/criu-rpc.c \
+	helpers/criu-netlock.c \
 	helpers/fuse-overlayfs.c \
 	helpers/helpers.c \
 	helpers/ops.c \

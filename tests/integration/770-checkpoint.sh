@@ -9,7 +9,9 @@
 # here; `features` announces the commands. Where criu works (`ocirt check` says ok: the VM lane,
 # tests/vm/run --systemd, Debian's 6.1 kernel), as root the real thing: a container counting in
 # memory is checkpointed and restored (same bundle, then a new bundle dir with another bind
-# source) and the count continues; --leave-running; --pre-dump then a dump with --parent-path.
+# source) and the count continues; --leave-running; --pre-dump then a dump with --parent-path;
+# an established TCP connection (refused without --tcp-established, naming the flag; with it the
+# count goes on over the same connection); a terminal container restored with --console-socket.
 # Rootless, CRIU 3.17 has no unprivileged mode: the clear error, on every host.
 source "$OCIRT_TESTS/lib/common.sh"
 source "$OCIRT_TESTS/lib/prelude.sh"
@@ -175,6 +177,72 @@ real_checkpoint_restore() {
         check_eq "delete after restore: nothing left" "$ID" "$(ls -A "$STATE_ROOT" | tr '\n' ' ' | sed 's/ $//')"
 }
 
+# An established TCP connection over 127.0.0.1 inside the container's own network namespace (its
+# lo up): two processes count through it (probe tcp-count; a broken connection ends the count with
+# "broken: ..."). Without --tcp-established the dump is refused, naming the flag, and the container
+# goes on; with it, the count goes on after `restore --tcp-established`, over the same connection.
+real_tcp_established() {
+        local c=$ID-t tb n pid img=$T/img-tcp
+        tb=$(new_bundle)
+        cfg "$tb" '.process.args = ["/usr/bin/probe", "tcp-count", "7070", "/data/n"]
+                   | .mounts += [{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["size=1m"]}]'
+        start_bg "tcp: run -d (counting over 127.0.0.1)" run -d --bundle "$tb" "$c"
+        sleep 1
+        pid=$(oc state "$c" | jq -r .pid)
+        n=$(count_of "$c")
+        RC=0
+        ERR=$(timeout -k 2 60 "$OCIRT_BIN" --root "$STATE_ROOT" checkpoint --image-path "$img/no" "$c" 2>&1 >/dev/null </dev/null) || RC=$?
+        check_eq "tcp, checkpoint without --tcp-established: exit 1" 1 "$RC"
+        check_eq "tcp, ... one line" 1 "$(printf '%s\n' "$ERR" | wc -l)"
+        check_contains "tcp, ... says what to pass" "established TCP connection: pass --tcp-established" "$ERR"
+        diag "$ERR"
+        check_eq "tcp, ... the same process still runs" "running $pid" "$(status_of "$c") $(oc state "$c" | jq -r .pid)"
+        check_eq "tcp, ... nothing but criu's log left" "dump.log" "$(ls -A "$img/no" 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+        grows_from "tcp, after the refused checkpoint (network unlocked)" "$c" "$n"
+        n=$(count_of "$c")
+        start_bg "tcp: checkpoint --tcp-established" checkpoint --tcp-established --image-path "$img/yes" "$c"
+        check_eq "tcp: the container is gone" none "$(status_of "$c")"
+        start_bg "tcp: restore -d --tcp-established" restore -d --tcp-established --bundle "$tb" --image-path "$img/yes" "$c"
+        grows_from "tcp: restore --tcp-established, the same connection" "$c" "$n" ||
+                diag "$(grep -iE 'lock|nft|post-restore' "$img/yes/restore.log" | head -n 12)"
+        oc delete --force "$c" >/dev/null 2>&1
+}
+
+# A terminal (process.terminal, --console-socket): the pty's slave is dumped without its master, and
+# `restore -d --console-socket` sends a new master, on which the restored process goes on writing.
+# The receiver is probe console-recv (the VM image has no python3 for tests/lib/recv-console.py).
+real_terminal() {
+        local c=$ID-y yb n last rp1 rp2 img=$T/img-tty recv=$OCIRT_ROOTFS/usr/bin/probe
+        yb=$(new_bundle)
+        cfg "$yb" '.process.terminal = true
+                   | .process.args = ["/bin/sh", "-c", "i=0; while :; do i=$((i+1)); echo $i >/data/n; echo n=$i; sleep 0.1; done"]
+                   | .mounts += [{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["size=1m"]}]'
+        "$recv" console-recv "$T/con1.sock" "$T/con1.out" 30 >"$T/con1.meta" 2>&1 &
+        rp1=$!
+        wait_until 5 test -S "$T/con1.sock"
+        start_bg "terminal: run -d --console-socket" run -d --console-socket "$T/con1.sock" --bundle "$yb" "$c"
+        sleep 1
+        n=$(count_of "$c")
+        start_bg "terminal: checkpoint" checkpoint --image-path "$img" "$c"
+        check_eq "terminal: the container is gone" none "$(status_of "$c")"
+        "$recv" console-recv "$T/con2.sock" "$T/con2.out" 30 >"$T/con2.meta" 2>&1 &
+        rp2=$!
+        wait_until 5 test -S "$T/con2.sock"
+        start_bg "terminal: restore -d --console-socket" restore -d --console-socket "$T/con2.sock" --bundle "$yb" --image-path "$img" "$c"
+        check_contains "terminal: restore sends one pty master to the console socket" "nfds=1 payload=" "$(cat "$T/con2.meta")"
+        grows_from "terminal: restore" "$c" "$n"
+        last=$(tr -d '\r' <"$T/con2.out" | grep -o 'n=[0-9]*' | tail -n 1)
+        if [ -n "$last" ] && [ "${last#n=}" -ge "$n" ]; then
+                ok "terminal: what it writes arrives at the new master ($n at the checkpoint, then $last)"
+        else
+                fail "terminal: what it writes arrives at the new master" "at the checkpoint: $n, on the new master: '$last'" \
+                        "$(head -c 300 "$T/con2.out")" "$(cat "$T/con2.meta")"
+        fi
+        oc delete --force "$c" >/dev/null 2>&1
+        kill "$rp1" "$rp2" 2>/dev/null
+        wait "$rp1" "$rp2" 2>/dev/null
+}
+
 # ---- a running container; failures leave it running and leave nothing else ----
 b=$(new_bundle)
 cfg "$b" '.process.args = ["/usr/bin/probe", "sleep", "60"]'
@@ -223,6 +291,8 @@ elif ! is_root; then
         check_eq "rootless restore: no state dir left" "$ID" "$(ls -A "$STATE_ROOT" | tr '\n' ' ' | sed 's/ $//')"
 elif [ "$level" = ok ]; then
         real_checkpoint_restore
+        real_tcp_established
+        real_terminal
 else
         r checkpoint --image-path "$T/img2" "$ID"
         check_eq "criu fails here: checkpoint exits 1" 1 "$RC"

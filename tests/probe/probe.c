@@ -21,9 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -745,6 +749,150 @@ cmd_udp_recv(_unused_ int argc, char **argv)
         return 0;
 }
 
+/* ---- issue 17: what checkpoint/restore must carry over ---- */
+
+/* Write TEXT to PATH through a new file renamed over it, so a reader never sees it half written. */
+static void
+put_count(const char *path, const char *text)
+{
+        char tmp[PATH_MAX];
+        int fd;
+
+        snprintf(tmp, sizeof tmp, "%s.tmp", path);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0 || write(fd, text, strlen(text)) < 0 || close(fd) < 0 || rename(tmp, path) < 0)
+                die_errno(errno, "write %s", path);
+}
+
+static bool
+read_full(int fd, void *buf, size_t n)
+{
+        for (size_t got = 0; got < n;) {
+                ssize_t k = read(fd, (char *) buf + got, n - got);
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k <= 0)
+                        return false;
+                got += (size_t) k;
+        }
+        return true;
+}
+
+/* tcp-count PORT FILE: one established TCP connection over 127.0.0.1 between this process and a
+ * child it forks. The child sends 1, 2, 3, ... every 50 ms; this process checks each is the one
+ * after the last and writes it to FILE. A broken connection or a gap ends both with "broken: ..."
+ * in FILE: a count that continues after a restore went over the same connection (nothing
+ * reconnects). */
+static int
+cmd_tcp_count(_unused_ int argc, char **argv)
+{
+        struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t) atoi(argv[1])) };
+        int ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, s;
+        uint64_t last = 0, v;
+        char text[64];
+        pid_t child;
+
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (ls < 0)
+                die_errno(errno, "socket");
+        (void) setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(ls, (struct sockaddr *) &a, sizeof a) < 0 || listen(ls, 1) < 0)
+                die_errno(errno, "listen on 127.0.0.1:%s", argv[1]);
+        child = fork();
+        if (child < 0)
+                die_errno(errno, "fork");
+        if (child == 0) {
+                int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+                (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
+                close(ls);
+                if (c < 0 || connect(c, (struct sockaddr *) &a, sizeof a) < 0)
+                        die_errno(errno, "connect to 127.0.0.1:%s", argv[1]);
+                for (v = 1;; v++) {
+                        if (write(c, &v, sizeof v) != (ssize_t) sizeof v)
+                                die_errno(errno, "send %llu", (unsigned long long) v);
+                        nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+                }
+        }
+        s = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+        if (s < 0)
+                die_errno(errno, "accept");
+        close(ls); /* only the established pair is left */
+        for (;;) {
+                if (!read_full(s, &v, sizeof v)) {
+                        snprintf(text, sizeof text, "broken: %s after %llu\n", errno ? strerror(errno) : "EOF",
+                                 (unsigned long long) last);
+                        break;
+                }
+                if (v != last + 1) {
+                        snprintf(text, sizeof text, "broken: %llu after %llu\n", (unsigned long long) v,
+                                 (unsigned long long) last);
+                        break;
+                }
+                last = v;
+                snprintf(text, sizeof text, "%llu\n", (unsigned long long) v);
+                put_count(argv[2], text);
+        }
+        put_count(argv[2], text);
+        kill(child, SIGKILL);
+        return 1;
+}
+
+/* console-recv SOCKET OUT [TIMEOUT]: a --console-socket receiver where python3 (and
+ * tests/lib/recv-console.py) is missing, as in the VM lane: accept one connection on SOCKET, take
+ * the one fd it carries (a pty master, checked), then copy what the container writes to OUT until
+ * its side closes or TIMEOUT seconds (default 60) pass without output. Prints "nfds=N payload=P". */
+static int
+cmd_console_recv(int argc, char **argv)
+{
+        struct sockaddr_un a = { .sun_family = AF_UNIX };
+        union {
+                struct cmsghdr h;
+                char b[CMSG_SPACE(8 * sizeof(int))];
+        } ctl;
+        char payload[256], buf[4096];
+        struct iovec iov = { .iov_base = payload, .iov_len = sizeof payload - 1 };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &ctl, .msg_controllen = sizeof ctl };
+        int ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), c, out, master = -1, nfds = 0;
+        int timeout = argc > 3 ? atoi(argv[3]) : 60;
+        struct pollfd pfd;
+        ssize_t n;
+
+        snprintf(a.sun_path, sizeof a.sun_path, "%s", argv[1]);
+        if (ls < 0 || bind(ls, (struct sockaddr *) &a, sizeof a) < 0 || listen(ls, 1) < 0)
+                die_errno(errno, "listen on %s", argv[1]);
+        pfd = (struct pollfd){ .fd = ls, .events = POLLIN };
+        if (poll(&pfd, 1, 30000) != 1)
+                die("no connection on %s within 30 s", argv[1]);
+        c = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+        if (c < 0)
+                die_errno(errno, "accept");
+        n = recvmsg(c, &mh, MSG_CMSG_CLOEXEC);
+        if (n < 0)
+                die_errno(errno, "recvmsg");
+        payload[n] = '\0';
+        for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+                if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+                        nfds += (int) ((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+                        memcpy(&master, CMSG_DATA(cm), sizeof(int));
+                }
+        close(c);
+        close(ls);
+        printf("nfds=%d payload=%s\n", nfds, payload);
+        fflush(stdout);
+        if (nfds != 1 || !isatty(master))
+                die("expected one pty master, got %d fds", nfds);
+        out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (out < 0)
+                die_errno(errno, "open %s", argv[2]);
+        pfd = (struct pollfd){ .fd = master, .events = POLLIN };
+        while (poll(&pfd, 1, timeout * 1000) == 1 && (n = read(master, buf, sizeof buf)) > 0)
+                if (write(out, buf, (size_t) n) != n)
+                        die_errno(errno, "write %s", argv[2]);
+        return 0;
+}
+
 /* ---- issue 3: personality, scheduler, I/O priority, memory policy, seccomp syscalls ---- */
 
 static int
@@ -918,6 +1066,8 @@ static const struct command {
         { "signal-wait", 0, 1, cmd_signal_wait, "[READY_FILE]: wait for SIGTERM/SIGINT, print its name" },
         { "echo", 0, -1, cmd_echo, "ARGS...: print them" },
         { "udp-recv", 1, 1, cmd_udp_recv, "PORT: print the first UDP datagram to PORT (IPv4 and IPv6)" },
+        { "tcp-count", 2, 2, cmd_tcp_count, "PORT FILE: count over a TCP connection to a child, to FILE" },
+        { "console-recv", 2, 3, cmd_console_recv, "SOCKET OUT [TIMEOUT]: a --console-socket receiver, output to OUT" },
         { "alloc", 1, 1, cmd_alloc, "MB: allocate and touch MB mebibytes, print allocated=MB" },
         { "forks", 1, 1, cmd_forks, "N: fork N sleeping children, print forked=K [errno=E]" },
         { "help", 0, 0, cmd_help, "this list" },

@@ -12,8 +12,9 @@
  *   - a joined network namespace is external ("net[INODE]:extRootNetNS"), handed back at restore
  *     as an inherited fd; other joined namespaces CRIU cannot restore, which is said before it runs;
  *   - the init's stdio: pipes (conmon, containerd's shim) are written to descriptors.json in the
- *     images, as runc does, and restore passes its own stdio in their place; a terminal is an
- *     external tty, which CRIU re-creates at restore with the master sent to --console-socket.
+ *     images, as runc does, and restore passes its own stdio in their place; a terminal's slave is
+ *     dumped without its master (orphan_pts_master), and CRIU makes a new pty at restore, in the
+ *     container's devpts with the same number, whose master restore.c sends to --console-socket.
  * Everything that can fail without CRIU (no criu, rootless without the capabilities CRIU needs,
  * a container that is not running) fails before anything is made. */
 #include "config.h"
@@ -325,21 +326,6 @@ criu_read_descriptors(int images_fd, struct criu_inherit *inherit, size_t *n, ch
         return 0;
 }
 
-/* A terminal: the init's fd 0 is a pty slave, external to the dump ("tty[rdev:dev]"). */
-static void
-describe_tty(pid_t pid, char ***ext)
-{
-        _cleanup_free_ char *p = xasprintf("/proc/%d/fd/0", (int) pid);
-        struct stat st;
-
-        if (stat(p, &st) == 0 && S_ISCHR(st.st_mode)) {
-                _cleanup_free_ char *e = xasprintf("tty[%llx:%llx]", (unsigned long long) st.st_rdev,
-                                                   (unsigned long long) st.st_dev);
-
-                strv_push(ext, e);
-        }
-}
-
 struct loaded {
         int dirfd;
         struct state st;
@@ -391,8 +377,6 @@ dump(struct loaded *l, const ocirt_checkpoint_options *co, struct criu_dirs *d, 
                 r = criu_describe_namespaces(l->spec, false, &ext, &net, err);
         if (r < 0)
                 return r;
-        if (l->spec->process && l->spec->process->terminal)
-                describe_tty(l->st.pid, &ext);
         if (!pre) {
                 r = write_descriptors(d->images_fd, l->st.pid, err);
                 if (r < 0)
@@ -411,6 +395,9 @@ dump(struct loaded *l, const ocirt_checkpoint_options *co, struct criu_dirs *d, 
                                 .shell_job = o->flags & OCIRT_CHECKPOINT_SHELL_JOB,
                                 .file_locks = o->flags & OCIRT_CHECKPOINT_FILE_LOCKS,
                                 .auto_dedup = o->flags & OCIRT_CHECKPOINT_AUTO_DEDUP,
+                                /* The pty's master is ours, not the container's: CRIU dumps the
+                                 * slave alone (as runc and crun ask) and restore makes a new pair. */
+                                .orphan_pts_master = l->spec->process && l->spec->process->terminal,
                                 .track_mem = pre || co->parent_path,
                                 .parent_img = co->parent_path,
                                 .manage_cgroups_mode = cg_mode,

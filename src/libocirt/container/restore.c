@@ -124,6 +124,9 @@ restore_tree(struct restore *x, struct undo *undo, ocirt_error **err)
         _cleanup_strv_ char **ext = NULL, **keys = NULL;
         struct criu_inherit inherit[4];
         size_t n_inherit = 0;
+        const struct spec_namespace *netns = spec_find_ns(x->c.spec, SPEC_NS_NETWORK);
+        /* A namespace CRIU restores (not a joined one, not left empty) comes with its lock. */
+        bool own_netns = netns && !netns->path && !(x->o->criu.n_empty_ns > 0);
         struct criu_inherit net;
         struct criu_result res;
         uint32_t empty_ns;
@@ -157,7 +160,8 @@ restore_tree(struct restore *x, struct undo *undo, ocirt_error **err)
                              .auto_dedup = x->o->criu.flags & OCIRT_CHECKPOINT_AUTO_DEDUP,
                              .rst_sibling = true,
                              .orphan_pts_master = p && p->terminal,
-                             .notify_scripts = p && p->terminal,
+                             .drop_stale_netlock = own_netns,
+                             .notify_scripts = (p && p->terminal) || own_netns,
                              .root = x->root,
                              .manage_cgroups_mode = cg_mode,
                              .cgroup_root = x->cgroup_root,

@@ -40,26 +40,7 @@ printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\
 export CONTAINERS_CONF=$conf
 check_contains "containers.conf registers ocirt for json logs" '"ocirt"]' "$(grep runtime_supports_json "$conf")"
 
-P=(podman --root "$T/storage" --runroot "$R" --storage-driver vfs)
-pm() { # podman ARGS with a time limit; sets OUT, ERR, RC
-        local e
-        e=$(mktemp "$T/err.XXXXXX")
-        RC=0
-        OUT=$(timeout -k 5 60 "${P[@]}" "$@" 2>"$e" </dev/null) || RC=$?
-        ERR=$(grep -v 'is not a shared mount' "$e")
-        rm -f "$e"
-}
-cleanup_podman() {
-        local pp
-        timeout 60 "${P[@]}" rm -af -t 0 >/dev/null 2>&1
-        timeout 60 "${P[@]}" rmi -af >/dev/null 2>&1
-        is_root || timeout 60 "${P[@]}" unshare rm -rf "$T/storage" "$R" >/dev/null 2>&1
-        rm -rf "$R" 2>/dev/null
-        # The rootless pause process (it keeps podman's user namespace) is ours: its pid file is in tmp_dir.
-        pp=$(cat "$T/tmp/pause.pid" 2>/dev/null)
-        [ -n "$pp" ] && kill -KILL "$pp" 2>/dev/null
-}
-trap 'rc=$?; cleanup_podman; (exit $rc); _t_cleanup' EXIT
+source "$OCIRT_TESTS/lib/podman.sh"
 
 tar -C "$OCIRT_ROOTFS" -c . | timeout 60 "${P[@]}" import - "$IMG" >/dev/null 2>"$T/import.err"
 pm image exists "$IMG"

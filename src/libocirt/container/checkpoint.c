@@ -29,6 +29,7 @@
 #include "container/container.h"
 #include "container/checkpoint.h"
 #include "base/base.h"
+#include "fs/fs.h"
 #include "state/state.h"
 
 #define DESCRIPTORS "descriptors.json"
@@ -93,6 +94,43 @@ criu_describe_mounts(const struct spec *s, const char *bundle, pid_t pid, bool r
         }
         (void) err;
         return 0;
+}
+
+/* Below a tmpfs of the config: CRIU restores the tmpfs's contents, mount points included. */
+static bool
+below_tmpfs(const struct spec *s, const char *dest)
+{
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                const struct spec_mount *m = &s->mounts[i];
+                size_t n = strlen(m->destination);
+
+                if (m->type && streq(m->type, "tmpfs") && strncmp(dest, m->destination, n) == 0 &&
+                    (dest[n] == '/' || (n == 1 && dest[0] == '/' && dest[1])))
+                        return true;
+        }
+        return false;
+}
+
+void
+criu_make_mountpoints(const struct spec *s, const char *bundle, const char *rootfs)
+{
+        _cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+        for (size_t i = 0; rootfd >= 0 && i < s->n_mounts; i++) {
+                const struct spec_mount *m = &s->mounts[i];
+                _cleanup_free_ char *src = NULL;
+                struct stat st;
+                int fd = -1;
+
+                if (!is_bind(m) || !m->source || below_tmpfs(s, m->destination))
+                        continue;
+                src = m->source[0] == '/' ? xstrdup(m->source) : xasprintf("%s/%s", bundle, m->source);
+                /* Best effort: what cannot be made here, CRIU's error names. */
+                if (pathres_open(rootfd, m->destination,
+                                 stat(src, &st) == 0 && !S_ISDIR(st.st_mode) ? PATHRES_MKFILE : PATHRES_MKDIR, &fd,
+                                 NULL) >= 0)
+                        close(fd);
+        }
 }
 
 int

@@ -21,6 +21,10 @@ int criu_empty_ns_parse(const char *const *names, size_t n, uint32_t *ret, ocirt
  * at restore "mnt[DEST]:WHAT-TO-BIND". */
 int criu_describe_mounts(const struct spec *s, const char *bundle, pid_t pid, bool restore, char ***ext,
                          ocirt_error **err);
+/* Restore: the mount points of bind mounts that the rootfs lacks (a container moved with its
+ * rootfs's changes, where the runtime had made them: podman's /run/.containerenv), made inside
+ * the rootfs, as files for file sources. CRIU stats every mount point before it mounts. */
+void criu_make_mountpoints(const struct spec *s, const char *bundle, const char *rootfs);
 /* A joined network namespace: external at dump, an inherited fd at restore (*ret_net, fd -1 when
  * none; the caller closes it). Other joined namespaces: EOPNOTSUPP. */
 int criu_describe_namespaces(const struct spec *s, bool restore, char ***ext, struct criu_inherit *ret_net,

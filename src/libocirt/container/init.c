@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 
 #include "container/container.h"
 #include "base/base.h"
@@ -259,6 +260,25 @@ make_cwd(struct container *c)
                 (void) mkdir_p(cwd, 0755);
 }
 
+/* stdio that is the host's /dev/null (conmon gives it as a detached container's stdin) is reopened
+ * as the container's own, as runc does: the host's node lies on a mount outside the container, a
+ * file CRIU cannot find at checkpoint ("Can't lookup mount"). Best effort: a container without a
+ * null device at /dev/null keeps the host's. */
+static void
+reopen_dev_null(void)
+{
+        _cleanup_close_ int fd = -1;
+        struct stat own, st;
+
+        fd = open("/dev/null", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &own) < 0 || !S_ISCHR(own.st_mode) || own.st_rdev != makedev(1, 3))
+                return;
+        for (int i = 0; i < 3; i++)
+                if (fstat(i, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == own.st_rdev &&
+                    (st.st_dev != own.st_dev || st.st_ino != own.st_ino))
+                        (void) dup2(fd, i);
+}
+
 /* The pivot into the new root, the sysctls, then what makes the root final (masked and read-only
  * paths, a read-only root). */
 static int
@@ -272,8 +292,10 @@ enter_root(struct container *c, int rootfd, ocirt_error **err)
                 r = procattr_after_pivot(c, err);
         if (r < 0)
                 return r;
-        if (c->spec->process)
+        if (c->spec->process) {
+                reopen_dev_null();
                 make_cwd(c);
+        }
         return rootfs_finalize(c, err);
 }
 

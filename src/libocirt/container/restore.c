@@ -203,8 +203,10 @@ restore_steps(struct restore *x, struct undo *undo, ocirt_error **err)
                 r = state_dir_create(x->c.ctx, x->c.id, &x->c.lock_fd, undo, err);
         if (r >= 0)
                 r = cgroup_prepare(&x->c, undo, err);
-        if (r >= 0)
+        if (r >= 0) {
+                criu_make_mountpoints(x->c.spec, x->c.bundle, x->c.rootfs);
                 r = bind_root(x, undo, err);
+        }
         if (r >= 0)
                 r = restore_tree(x, undo, err);
         if (r < 0)

@@ -63,16 +63,11 @@ command -v criu >/dev/null 2>&1 || [ -x /usr/sbin/criu ] || level=none
 # A process that counts in memory and writes the count to a bind-mounted host directory, which the
 # test reads without podman exec (slow under TCG). Its stdin is the host's /dev/null (conmon's).
 pm run -d --name cnt --network none -v "$T/data:/data" "$IMG" \
-        sh -c 'i=0; while :; do i=$((i+1)); echo $i >/data/n; sleep 0.05; done'
+        sh -c 'i=0; while :; do i=$((i+1)); echo $i >>/data/n; sleep 0.05; done'
 check_eq "run -d (counting)" 0 "$RC" || diag "$ERR"
-count() { # the last count (the shell's `>` empties the file before it writes: read again)
-        local n i
-        for i in 1 2 3 4 5; do
-                n=$(cat "$T/data/n" 2>/dev/null)
-                [ -n "$n" ] && break
-                sleep 0.02
-        done
-        echo "$n"
+count() { # the last count. The file is appended to, one write(2) per line: a truncating `>` could
+        # be caught by the dump between its open and its write, and the checkpointed file would be empty.
+        tail -n 1 "$T/data/n" 2>/dev/null
 }
 count_ge() { [ "$(count)" -ge "$1" ] 2>/dev/null; }
 wait_until 60 count_ge 20

@@ -67,8 +67,10 @@ stale_tables(int sk, pid_t keep, char ***ret)
         for (;;) {
                 ssize_t n = recv(sk, buf, NL_BUF, 0);
 
+                if (n < 0 && errno == EINTR)
+                        continue;
                 if (n < 0)
-                        return errno == EINTR ? 0 : -errno;
+                        return -errno;
                 for (struct nlmsghdr *h = (struct nlmsghdr *) buf; NLMSG_OK(h, (size_t) n); h = NLMSG_NEXT(h, n)) {
                         size_t off = NLMSG_LENGTH(sizeof(struct nfgenmsg));
 

@@ -260,23 +260,27 @@ make_cwd(struct container *c)
                 (void) mkdir_p(cwd, 0755);
 }
 
-/* stdio that is the host's /dev/null (conmon gives it as a detached container's stdin) is reopened
- * as the container's own, as runc does: the host's node lies on a mount outside the container, a
- * file CRIU cannot find at checkpoint ("Can't lookup mount"). Best effort: a container without a
- * null device at /dev/null keeps the host's. */
+/* stdio that is a null device (conmon gives the host's /dev/null as a detached container's stdin)
+ * is reopened as the container's own /dev/null, as runc does: the host's node lies on a mount
+ * outside the container, a file CRIU cannot find at checkpoint ("Can't lookup mount"). The fds are
+ * looked at first, so a container whose stdio is pipes or a terminal opens nothing. Best effort: a
+ * container without a null device at /dev/null keeps the host's. */
 static void
 reopen_dev_null(void)
 {
         _cleanup_close_ int fd = -1;
-        struct stat own, st;
+        struct stat st;
 
-        fd = open("/dev/null", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 || fstat(fd, &own) < 0 || !S_ISCHR(own.st_mode) || own.st_rdev != makedev(1, 3))
-                return;
-        for (int i = 0; i < 3; i++)
-                if (fstat(i, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == own.st_rdev &&
-                    (st.st_dev != own.st_dev || st.st_ino != own.st_ino))
-                        (void) dup2(fd, i);
+        for (int i = 0; i < 3; i++) {
+                if (fstat(i, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+                        continue;
+                if (fd < 0) {
+                        fd = open("/dev/null", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+                        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+                                return;
+                }
+                (void) dup2(fd, i);
+        }
 }
 
 /* The pivot into the new root, the sysctls, then what makes the root final (masked and read-only

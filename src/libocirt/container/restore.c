@@ -125,8 +125,7 @@ restore_tree(struct restore *x, struct undo *undo, ocirt_error **err)
         struct criu_inherit inherit[4];
         size_t n_inherit = 0;
         const struct spec_namespace *netns = spec_find_ns(x->c.spec, SPEC_NS_NETWORK);
-        /* A namespace CRIU restores (not a joined one, not left empty) comes with its lock. */
-        bool own_netns = netns && !netns->path && !(x->o->criu.n_empty_ns > 0);
+        bool own_netns;
         struct criu_inherit net;
         struct criu_result res;
         uint32_t empty_ns;
@@ -141,6 +140,8 @@ restore_tree(struct restore *x, struct undo *undo, ocirt_error **err)
                 r = criu_describe_namespaces(x->c.spec, true, &ext, &net, err);
         if (r < 0)
                 return r;
+        /* A namespace CRIU restores (not a joined one, not left empty) comes with its lock. */
+        own_netns = netns && !netns->path && !(empty_ns & CLONE_NEWNET);
         if (net.fd >= 0)
                 inherit[n_inherit++] = net;
         (void) criu_read_descriptors(x->d.images_fd, inherit, &n_inherit, &keys);

@@ -122,7 +122,11 @@ OUT=$(timeout 10 "$OCIRT_BIN" --root "$STATE_ROOT" exec --preserve-fds 1 "$ID" s
 check_eq "exec --preserve-fds 1: fd 3 reaches the process" preserved "$OUT"
 
 # --- pid file: written only once the process runs ---
-r exec -d --pid-file "$b/ok.pid" "$ID" sleep 30
+# The detached process keeps ocirt's stdout, as runc's does (conmon reads it there): r's $(...) would
+# wait for it to end, so its output goes to /dev/null here.
+RC=0
+timeout -k 2 20 "$OCIRT_BIN" --root "$STATE_ROOT" exec -d --pid-file "$b/ok.pid" "$ID" sleep 30 </dev/null >/dev/null 2>"$b/ok.err" || RC=$?
+ERR=$(cat "$b/ok.err")
 if [ "$RC" = 0 ] && [ -s "$b/ok.pid" ]; then
         p=$(cat "$b/ok.pid")
         [ "$(readlink "/proc/$p/ns/pid")" = "$(readlink "/proc/$PID/ns/pid")" ] && ok "exec -d: the pid file names the process" ||

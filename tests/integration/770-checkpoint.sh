@@ -212,8 +212,43 @@ counting_bundle() { # a new bundle whose init counts in memory, into /data/n (a 
                    | .mounts += [{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["size=1m"]}]'
         echo "$cb"
 }
+listens() { # PORT: something listens on 127.0.0.1:PORT
+        grep -q "0100007F:$(printf '%04X' "$1") 00000000:0000 0A" /proc/net/tcp
+}
+# lazy_finish DESC C C2 IMG PORT N CPID BUNDLE: with checkpoint CPID serving C's memory at PORT,
+# `criu lazy-pages` and `restore --lazy-pages` as C2; the count goes on from N, the checkpoint
+# exits 0, C is gone, no criu is left.
+lazy_finish() {
+        local desc=$1 c=$2 c2=$3 img=$4 port=$5 n=$6 cpid=$7 lb=$8 lpid st
+        check "$desc: the images are written (inventory.img)" test -e "$img/inventory.img"
+        timeout -k 2 180 criu lazy-pages --page-server --address 127.0.0.1 --port "$port" -D "$img" -o lazy-pages.log -v4 \
+                </dev/null >/dev/null 2>&1 &
+        lpid=$!
+        wait_until 30 test -S "$img/lazy-pages.socket" || diag "no lazy-pages.socket: $(ls "$img" | tr '\n' ' ')"
+        start_bg "$desc: restore -d --lazy-pages (another id)" restore -d --lazy-pages --bundle "$lb" --image-path "$img" "$c2"
+        check_eq "$desc: restored, running" running "$(status_of "$c2")"
+        grows_from "$desc: restore --lazy-pages" "$c2" "$n"
+        st=0
+        wait "$cpid" || st=$?
+        check_eq "$desc: checkpoint exits 0 once the pages were fetched" 0 "$st" || diag "$(tail -n 3 "$img.err")"
+        st=0
+        wait "$lpid" || st=$?
+        check_eq "$desc: criu lazy-pages exits 0" 0 "$st" || diag "$(grep -m3 'Error' "$img/lazy-pages.log")"
+        check_eq "$desc: the checkpointed container is gone" none "$(status_of "$c")"
+        grows_from "$desc: the restored container, all pages fetched" "$c2" "$n"
+        check_eq "$desc: no criu process left" "" "$(criu_pids)"
+        oc delete --force "$c2" >/dev/null 2>&1
+}
+# lazy_start C PORT IMG: checkpoint --lazy-pages of C in the background, --status-fd 9 (the
+# caller's fd 9); sets CPID.
+lazy_start() {
+        local c=$1 port=$2 img=$3
+        timeout -k 2 180 "$OCIRT_BIN" --root "$STATE_ROOT" checkpoint --lazy-pages --page-server "127.0.0.1:$port" \
+                --status-fd 9 --image-path "$img" "$c" </dev/null >/dev/null 2>"$img.err" &
+        CPID=$!
+}
 real_lazy_pages() {
-        local c=$ID-l c2=$ID-m lb n img=$T/img-lazy port=27277 cpid lpid st rd out
+        local c=$ID-l lb n img=$T/img-lazy port=27277 st rd out
         st=0
         criu check --feature uffd-noncoop >"$T/uffd.out" 2>&1 || st=$?
         diag "criu check --feature uffd-noncoop: exit $st: $(tail -n 2 "$T/uffd.out" | tr '\n' ' ')"
@@ -223,32 +258,15 @@ real_lazy_pages() {
         n=$(count_of "$c")
         mkfifo "$T/lazy.status"
         exec {rd}<>"$T/lazy.status" # read-write: opening the write end below does not wait
-        timeout -k 2 180 "$OCIRT_BIN" --root "$STATE_ROOT" checkpoint --lazy-pages --page-server "127.0.0.1:$port" \
-                --status-fd 9 --image-path "$img" "$c" 9>"$T/lazy.status" </dev/null >"$T/lazy-cpt.out" 2>"$T/lazy-cpt.err" &
-        cpid=$!
+        exec 9>"$T/lazy.status"
+        lazy_start "$c" "$port" "$img"
+        exec 9>&-
         out=$(timeout 90 dd bs=1 count=1 <&"$rd" 2>/dev/null | od -An -c | tr -d ' ')
         exec {rd}<&-
         check_eq "lazy: checkpoint writes one \\0 to --status-fd when it serves the pages" '\0' "$out" ||
-                diag "$(cat "$T/lazy-cpt.err")"
-        check "lazy: ... and still runs (serving)" kill -0 "$cpid"
-        check "lazy: the images are written (inventory.img)" test -e "$img/inventory.img"
-        timeout -k 2 180 criu lazy-pages --page-server --address 127.0.0.1 --port "$port" -D "$img" -o lazy-pages.log -v4 \
-                </dev/null >/dev/null 2>&1 &
-        lpid=$!
-        wait_until 30 test -S "$img/lazy-pages.socket" || diag "no lazy-pages.socket: $(ls "$img" | tr '\n' ' ')"
-        start_bg "lazy: restore -d --lazy-pages (another id)" restore -d --lazy-pages --bundle "$lb" --image-path "$img" "$c2"
-        check_eq "lazy: restored, running" running "$(status_of "$c2")"
-        grows_from "lazy: restore --lazy-pages" "$c2" "$n"
-        st=0
-        wait "$cpid" || st=$?
-        check_eq "lazy: checkpoint exits 0 once the pages were fetched" 0 "$st" || diag "$(tail -n 3 "$T/lazy-cpt.err")"
-        st=0
-        wait "$lpid" || st=$?
-        check_eq "lazy: criu lazy-pages exits 0" 0 "$st" || diag "$(grep -m3 'Error' "$img/lazy-pages.log")"
-        check_eq "lazy: the checkpointed container is gone" none "$(status_of "$c")"
-        grows_from "lazy: the restored container, all pages fetched" "$c2" "$n"
-        check_eq "lazy: no criu process left" "" "$(criu_pids)"
-        oc delete --force "$c2" >/dev/null 2>&1
+                diag "$(cat "$img.err")"
+        check "lazy: ... and still runs (serving)" kill -0 "$CPID"
+        lazy_finish lazy "$c" "$ID-m" "$img" "$port" "$n" "$CPID" "$lb"
         rm -f "$T/lazy.status"
 }
 
@@ -264,8 +282,7 @@ real_page_server() {
         timeout -k 2 120 criu page-server -D "$img" --address 127.0.0.1 --port "$port" -o page-server.log -v4 \
                 </dev/null >/dev/null 2>&1 &
         spid=$!
-        # listening: 127.0.0.1:27278 (0100007F:6A8E) in state 0A
-        wait_until 30 grep -q '0100007F:6A8E 00000000:0000 0A' /proc/net/tcp || diag "criu page-server does not listen"
+        wait_until 30 listens "$port" || diag "criu page-server does not listen"
         start_bg "checkpoint --page-server (no --lazy-pages)" checkpoint --page-server "127.0.0.1:$port" --image-path "$img" "$c"
         st=0
         wait "$spid" || st=$?

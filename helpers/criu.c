@@ -66,6 +66,13 @@ encode_opts(const struct criu_request *q, struct pb *o)
                 pb_bool(o, 8, true);
         pb_int32(o, 9, 4); /* log level: everything, the log is for the user to read when it fails */
         pb_string(o, 10, q->log_name);
+        if (q->ps_address) {
+                struct pb ps = { 0 };
+
+                pb_string(&ps, 1, q->ps_address); /* criu_page_server_info.address, .port */
+                pb_int32(&ps, 2, q->ps_port);
+                pb_message(o, 11, &ps);
+        }
         if (q->notify_scripts)
                 pb_bool(o, 12, true);
         if (q->root)
@@ -363,46 +370,69 @@ criu_run(const struct criu_request *q, struct criu_result *res, ocirt_error **er
         return r;
 }
 
-/* ---- `ocirt check` ---- */
+/* ---- `ocirt check`, and what --lazy-pages needs ---- */
 
-int
-criu_probe(struct criu_probe *ret, bool run_check)
+/* `criu check [ARGS]`: exit 0, or the first error line of its output (without the source position
+ * and up to a ';'). 0 when it ran, -errno when it could not be started. */
+static int
+run_check(char **argv, bool *ret_works, char **ret_problem)
 {
         _cleanup_free_ char *out = NULL;
         struct helper_proc p;
+        char *e, *end;
         int status, r;
 
-        *ret = (struct criu_probe){ 0 };
-        if (helper_find(HELPER_CRIU, &ret->path, NULL) < 0)
-                return 0;
-        if (!run_check)
-                return 1;
-        /* `criu check`: the kernel features CRIU needs, in about 60 ms. Its errors go to stderr. */
-        r = helper_spawn(&(struct helper_cmd){ .tool = HELPER_CRIU,
-                                               .argv = (char *[]){ "criu", "check", NULL },
-                                               .stderr_fd = -1,
-                                               .cwd_fd = -1 },
+        r = helper_spawn(&(struct helper_cmd){ .tool = HELPER_CRIU, .argv = argv, .stderr_fd = -1, .cwd_fd = -1 },
                          &p, NULL);
         if (r < 0)
-                return 0;
+                return r;
         while (waitpid(p.pid, &status, 0) < 0 && errno == EINTR)
                 ;
         out = p.stderr_pipe >= 0 ? helper_read_stderr(p.stderr_pipe, false, 8000) : xstrdup("");
         helper_proc_done(&p);
-        ret->works = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        if (!ret->works) {
-                /* The first "Error (...): " line, as in a failed dump. */
-                char *e = strstr(out, "Error (");
-                char *end;
+        *ret_works = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        *ret_problem = NULL;
+        if (*ret_works)
+                return 0;
+        e = strstr(out, "Error (");
+        if (e && (e = strstr(e, "): ")))
+                e += 3;
+        else
+                e = out;
+        end = strpbrk(e, ";\n");
+        *ret_problem = end ? xstrndup(e, (size_t) (end - e)) : xstrdup(*e ? e : "criu check failed");
+        return 0;
+}
 
-                if (e && (e = strstr(e, "): ")))
-                        e += 3;
-                else
-                        e = out;
-                end = strchr(e, ';');
-                ret->problem = end ? xstrndup(e, (size_t) (end - e)) : xstrdup(*e ? e : "criu check failed");
-        }
+int
+criu_probe(struct criu_probe *ret, bool probe_kernel)
+{
+        *ret = (struct criu_probe){ 0 };
+        if (helper_find(HELPER_CRIU, &ret->path, NULL) < 0)
+                return 0;
+        if (!probe_kernel)
+                return 1;
+        /* `criu check`: the kernel features CRIU needs, in about 60 ms. Its errors go to stderr. */
+        if (run_check((char *[]){ "criu", "check", NULL }, &ret->works, &ret->problem) < 0)
+                return 0;
+        /* Lazy pages (--lazy-pages) need userfaultfd with its non-cooperative events, which
+         * `criu check` alone does not ask for. */
+        if (ret->works &&
+            run_check((char *[]){ "criu", "check", "--feature", "uffd-noncoop", NULL }, &ret->lazy_pages,
+                      &ret->lazy_problem) < 0)
+                ret->lazy_problem = xstrdup("criu check --feature uffd-noncoop did not run");
         return 1;
+}
+
+int
+criu_lazy_pages_check(char **ret_problem, ocirt_error **err)
+{
+        bool works;
+        int r = run_check((char *[]){ "criu", "check", "--feature", "uffd-noncoop", NULL }, &works, ret_problem);
+
+        if (r < 0)
+                return ocirt_fail(err, -r, "run criu check --feature uffd-noncoop");
+        return works ? 1 : 0;
 }
 
 void
@@ -410,5 +440,6 @@ criu_probe_done(struct criu_probe *p)
 {
         free(p->path);
         free(p->problem);
+        free(p->lazy_problem);
         *p = (struct criu_probe){ 0 };
 }

@@ -75,6 +75,8 @@ struct criu_request {
         bool orphan_pts_master;  /* restore: a new pty for the container's terminal, master sent back */
         bool notify_scripts;
         bool drop_stale_netlock; /* restore of the container's own network namespace (criu-netlock.c) */
+        const char *ps_address;  /* dump: NULL, or where the page server listens (lazy) or is (not) */
+        int ps_port;
         const char *root;        /* restore: the container's rootfs */
         const char *parent_img;  /* relative to the image directory: the pre-dump's images */
         const char *freeze_cgroup;
@@ -109,8 +111,15 @@ struct criu_probe {
         char *path;    /* NULL: not installed */
         bool works;    /* `criu check` passed */
         char *problem; /* its first error line when not */
+        bool lazy_pages;    /* works, and `criu check --feature uffd-noncoop` passed too */
+        char *lazy_problem; /* its first error line when not */
 };
-/* `ocirt check` only: 0 when criu is not installed, 1 when it is; with run_check, `criu check`
- * (~60 ms) says whether it works on this kernel. */
-int criu_probe(struct criu_probe *ret, bool run_check);
+/* `ocirt check` only: 0 when criu is not installed, 1 when it is; with probe_kernel, `criu check`
+ * (~60 ms) says whether it works on this kernel, and then `criu check --feature uffd-noncoop`
+ * whether it can do lazy pages. */
+int criu_probe(struct criu_probe *ret, bool probe_kernel);
 void criu_probe_done(struct criu_probe *p);
+/* --lazy-pages: `criu check --feature uffd-noncoop` (userfaultfd with non-cooperative events, which
+ * a lazy restore needs). 1 yes; 0 no, *ret_problem its first error line (caller frees); -errno when
+ * criu could not be started. */
+int criu_lazy_pages_check(char **ret_problem, ocirt_error **err);

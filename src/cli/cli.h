@@ -145,9 +145,7 @@ enum {
         CLI_OPT_LAZY_PAGES,
         CLI_OPT_MANAGE_CGROUPS_MODE,
         CLI_OPT_EMPTY_NS,
-        CLI_OPT_REFUSED_PAGE_SERVER, /* runc's, refused with the reason (cli_criu_option) */
-        CLI_OPT_REFUSED_STATUS_FD,
-        CLI_OPT_REFUSED_LSM_PROFILE,
+        CLI_OPT_REFUSED_LSM_PROFILE, /* runc's, refused with the reason (cli_criu_option) */
         CLI_OPT_REFUSED_LSM_MOUNT_CONTEXT,
 };
 
@@ -207,7 +205,8 @@ int cli_create_option(int c, const char *arg, ocirt_create_options *opts, ocirt_
         "      --shell-job            the process is a shell job (its session and terminal are outside)\n" \
         "      --file-locks           file locks too\n"                                                   \
         "      --auto-dedup           free the parent images' pages that this dump repeats\n"             \
-        "      --lazy-pages           refused: it needs CRIU's page server, which ocirt does not run\n"   \
+        "      --lazy-pages           memory on demand: checkpoint serves it (--page-server), restore\n"  \
+        "                             gets it from a 'criu lazy-pages' daemon (see the man page)\n"       \
         "      --manage-cgroups-mode MODE  soft (default), full, strict or ignore\n"                      \
         "      --empty-ns TYPE        leave this namespace empty at restore (only 'network')\n"
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 
 #include "cli.h"
 
@@ -11,6 +12,8 @@ enum {
         OPT_PARENT_PATH = 0x300, /* above cli.h's shared values */
         OPT_LEAVE_RUNNING,
         OPT_PRE_DUMP,
+        OPT_PAGE_SERVER,
+        OPT_STATUS_FD,
 };
 
 const struct cli_help cmd_checkpoint_help = {
@@ -20,10 +23,15 @@ const struct cli_help cmd_checkpoint_help = {
         .options = CLI_CRIU_OPTIONS_HELP
                 "      --parent-path DIR      the previous pre-dump's images, relative to --image-path\n"
                 "      --leave-running        leave the container running after the checkpoint\n"
-                "      --pre-dump             dump memory only; the container keeps running\n",
+                "      --pre-dump             dump memory only; the container keeps running\n"
+                "      --page-server ADDR:PORT  with --lazy-pages: where CRIU serves the memory; without:\n"
+                "                             a 'criu page-server' to send the memory to\n"
+                "      --status-fd FD         with --lazy-pages: write one \\0 byte to FD when the memory is\n"
+                "                             served (then start 'criu lazy-pages' and 'ocirt restore --lazy-pages')\n",
         .notes = "Needs criu (Debian: apt-get install criu). Without --leave-running or --pre-dump the\n"
                  "container stops and its state is removed; 'ocirt restore' brings it back. On failure the\n"
-                 "error gives CRIU's first error and the path of its log (WORK-PATH/dump.log).\n",
+                 "error gives CRIU's first error and the path of its log (WORK-PATH/dump.log).\n"
+                 "With --lazy-pages it returns once 'criu lazy-pages' has fetched all the memory.\n",
 };
 
 static const struct option options[] = {
@@ -31,8 +39,8 @@ static const struct option options[] = {
         { "parent-path", required_argument, NULL, OPT_PARENT_PATH },
         { "leave-running", no_argument, NULL, OPT_LEAVE_RUNNING },
         { "pre-dump", no_argument, NULL, OPT_PRE_DUMP },
-        { "status-fd", required_argument, NULL, CLI_OPT_REFUSED_STATUS_FD },
-        { "page-server", required_argument, NULL, CLI_OPT_REFUSED_PAGE_SERVER },
+        { "status-fd", required_argument, NULL, OPT_STATUS_FD },
+        { "page-server", required_argument, NULL, OPT_PAGE_SERVER },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
 };
@@ -71,10 +79,6 @@ cli_criu_option(int c, const char *arg, ocirt_criu_options *o, ocirt_error **err
         case CLI_OPT_MANAGE_CGROUPS_MODE:
                 o->manage_cgroups_mode = arg;
                 return 1;
-        case CLI_OPT_REFUSED_PAGE_SERVER:
-        case CLI_OPT_REFUSED_STATUS_FD:
-                return ocirt_error_new(err, EOPNOTSUPP, c == CLI_OPT_REFUSED_STATUS_FD ? "--status-fd" : "--page-server",
-                                       "leave it out: ocirt runs CRIU without a page server", "not supported");
         case CLI_OPT_REFUSED_LSM_PROFILE:
         case CLI_OPT_REFUSED_LSM_MOUNT_CONTEXT:
                 return ocirt_error_new(err, EOPNOTSUPP,
@@ -111,6 +115,14 @@ cmd_checkpoint(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
                         break;
                 case OPT_PRE_DUMP:
                         o.criu.flags |= OCIRT_CHECKPOINT_PRE_DUMP;
+                        break;
+                case OPT_PAGE_SERVER:
+                        o.page_server = optarg;
+                        break;
+                case OPT_STATUS_FD:
+                        r = cli_parse_uint("--status-fd", optarg, INT_MAX, &o.status_fd, err);
+                        if (r < 0)
+                                return r;
                         break;
                 default:
                         if (c < 0)

@@ -239,7 +239,7 @@ enum {
         OCIRT_CHECKPOINT_FILE_LOCKS = 1 << 4,      /* file locks */
         OCIRT_CHECKPOINT_PRE_DUMP = 1 << 5,        /* checkpoint: memory only, the container keeps running */
         OCIRT_CHECKPOINT_AUTO_DEDUP = 1 << 6,      /* deduplicate against the parent images */
-        OCIRT_CHECKPOINT_LAZY_PAGES = 1 << 7,      /* refused for now: needs criu's page server */
+        OCIRT_CHECKPOINT_LAZY_PAGES = 1 << 7,      /* lazy migration: memory served on demand (see below) */
         OCIRT_RESTORE_DETACH = 1 << 8,             /* restore: return once the container runs */
         OCIRT_RESTORE_NO_SUBREAPER = 1 << 9,       /* restore: accepted for runc's CLI; ocirt sets none */
         OCIRT_RESTORE_NO_PIVOT = 1 << 10,          /* restore: accepted for runc's CLI (criu pivots) */
@@ -258,10 +258,18 @@ typedef struct ocirt_criu_options {
 typedef struct ocirt_checkpoint_options {
         ocirt_criu_options criu;
         const char *parent_path;         /* NULL or the previous (pre-)dump's images, relative to image_path */
+        const char *page_server;         /* NULL or "ADDRESS:PORT": with LAZY_PAGES where CRIU serves the
+                                          * memory; without, a `criu page-server` the pages are sent to */
+        int status_fd;                   /* LAZY_PAGES: > 0, an fd written one '\0' byte (then closed)
+                                          * when the pages are served; 0: none */
 } ocirt_checkpoint_options;
 
 /* Checkpoint a running container into image_path. Without LEAVE_RUNNING or PRE_DUMP the container
- * is stopped by the dump and its state removed, as runc does. */
+ * is stopped by the dump and its state removed, as runc does.
+ * LAZY_PAGES (needs page_server, userfaultfd; root): everything but the memory is written to
+ * image_path, then CRIU serves the memory at page_server and this call returns only when a
+ * `criu lazy-pages --page-server` daemon has fetched all of it for a restore with LAZY_PAGES (the
+ * container stays frozen meanwhile; restore it under another id). */
 OCIRT_PUBLIC int ocirt_container_checkpoint(ocirt_ctx *ctx, const char *id, const ocirt_checkpoint_options *opts,
                                             ocirt_error **err);
 
@@ -272,7 +280,9 @@ typedef struct ocirt_restore_options {
         const char *console_socket;      /* a terminal container: gets the new pty master */
 } ocirt_restore_options;
 
-/* Restore container `id` (which must not exist) from images, with the bundle's config. Without
+/* Restore container `id` (which must not exist) from images, with the bundle's config. With
+ * LAZY_PAGES the memory comes on demand from a `criu lazy-pages` daemon started beforehand on the
+ * same images (its work dir is the restore's work_path). Without
  * OCIRT_RESTORE_DETACH, wait for it like run: *ret_status is its exit status, and its state is
  * removed when it exits. */
 OCIRT_PUBLIC int ocirt_container_restore(ocirt_ctx *ctx, const char *id, const ocirt_restore_options *opts,

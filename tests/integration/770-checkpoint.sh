@@ -10,6 +10,8 @@
 # tests/vm/run --systemd, Debian's 6.1 kernel), as root the real thing: a container counting in
 # memory is checkpointed and restored (same bundle, then a new bundle dir with another bind
 # source) and the count continues; --leave-running; --pre-dump then a dump with --parent-path;
+# lazy migration (--lazy-pages, --page-server, --status-fd with `criu lazy-pages`); the memory sent
+# to a `criu page-server` (--page-server alone);
 # an established TCP connection (refused without --tcp-established, naming the flag; with it the
 # count goes on over the same connection); a terminal container restored with --console-socket.
 # Rootless, CRIU 3.17 has no unprivileged mode: the clear error, on every host.
@@ -28,13 +30,13 @@ if [ -z "${OCIRT_VM:-}" ]; then # the VM lane (tests/vm/run) leaves out what the
 r checkpoint --help
 check_eq "checkpoint --help: exit 0" 0 "$RC"
 for f in --image-path --work-path --parent-path --leave-running --tcp-established --ext-unix-sk --shell-job \
-        --file-locks --pre-dump --manage-cgroups-mode --empty-ns --auto-dedup --lazy-pages; do
+        --file-locks --pre-dump --manage-cgroups-mode --empty-ns --auto-dedup --lazy-pages --page-server --status-fd; do
         check_contains "checkpoint --help lists $f" "$f" "$OUT"
 done
 r restore --help
 check_eq "restore --help: exit 0" 0 "$RC"
 for f in --image-path --work-path --bundle --detach --pid-file --console-socket --no-subreaper --no-pivot \
-        --tcp-established --ext-unix-sk --shell-job --file-locks --manage-cgroups-mode --empty-ns; do
+        --tcp-established --ext-unix-sk --shell-job --file-locks --manage-cgroups-mode --empty-ns --lazy-pages; do
         check_contains "restore --help lists $f" "$f" "$OUT"
 done
 r checkpoint --bogus "$ID"
@@ -48,9 +50,18 @@ check_contains "checkpoint --manage-cgroups-mode sideways: names the flag and th
 r restore --empty-ns pid "$ID"
 check_contains "restore --empty-ns pid: only network" "--empty-ns: unsupported namespace 'pid'" "$ERR"
 r checkpoint --lazy-pages "$ID"
-check_contains "checkpoint --lazy-pages: refused with the reason" "--lazy-pages: lazy pages need CRIU's page server" "$ERR"
-r checkpoint --page-server 1.2.3.4:5 "$ID"
-check_contains "checkpoint --page-server: refused" "--page-server: not supported" "$ERR"
+check_contains "checkpoint --lazy-pages without --page-server: says what to add" \
+        "--lazy-pages: lazy pages are served by CRIU's page server, and no --page-server was given" "$ERR"
+r checkpoint --lazy-pages --page-server 1.2.3.4 "$ID"
+check_contains "checkpoint --page-server without a port" "--page-server: '1.2.3.4' has no port" "$ERR"
+r checkpoint --page-server 1.2.3.4:70000 "$ID"
+check_contains "checkpoint --page-server with a bad port" "--page-server: '1.2.3.4:70000': bad port '70000'" "$ERR"
+r checkpoint --status-fd 1 "$ID"
+check_contains "checkpoint --status-fd without --lazy-pages: refused" "--status-fd: only --lazy-pages writes to it" "$ERR"
+r checkpoint --lazy-pages --page-server 127.0.0.1:27277 --status-fd 77 "$ID"
+check_contains "checkpoint --status-fd, an fd not open: names it" "--status-fd: fd 77: bad file descriptor" "$ERR"
+r checkpoint --lazy-pages --pre-dump --page-server 127.0.0.1:27277 "$ID"
+check_contains "checkpoint --lazy-pages --pre-dump: refused" "--lazy-pages: a pre-dump writes the memory, it cannot be lazy" "$ERR"
 r restore --lsm-profile apparmor:x "$ID"
 check_contains "restore --lsm-profile: refused" "--lsm-profile: not supported" "$ERR"
 r checkpoint "nope-$$"
@@ -70,7 +81,11 @@ if [ "$HAVE_CRIU" = true ]; then
         check "check: a criu finding" test -n "$crit"
         if is_root; then
                 case $level in
-                ok) ok "check: criu works on this kernel" ;;
+                ok)
+                        ok "check: criu works on this kernel"
+                        check_contains "check: says whether lazy pages work" "lazy pages: " "$crit"
+                        diag "$(jq -r .summary <<<"$crit")"
+                        ;;
                 warning)
                         check_contains "check: criu cannot work here, and why" "cannot work on this kernel: " "$crit"
                         diag "$(jq -r .summary <<<"$crit")"
@@ -175,6 +190,109 @@ real_checkpoint_restore() {
         check_eq "restore, new bundle: state names it" "$b2" "$(oc state "$c" | jq -r .bundle)"
         oc delete --force "$c" >/dev/null 2>&1
         check_eq "delete after restore: nothing left" "$ID" "$(ls -A "$STATE_ROOT" | tr '\n' ' ' | sed 's/ $//')"
+}
+
+# Lazy migration, as runc's test does it: checkpoint --lazy-pages writes everything but the memory,
+# serves the memory at --page-server and writes one '\0' to --status-fd when it does; then
+# `criu lazy-pages` (on the same images) fetches it for `restore --lazy-pages`, under another id
+# (the checkpointed container stays, frozen, until the last page is fetched); checkpoint exits 0
+# once everything was fetched, and no criu is left.
+criu_pids() { # the pids of criu processes
+        local f a p=
+        for f in /proc/[0-9]*/cmdline; do
+                a=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue
+                case $a in criu\ *) f=${f#/proc/}; p="$p ${f%/cmdline}" ;; esac
+        done
+        echo "${p# }"
+}
+counting_bundle() { # a new bundle whose init counts in memory, into /data/n (a tmpfs); prints its dir
+        local cb
+        cb=$(new_bundle)
+        cfg "$cb" '.process.args = ["/bin/sh", "-c", "i=0; while :; do i=$((i+1)); echo $i >/data/n; sleep 0.05; done"]
+                   | .mounts += [{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["size=1m"]}]'
+        echo "$cb"
+}
+listens() { # PORT: something listens on 127.0.0.1:PORT
+        grep -q "0100007F:$(printf '%04X' "$1") 00000000:0000 0A" /proc/net/tcp
+}
+# lazy_finish DESC C C2 IMG PORT N CPID BUNDLE: with checkpoint CPID serving C's memory at PORT,
+# `criu lazy-pages` and `restore --lazy-pages` as C2; the count goes on from N, the checkpoint
+# exits 0, C is gone, no criu is left.
+lazy_finish() {
+        local desc=$1 c=$2 c2=$3 img=$4 port=$5 n=$6 cpid=$7 lb=$8 lpid st
+        check "$desc: the images are written (inventory.img)" test -e "$img/inventory.img"
+        timeout -k 2 180 criu lazy-pages --page-server --address 127.0.0.1 --port "$port" -D "$img" -o lazy-pages.log -v4 \
+                </dev/null >/dev/null 2>&1 &
+        lpid=$!
+        wait_until 30 test -S "$img/lazy-pages.socket" || diag "no lazy-pages.socket: $(ls "$img" | tr '\n' ' ')"
+        start_bg "$desc: restore -d --lazy-pages (another id)" restore -d --lazy-pages --bundle "$lb" --image-path "$img" "$c2"
+        check_eq "$desc: restored, running" running "$(status_of "$c2")"
+        grows_from "$desc: restore --lazy-pages" "$c2" "$n"
+        st=0
+        wait "$cpid" || st=$?
+        check_eq "$desc: checkpoint exits 0 once the pages were fetched" 0 "$st" || diag "$(tail -n 3 "$img.err")"
+        st=0
+        wait "$lpid" || st=$?
+        check_eq "$desc: criu lazy-pages exits 0" 0 "$st" || diag "$(grep -m3 'Error' "$img/lazy-pages.log")"
+        check_eq "$desc: the checkpointed container is gone" none "$(status_of "$c")"
+        grows_from "$desc: the restored container, all pages fetched" "$c2" "$n"
+        check_eq "$desc: no criu process left" "" "$(criu_pids)"
+        oc delete --force "$c2" >/dev/null 2>&1
+}
+# lazy_start C PORT IMG: checkpoint --lazy-pages of C in the background, --status-fd 9 (the
+# caller's fd 9); sets CPID.
+lazy_start() {
+        local c=$1 port=$2 img=$3
+        timeout -k 2 180 "$OCIRT_BIN" --root "$STATE_ROOT" checkpoint --lazy-pages --page-server "127.0.0.1:$port" \
+                --status-fd 9 --image-path "$img" "$c" </dev/null >/dev/null 2>"$img.err" &
+        CPID=$!
+}
+real_lazy_pages() {
+        local c=$ID-l lb n img=$T/img-lazy port=27277 st rd out
+        st=0
+        criu check --feature uffd-noncoop >"$T/uffd.out" 2>&1 || st=$?
+        diag "criu check --feature uffd-noncoop: exit $st: $(tail -n 2 "$T/uffd.out" | tr '\n' ' ')"
+        lb=$(counting_bundle)
+        start_bg "lazy: run -d (counting)" run -d --bundle "$lb" "$c"
+        sleep 2
+        n=$(count_of "$c")
+        mkfifo "$T/lazy.status"
+        exec {rd}<>"$T/lazy.status" # read-write: opening the write end below does not wait
+        exec 9>"$T/lazy.status"
+        lazy_start "$c" "$port" "$img"
+        exec 9>&-
+        out=$(timeout 90 dd bs=1 count=1 <&"$rd" 2>/dev/null | od -An -c | tr -d ' ')
+        exec {rd}<&-
+        check_eq "lazy: checkpoint writes one \\0 to --status-fd when it serves the pages" '\0' "$out" ||
+                diag "$(cat "$img.err")"
+        check "lazy: ... and still runs (serving)" kill -0 "$CPID"
+        lazy_finish lazy "$c" "$ID-m" "$img" "$port" "$n" "$CPID" "$lb"
+        rm -f "$T/lazy.status"
+}
+
+# --page-server without --lazy-pages: the memory goes to a `criu page-server` (here writing into
+# the same image dir), the rest to the image path; restore finds it all there.
+real_page_server() {
+        local c=$ID-p pb n img=$T/img-ps port=27278 spid st
+        pb=$(counting_bundle)
+        start_bg "page server: run -d (counting)" run -d --bundle "$pb" "$c"
+        sleep 2
+        n=$(count_of "$c")
+        mkdir -p "$img"
+        timeout -k 2 120 criu page-server -D "$img" --address 127.0.0.1 --port "$port" -o page-server.log -v4 \
+                </dev/null >/dev/null 2>&1 &
+        spid=$!
+        wait_until 30 listens "$port" || diag "criu page-server does not listen"
+        start_bg "checkpoint --page-server (no --lazy-pages)" checkpoint --page-server "127.0.0.1:$port" --image-path "$img" "$c"
+        st=0
+        wait "$spid" || st=$?
+        check_eq "page server: criu page-server got the pages and exits 0" 0 "$st" ||
+                diag "$(grep -m3 'Error' "$img/page-server.log")"
+        check "page server: the pages are in its dir" test -n "$(ls "$img"/pages-*.img 2>/dev/null)"
+        check_eq "page server: the container is gone" none "$(status_of "$c")"
+        start_bg "page server: restore -d" restore -d --bundle "$pb" --image-path "$img" "$c"
+        grows_from "page server: restore" "$c" "$n"
+        oc delete --force "$c" >/dev/null 2>&1
 }
 
 # An established TCP connection over 127.0.0.1 inside the container's own network namespace (its
@@ -288,9 +406,18 @@ elif ! is_root; then
         check "rootless checkpoint: no image dir made" test ! -e "$T/img2"
         r restore --bundle "$b" --image-path "$T" "$ID-r"
         check_contains "rootless restore: says what CRIU needs" "restore of a rootless container: CRIU (" "$ERR"
+        r checkpoint --lazy-pages --page-server 127.0.0.1:27277 --image-path "$T/img4" "$ID"
+        check_eq "rootless checkpoint --lazy-pages: one line and a hint" 2 "$(printf '%s\n' "$ERR" | wc -l)" || diag "$ERR"
+        check_contains "rootless checkpoint --lazy-pages: says what CRIU needs" \
+                "checkpoint of a rootless container: CRIU (" "$ERR"
+        check "rootless checkpoint --lazy-pages: no image dir made" test ! -e "$T/img4"
+        r restore --lazy-pages --bundle "$b" --image-path "$T" "$ID-r"
+        check_contains "rootless restore --lazy-pages: says what CRIU needs" "restore of a rootless container: CRIU (" "$ERR"
         check_eq "rootless restore: no state dir left" "$ID" "$(ls -A "$STATE_ROOT" | tr '\n' ' ' | sed 's/ $//')"
 elif [ "$level" = ok ]; then
         real_checkpoint_restore
+        real_lazy_pages
+        real_page_server
         real_tcp_established
         real_terminal
 else
@@ -318,6 +445,18 @@ else
         check_eq "failed restore: no cgroup left" "" "$(find /sys/fs/cgroup -maxdepth 3 -name "*$ID-r*" 2>/dev/null)"
         r restore --bundle "$b" --image-path "$T/img2" "$ID"
         check_contains "restore onto an existing container: refused" "already exists" "$ERR"
+        r checkpoint --lazy-pages --page-server 127.0.0.1:27277 --image-path "$T/img5" "$ID"
+        check_eq "criu fails here, --lazy-pages: exit 1" 1 "$RC"
+        check_contains "criu fails here, --lazy-pages: says criu cannot, and why" \
+                "--lazy-pages: criu cannot do lazy pages here: " "$ERR"
+        check_contains "criu fails here, --lazy-pages: ... the check that says so" "(criu check --feature uffd-noncoop)" "$ERR"
+        check_eq "criu fails here, --lazy-pages: one line and a hint" 2 "$(printf '%s\n' "$ERR" | wc -l)" || diag "$ERR"
+        diag "$ERR"
+        check "criu fails here, --lazy-pages: no image dir made" test ! -e "$T/img5"
+        check_eq "criu fails here, --lazy-pages: the container still runs" "running $pid" "$(status_of "$ID") $(oc state "$ID" | jq -r .pid)"
+        r restore --lazy-pages --bundle "$b" --image-path "$T/img2" --detach "$ID-r"
+        check_contains "criu fails here, restore --lazy-pages: says criu cannot" "--lazy-pages: criu cannot do lazy pages here: " "$ERR"
+        check_eq "criu fails here, restore --lazy-pages: no state dir left" "$ID" "$(ls -A "$STATE_ROOT" | tr '\n' ' ' | sed 's/ $//')"
         check_eq "... which still runs" running "$(status_of "$ID")"
 fi
 oc delete --force "$ID" >/dev/null 2>&1

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -175,6 +176,19 @@ test_files(void)
         ok(faccessat(dfd, "tree", F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT, "tree is gone");
         ok(faccessat(dfd, "outside/keep", F_OK, 0) == 0, "symlink target survives");
         is_int(rm_rf_at(dfd, "tree"), 0, "rm_rf_at on a missing name is fine");
+        /* A bind mount of the same file system inside (a rootfs a killed restore left bound into
+         * its state dir): not entered, its files survive. Root only (mount). */
+        if (geteuid() == 0 && mkdirat(dfd, "tree", 0755) == 0 && mkdirat(dfd, "tree/m", 0755) == 0) {
+                _cleanup_free_ char *src = xasprintf("%s/outside", tmpl), *dst = xasprintf("%s/tree/m", tmpl);
+                bool bound = mount(src, dst, NULL, MS_BIND, NULL) == 0;
+
+                ok(bound, "bind a directory of the same file system into the tree");
+                is_int(rm_rf_at(dfd, "tree"), -EBUSY, "rm_rf_at stops at a bind mount of the same file system");
+                ok(faccessat(dfd, "outside/keep", F_OK, 0) == 0, "the bind mount's files survive");
+                if (bound)
+                        (void) umount2(dst, MNT_DETACH);
+                is_int(rm_rf_at(dfd, "tree"), 0, "rm_rf_at once it is unmounted");
+        }
         is_int(rm_rf_at(dfd, "big"), 0, "rm_rf_at on a plain file");
 
         is_int(rm_rf_at(root, strrchr(tmpl, '/') + 1), 0, "remove the temp dir");

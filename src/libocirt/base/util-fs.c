@@ -26,6 +26,17 @@ mkdir_p(const char *path, mode_t mode)
         return 0;
 }
 
+/* The id of the mount fd is on (statx, Linux 5.8+), 0 when the kernel does not say. */
+static uint64_t
+mount_of(int fd)
+{
+        struct statx sx;
+
+        if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
+                return 0;
+        return sx.stx_mnt_id;
+}
+
 int
 rm_rf_at(int parentfd, const char *name)
 {
@@ -42,11 +53,19 @@ rm_rf_at(int parentfd, const char *name)
         fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return errno == ENOENT ? 0 : -errno;
-        /* Never cross into another file system (a mount left behind would be emptied). */
+        /* Never cross into another mount (a mount left behind would be emptied): st_dev tells
+         * another file system, the mount id also a bind of the same one (a restore killed before
+         * it unmounted the rootfs bound into the state directory). */
         if (fstat(fd, &st) < 0 || fstat(parentfd, &parent) < 0)
                 return -errno;
         if (st.st_dev != parent.st_dev)
                 return -EBUSY;
+        {
+                uint64_t a = mount_of(fd), b = mount_of(parentfd);
+
+                if (a && b && a != b)
+                        return -EBUSY;
+        }
         d = fdopendir(fd);
         if (!d)
                 return -errno;

@@ -331,8 +331,8 @@ check_state_root(struct findings *f, ocirt_ctx *ctx, uid_t uid, gid_t gid)
 }
 
 /* checkpoint/restore: criu installed, allowed to work for this user, and working on this kernel
- * (`criu check`, about 60 ms; only here, never on a start path). Never a failure: only checkpoint
- * and restore need it. */
+ * (`criu check`, about 60 ms, and its uffd-noncoop feature for --lazy-pages; only here, never on a
+ * start path). Never a failure: only checkpoint and restore need it. */
 static void
 check_criu(struct findings *f, uid_t uid)
 {
@@ -348,9 +348,11 @@ check_criu(struct findings *f, uid_t uid)
                 add(f, "criu", OCIRT_CHECK_WARN, "run ocirt checkpoint and restore as root",
                     "criu (%s) has no privileges as your user: CRIU needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE, "
                     "so rootless checkpoint and restore do not work", p.path);
-        else if (uid != 0 || p.works)
-                add(f, "criu", p.works ? OCIRT_CHECK_OK : OCIRT_CHECK_INFO, NULL,
-                    "criu: %s%s", p.path, p.works ? " works on this kernel (criu check)" : " (not probed as your user)");
+        else if (uid != 0)
+                add(f, "criu", OCIRT_CHECK_INFO, NULL, "criu: %s (not probed as your user)", p.path);
+        else if (p.works)
+                add(f, "criu", OCIRT_CHECK_OK, NULL, "criu: %s works on this kernel (criu check); lazy pages: %s%s",
+                    p.path, p.lazy_pages ? "yes" : "no, ", p.lazy_pages ? "" : p.lazy_problem);
         else
                 add(f, "criu", OCIRT_CHECK_WARN, "use a kernel criu supports, or a newer criu",
                     "criu (%s) cannot work on this kernel: %s (criu check); ocirt checkpoint and restore will fail",

@@ -23,7 +23,9 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include "container/container.h"
@@ -208,13 +210,31 @@ criu_options_check(const ocirt_criu_options *o, ocirt_error **err)
         uint32_t ns;
         int mode, r;
 
-        if (o->flags & OCIRT_CHECKPOINT_LAZY_PAGES)
-                return ocirt_fail_at(err, EOPNOTSUPP, "--lazy-pages", "leave out --lazy-pages",
-                                     "lazy pages need CRIU's page server, which ocirt does not run");
         r = criu_cg_mode_parse(o->manage_cgroups_mode, &mode, err);
         if (r >= 0)
                 r = criu_empty_ns_parse(o->empty_ns, o->n_empty_ns, &ns, err);
         return r;
+}
+
+int
+criu_lazy_preflight(const char *what, ocirt_error **err)
+{
+        _cleanup_free_ char *why = NULL;
+        int r = criu_lazy_pages_check(&why, err);
+
+        if (r < 0)
+                return ocirt_wrap(err, "%s --lazy-pages", what);
+        if (r == 0) {
+                /* criu's words are the reason: no errno text after them. */
+                _cleanup_free_ char *msg = xasprintf(
+                        "--lazy-pages\x1fleave out --lazy-pages, or use a kernel that criu works on (ocirt "
+                        "check) with userfaultfd (CONFIG_USERFAULTFD, Linux 4.11+)\x1f"
+                        "criu cannot do lazy pages here: %s (criu check --feature uffd-noncoop)",
+                        why ? why : "no reason given");
+
+                return ocirt_error_from_child(err, EOPNOTSUPP, msg);
+        }
+        return 0;
 }
 
 int
@@ -395,18 +415,116 @@ load_running(ocirt_ctx *ctx, const char *id, struct loaded *l, ocirt_error **err
         return spec_parse(buf, len, cfg, &l->spec, err);
 }
 
+/* --page-server ADDRESS:PORT (an IPv6 address in brackets or not: the port is after the last ':'). */
+static int
+page_server_parse(const char *s, char **ret_addr, int *ret_port, ocirt_error **err)
+{
+        const char *colon = strrchr(s, ':');
+        char *end;
+        long port;
+        size_t n;
+
+        if (!colon || colon == s)
+                return ocirt_fail_at(err, EINVAL, "--page-server", "give ADDRESS:PORT, as 127.0.0.1:27277",
+                                     "'%s' has no %s", s, colon ? "address" : "port");
+        errno = 0;
+        port = strtol(colon + 1, &end, 10);
+        if (errno || *end || end == colon + 1 || port < 1 || port > 65535)
+                return ocirt_fail_at(err, EINVAL, "--page-server", "give ADDRESS:PORT with a port 1-65535",
+                                     "'%s': bad port '%s'", s, colon + 1);
+        n = (size_t) (colon - s);
+        if (s[0] == '[' && n > 2 && s[n - 1] == ']')
+                *ret_addr = xstrndup(s + 1, n - 2);
+        else
+                *ret_addr = xstrndup(s, n);
+        *ret_port = (int) port;
+        return 0;
+}
+
+/* What only checkpoint takes: --page-server, and --status-fd and --lazy-pages with what they need. */
+static int
+lazy_options_check(const ocirt_checkpoint_options *co, char **ret_addr, int *ret_port, ocirt_error **err)
+{
+        bool lazy = co->criu.flags & OCIRT_CHECKPOINT_LAZY_PAGES;
+        int fl, r;
+
+        *ret_addr = NULL;
+        *ret_port = 0;
+        if (co->page_server) {
+                r = page_server_parse(co->page_server, ret_addr, ret_port, err);
+                if (r < 0)
+                        return r;
+        }
+        if (co->status_fd > 0 && !lazy)
+                return ocirt_fail_at(err, EINVAL, "--status-fd", "pass it with --lazy-pages, or leave it out",
+                                     "only --lazy-pages writes to it");
+        if (!lazy)
+                return 0;
+        if (co->criu.flags & OCIRT_CHECKPOINT_PRE_DUMP)
+                return ocirt_fail_at(err, EINVAL, "--lazy-pages", "pre-dump without it, then dump with it",
+                                     "a pre-dump writes the memory, it cannot be lazy");
+        if (!co->page_server)
+                return ocirt_fail_at(err, EINVAL, "--lazy-pages",
+                                     "add --page-server ADDRESS:PORT, where criu lazy-pages will fetch them",
+                                     "lazy pages are served by CRIU's page server, and no --page-server was given");
+        if (co->status_fd > 0) {
+                fl = fcntl(co->status_fd, F_GETFL);
+                if (fl < 0)
+                        return ocirt_fail_at(err, errno, "--status-fd", "open it for writing first (exec N>PIPE)",
+                                             "fd %d", co->status_fd);
+                if ((fl & O_ACCMODE) == O_RDONLY)
+                        return ocirt_fail_at(err, EBADF, "--status-fd", "open it for writing (exec N>PIPE)",
+                                             "fd %d is open for reading only", co->status_fd);
+        }
+        return 0;
+}
+
+/* The page server is up: the one '\0' byte on --status-fd that tells the caller to start
+ * `criu lazy-pages` and the restore (criu 3.15+ says it with the "status-ready" notification).
+ * As runc, a caller that stopped listening does not undo the dump: with SIGPIPE blocked a closed
+ * pipe is EPIPE (its pending SIGPIPE taken away again), not the end of this process. */
+static int
+on_dump_notify(void *userdata, const char *script, pid_t pid, int fd, ocirt_error **err)
+{
+        static const struct timespec now = { 0, 0 };
+        int *status_fd = userdata;
+        sigset_t pipe_set, old;
+        ssize_t n;
+
+        (void) pid;
+        (void) fd;
+        (void) err;
+        if (!streq(script, "status-ready") || *status_fd <= 0)
+                return 0;
+        sigemptyset(&pipe_set);
+        sigaddset(&pipe_set, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+        do
+                n = write(*status_fd, "", 1);
+        while (n < 0 && errno == EINTR);
+        if (n < 0 && errno == EPIPE && !sigismember(&old, SIGPIPE))
+                (void) sigtimedwait(&pipe_set, NULL, &now);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        close(*status_fd);
+        *status_fd = -1;
+        return 0;
+}
+
 static int
 dump(struct loaded *l, const ocirt_checkpoint_options *co, struct criu_dirs *d, const char *log, ocirt_error **err)
 {
         const ocirt_criu_options *o = &co->criu;
         _cleanup_strv_ char **ext = NULL;
+        _cleanup_free_ char *ps_addr = NULL;
         struct criu_inherit net;
         struct criu_result res;
-        bool pre = o->flags & OCIRT_CHECKPOINT_PRE_DUMP;
+        bool pre = o->flags & OCIRT_CHECKPOINT_PRE_DUMP, lazy = o->flags & OCIRT_CHECKPOINT_LAZY_PAGES;
         uint32_t empty_ns = 0;
-        int cg_mode, r;
+        int cg_mode, ps_port, status_fd = co->status_fd, r; /* on_dump_notify writes, closes and clears it */
 
-        r = criu_cg_mode_parse(o->manage_cgroups_mode, &cg_mode, err);
+        r = lazy_options_check(co, &ps_addr, &ps_port, err);
+        if (r >= 0)
+                r = criu_cg_mode_parse(o->manage_cgroups_mode, &cg_mode, err);
         if (r >= 0)
                 r = criu_empty_ns_parse(o->empty_ns, o->n_empty_ns, &empty_ns, err);
         if (r >= 0)
@@ -433,6 +551,12 @@ dump(struct loaded *l, const ocirt_checkpoint_options *co, struct criu_dirs *d, 
                                 .shell_job = o->flags & OCIRT_CHECKPOINT_SHELL_JOB,
                                 .file_locks = o->flags & OCIRT_CHECKPOINT_FILE_LOCKS,
                                 .auto_dedup = o->flags & OCIRT_CHECKPOINT_AUTO_DEDUP,
+                                .lazy_pages = lazy,
+                                .ps_address = ps_addr,
+                                .ps_port = ps_port,
+                                .notify_scripts = lazy && status_fd > 0,
+                                .on_notify = on_dump_notify,
+                                .notify_data = &status_fd,
                                 /* The pty's master is ours, not the container's: CRIU dumps the
                                  * slave alone (as runc and crun ask) and restore makes a new pair. */
                                 .orphan_pts_master = l->spec->process && l->spec->process->terminal,
@@ -465,10 +589,18 @@ ocirt_container_checkpoint(ocirt_ctx *ctx, const char *id, const ocirt_checkpoin
         r = ocirt_id_validate(id, err);
         if (r >= 0)
                 r = criu_options_check(o, err);
+        if (r >= 0) {
+                _cleanup_free_ char *addr = NULL;
+                int port;
+
+                r = lazy_options_check(co, &addr, &port, err);
+        }
         if (r >= 0)
                 r = load_running(ctx, id, &l, err);
         if (r >= 0)
                 r = criu_preflight(ctx, "checkpoint", err);
+        if (r >= 0 && o->flags & OCIRT_CHECKPOINT_LAZY_PAGES)
+                r = criu_lazy_preflight("checkpoint", err);
         if (r >= 0)
                 r = criu_dirs_open(o->image_path ? o->image_path : "checkpoint", o->work_path, true, &d, err);
         if (r >= 0)

@@ -7,9 +7,12 @@
 #include "config/spec.h"
 #include "helpers/helpers.h"
 
-/* The options alone, before anything is looked at: no --lazy-pages, a known cgroup mode, only
- * "network" for --empty-ns. */
+/* The options alone, before anything is looked at: a known cgroup mode, only "network" for
+ * --empty-ns. */
 int criu_options_check(const ocirt_criu_options *o, ocirt_error **err);
+/* --lazy-pages: criu can do it on this kernel (userfaultfd), else an error that says what is
+ * missing. After criu_preflight. `what`: "checkpoint", "restore". */
+int criu_lazy_preflight(const char *what, ocirt_error **err);
 /* Before anything is made: criu is installed (else the error names the package 'criu'), a rootless
  * caller's criu has the capabilities it needs. `what`: "checkpoint", "restore". */
 int criu_preflight(ocirt_ctx *ctx, const char *what, ocirt_error **err);

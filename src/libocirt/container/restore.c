@@ -159,6 +159,9 @@ restore_tree(struct restore *x, struct undo *undo, ocirt_error **err)
                              .shell_job = x->o->criu.flags & OCIRT_CHECKPOINT_SHELL_JOB,
                              .file_locks = x->o->criu.flags & OCIRT_CHECKPOINT_FILE_LOCKS,
                              .auto_dedup = x->o->criu.flags & OCIRT_CHECKPOINT_AUTO_DEDUP,
+                             /* The memory comes from `criu lazy-pages`, through the
+                              * lazy-pages.socket in the work directory. */
+                             .lazy_pages = x->o->criu.flags & OCIRT_CHECKPOINT_LAZY_PAGES,
                              .rst_sibling = true,
                              .orphan_pts_master = p && p->terminal,
                              .drop_stale_netlock = own_netns,
@@ -238,6 +241,8 @@ ocirt_container_restore(ocirt_ctx *ctx, const char *id, const ocirt_restore_opti
                 r = criu_options_check(&o->criu, err);
         if (r >= 0)
                 r = criu_preflight(ctx, "restore", err);
+        if (r >= 0 && o->criu.flags & OCIRT_CHECKPOINT_LAZY_PAGES)
+                r = criu_lazy_preflight("restore", err);
         if (r < 0) {
                 container_wrap_op(err, "restore", id);
                 return r;

@@ -395,6 +395,23 @@ fi
 check_eq "restore failures: no state dir left" "$ID" "$(ls -A "$STATE_ROOT" | tr '\n' ' ' | sed 's/ $//')"
 fi
 
+# A restore killed before its cleanup leaves the rootfs bound at STATE/ID/criu-root, in the host's
+# mount namespace (made here by hand: criu cannot run on this host). delete --force detaches it and
+# removes the state directory; what was bound there keeps its files.
+if [ -z "${OCIRT_VM:-}" ] && is_root; then
+        lb=$(new_bundle)
+        cfg "$lb" '.process.args = ["/usr/bin/probe", "sleep", "60"]'
+        "$OCIRT_BIN" --root "$STATE_ROOT" run -d --bundle "$lb" "$ID-left" >/dev/null 2>"$lb/run.err" </dev/null
+        mkdir -p "$T/victim" && echo keep >"$T/victim/f"
+        mkdir "$STATE_ROOT/$ID-left/criu-root" && mount --bind "$T/victim" "$STATE_ROOT/$ID-left/criu-root"
+        r delete --force "$ID-left"
+        check_eq "a killed restore's criu-root bind: delete --force exits 0" 0 "$RC" || diag "$ERR"
+        check "... and removes the state directory" test ! -e "$STATE_ROOT/$ID-left"
+        check_eq "... the bind mount is gone" 0 "$(grep -c " $STATE_ROOT/$ID-left/criu-root " /proc/self/mountinfo)"
+        check_eq "... what was bound there keeps its files" keep "$(cat "$T/victim/f" 2>/dev/null)"
+        umount "$STATE_ROOT/$ID-left/criu-root" 2>/dev/null
+fi
+
 if [ "$HAVE_CRIU" = false ]; then
         skip "criu on this kernel" "criu is not installed (Debian: criu)"
 elif ! is_root; then

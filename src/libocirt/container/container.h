@@ -35,6 +35,10 @@ int container_record_state(struct container *c, ocirt_error **err);
 /* "OP 'ID': " before an error that names no file or flag of its own. */
 void container_wrap_op(ocirt_error **err, const char *op, const char *id);
 
+/* restore.c — for delete: a restore killed before its cleanup leaves the rootfs bound at
+ * STATE/ID/criu-root (in the runtime's mount namespace); detach it so the state directory can go. */
+void restore_leftover_detach(ocirt_ctx *ctx, const char *id);
+
 /* init.c — Runs in: the container init; never returns. */
 _noreturn_ void init_main(struct container *c);
 /* Report from the child: sends SYNC_ERROR and _exit()s. */

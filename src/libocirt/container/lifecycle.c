@@ -668,6 +668,7 @@ ocirt_container_delete(ocirt_ctx *ctx, const char *id, unsigned flags, ocirt_err
         r = teardown(ctx, dirfd, &st, err);
         if (r < 0)
                 goto out;
+        restore_leftover_detach(ctx, id);
         r = state_dir_remove(ctx, id, err);
 out:
         if (r < 0)

@@ -44,6 +44,17 @@ undo_umount(void *data, ocirt_error **err)
         return 0;
 }
 
+void
+restore_leftover_detach(ocirt_ctx *ctx, const char *id)
+{
+        _cleanup_free_ char *path = xasprintf("%s/%s/%s", ocirt_ctx_get_root(ctx), id, CRIU_ROOT);
+
+        /* UMOUNT_NOFOLLOW: only the state directory's own entry, never where a symlink points.
+         * EINVAL (not a mount point) and ENOENT (no restore ran) are the usual answers. */
+        if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+                (void) rmdir(path);
+}
+
 static int
 undo_kill(void *data, ocirt_error **err)
 {

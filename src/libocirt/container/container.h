@@ -32,12 +32,11 @@ int container_prepare(ocirt_ctx *ctx, const char *id, const ocirt_create_options
 void container_done(struct container *c);
 /* state.json for c->init_pid (its start time read now). */
 int container_record_state(struct container *c, ocirt_error **err);
+/* restore.c binds the rootfs at STATE/ID/criu-root as CRIU's root. A restore killed before its
+ * cleanup leaves that mount (in the runtime's mount namespace): delete detaches it. */
+#define CONTAINER_CRIU_ROOT "criu-root"
 /* "OP 'ID': " before an error that names no file or flag of its own. */
 void container_wrap_op(ocirt_error **err, const char *op, const char *id);
-
-/* restore.c — for delete: a restore killed before its cleanup leaves the rootfs bound at
- * STATE/ID/criu-root (in the runtime's mount namespace); detach it so the state directory can go. */
-void restore_leftover_detach(ocirt_ctx *ctx, const char *id);
 
 /* init.c — Runs in: the container init; never returns. */
 _noreturn_ void init_main(struct container *c);

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -632,6 +633,17 @@ teardown(ocirt_ctx *ctx, int dirfd, const struct state *st, ocirt_error **err)
         return 0;
 }
 
+static void
+criu_root_detach(ocirt_ctx *ctx, const char *id)
+{
+        _cleanup_free_ char *path = xasprintf("%s/%s/%s", ocirt_ctx_get_root(ctx), id, CONTAINER_CRIU_ROOT);
+
+        /* UMOUNT_NOFOLLOW: only the state directory's own entry, never where a symlink points.
+         * EINVAL (not a mount point) and ENOENT (no restore ran) are the usual answers. */
+        if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+                (void) rmdir(path);
+}
+
 _public_ int
 ocirt_container_delete(ocirt_ctx *ctx, const char *id, unsigned flags, ocirt_error **err)
 {
@@ -668,7 +680,7 @@ ocirt_container_delete(ocirt_ctx *ctx, const char *id, unsigned flags, ocirt_err
         r = teardown(ctx, dirfd, &st, err);
         if (r < 0)
                 goto out;
-        restore_leftover_detach(ctx, id);
+        criu_root_detach(ctx, id);
         r = state_dir_remove(ctx, id, err);
 out:
         if (r < 0)

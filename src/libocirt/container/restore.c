@@ -24,7 +24,6 @@
 #include "base/base.h"
 #include "state/state.h"
 
-#define CRIU_ROOT "criu-root"
 
 struct restore {
         struct container c;
@@ -44,17 +43,6 @@ undo_umount(void *data, ocirt_error **err)
         return 0;
 }
 
-void
-restore_leftover_detach(ocirt_ctx *ctx, const char *id)
-{
-        _cleanup_free_ char *path = xasprintf("%s/%s/%s", ocirt_ctx_get_root(ctx), id, CRIU_ROOT);
-
-        /* UMOUNT_NOFOLLOW: only the state directory's own entry, never where a symlink points.
-         * EINVAL (not a mount point) and ENOENT (no restore ran) are the usual answers. */
-        if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
-                (void) rmdir(path);
-}
-
 static int
 undo_kill(void *data, ocirt_error **err)
 {
@@ -71,7 +59,7 @@ undo_kill(void *data, ocirt_error **err)
 static int
 bind_root(struct restore *x, struct undo *undo, ocirt_error **err)
 {
-        x->root = xasprintf("%s/%s/%s", ocirt_ctx_get_root(x->c.ctx), x->c.id, CRIU_ROOT);
+        x->root = xasprintf("%s/%s/%s", ocirt_ctx_get_root(x->c.ctx), x->c.id, CONTAINER_CRIU_ROOT);
         if (mkdir(x->root, 0700) < 0)
                 return ocirt_fail(err, errno, "mkdir '%s'", x->root);
         if (mount(x->c.rootfs, x->root, NULL, MS_BIND | MS_REC, NULL) < 0) {

@@ -123,6 +123,12 @@ cmd_checkpoint(ocirt_ctx *ctx, int argc, char **argv, ocirt_error **err)
                         r = cli_parse_uint("--status-fd", optarg, INT_MAX, &o.status_fd, err);
                         if (r < 0)
                                 return r;
+                        /* The library takes 0 as "no status fd"; stdin is no place for a byte
+                         * written anyway: say so rather than ignore it. */
+                        if (o.status_fd == 0)
+                                return ocirt_error_new(err, EINVAL, "--status-fd",
+                                                       "give a descriptor open for writing, 3 or above (9>FILE)",
+                                                       "fd 0 is stdin");
                         break;
                 default:
                         if (c < 0)

@@ -24,7 +24,6 @@
 #include "base/base.h"
 #include "state/state.h"
 
-
 struct restore {
         struct container c;
         const ocirt_restore_options *o;

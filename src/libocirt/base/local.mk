@@ -12,6 +12,7 @@ LIBOCIRT_SOURCES += \
 	src/libocirt/base/undo.h \
 	src/libocirt/base/util.h \
 	src/libocirt/base/ctx.c \
+	src/libocirt/base/dl.c \
 	src/libocirt/base/error.c \
 	src/libocirt/base/log.c \
 	src/libocirt/base/sync.c \

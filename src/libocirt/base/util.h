@@ -40,6 +40,11 @@ const char *env_get(char **env, const char *name);
 void env_add_listen_fds(char ***env, int preserve_fds);
 int find_executable(const char *where, const char *name, char **env, char **ret, ocirt_error **err);
 
+/* dl.c: dlopen() a system library; NULL with *ret_why (free it) when it cannot be loaded or was
+ * built against another glibc than a static ocirt. dl_free() frees what that library allocated. */
+void *dl_open(const char *soname, char **ret_why);
+void dl_free(void *handle, void *p);
+
 /* util-fs.c */
 int mkdir_p(const char *path, mode_t mode);
 /* Remove a directory tree without crossing mount points or following symlinks. */

@@ -79,12 +79,14 @@ sd_load(ocirt_error **err)
 {
         static void *handle;
 
+        _cleanup_free_ char *why = NULL;
+
         if (handle)
                 return 0;
-        handle = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+        handle = dl_open("libsystemd.so.0", &why);
         if (!handle)
                 return ocirt_fail_at(err, ENOTSUP, "--systemd-cgroup", "install libsystemd0",
-                                     "cannot load libsystemd: %s", dlerror());
+                                     "cannot load libsystemd: %s", why);
 #define LOAD(f)                                                                          \
         sd.f = (typeof(sd.f)) dlsym(handle, #f);                                         \
         if (!sd.f)                                                                       \

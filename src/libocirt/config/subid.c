@@ -123,15 +123,15 @@ subid_from_libsubid(bool gid, const char *name, struct subid_range **ret, size_t
         if (!tried) {
                 bool (*init)(const char *, FILE *);
 
+                _cleanup_free_ char *why = NULL;
+
                 tried = true;
-                h = dlopen("libsubid.so.4", RTLD_NOW | RTLD_LOCAL);
+                h = dl_open("libsubid.so.4", &why);
                 init = h ? (bool (*)(const char *, FILE *)) dlsym(h, "subid_init") : NULL;
-                if (init) {
-                        /* Its messages go nowhere: ocirt reports the outcome itself. */
-                        FILE *null = fopen("/dev/null", "we");
-                        if (null)
-                                (void) init("ocirt", null);
-                }
+                /* Its messages go nowhere: ocirt reports the outcome itself. NULL makes libsubid open
+                 * /dev/null itself: a FILE of ours would belong to another libc (dl.c). */
+                if (init)
+                        (void) init("ocirt", NULL);
         }
         if (!h)
                 return -ENOENT;
@@ -145,7 +145,7 @@ subid_from_libsubid(bool gid, const char *name, struct subid_range **ret, size_t
         for (int i = 0; i < n; i++)
                 (*ret)[i] = (struct subid_range){ .start = r[i].start, .count = r[i].count };
         *ret_n = (size_t) n;
-        free(r);
+        dl_free(h, r);
         return 0;
 }
 

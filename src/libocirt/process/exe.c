@@ -7,14 +7,21 @@
  * execve() run the runtime again, now dumpable and loading libraries from the container. Through that
  * link the container's root could write the file once the runtime has exited.
  *
- * runc and crun copy their binary into a sealed memfd and re-execute it on every start. ocirt pays
+ * runc and crun re-execute their binary from a copy that cannot be written on every start. ocirt pays
  * that only when the container's root could actually write the file: without a user namespace (root
  * is root), or when the file's owner (or its group with g+w) is mapped into the container's user
  * namespace, or the file is world-writable. The common rootless case (a root-owned installed binary,
- * the caller mapped to 0) and root with a user namespace of subordinate ids need nothing. When a copy
- * is needed, the program re-executes itself from a sealed memfd before anything is created, so the
- * exe every container process can reach is immutable. Only a program that allowed it
- * (ocirt_ctx_set_self_reexec, as the CLI does) is re-executed; an embedding program gets a warning. */
+ * the caller mapped to 0) and root with a user namespace of subordinate ids need nothing. When it is
+ * needed, the program re-executes itself before anything is created, so that the exe every container
+ * process can reach cannot be written, from one of:
+ *  - a read-only clone of the binary's mount (open_tree + mount_setattr, CAP_SYS_ADMIN: root). No
+ *    copy: the page cache is the installed file's. The clone is never attached anywhere, and once
+ *    the execveat() has closed its fd it is dissolved: an unmounted mount, which nobody can remount
+ *    read-write (mount_setattr and remount need a mount in the caller's namespace), so every write
+ *    through /proc/PID/exe fails with EROFS. crun does the same with a bind mount it detaches.
+ *  - else a copy in a sealed memfd (rootless, old kernels), as runc 1.1 did.
+ * Only a program that allowed it (ocirt_ctx_set_self_reexec, as the CLI does) is re-executed; an
+ * embedding program gets a warning. */
 #include "config.h"
 
 #include <elf.h>
@@ -24,9 +31,11 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 
 #include "process/process.h"
 #include "base/base.h"
+#include "base/syscalls.h"
 
 extern char **environ;
 
@@ -87,6 +96,25 @@ loadable_size(int fd, off_t size)
         return end > 0 && end <= size ? end : size;
 }
 
+/* Returns only if the kernel or the caller's privileges do not allow it (the memfd copy is next). */
+static void
+reexec_readonly_mount(struct container *c, char **argv)
+{
+        _cleanup_close_ int t = -1;
+
+        t = sys_open_tree(AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        if (t < 0) {
+                log_debug(c->ctx, "open_tree of the runtime's binary: %s; copying it", strerror(errno));
+                return;
+        }
+        if (sys_mount_setattr(t, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, 0) < 0) {
+                log_debug(c->ctx, "a read-only clone of the runtime's binary: %s; copying it", strerror(errno));
+                return;
+        }
+        syscall(SYS_execveat, t, "", argv, environ, AT_EMPTY_PATH);
+        log_debug(c->ctx, "execveat of the read-only clone: %s; copying it", strerror(errno));
+}
+
 static int
 reexec_sealed(char **argv, off_t size, ocirt_error **err)
 {
@@ -135,6 +163,7 @@ exe_protect(struct container *c, ocirt_error **err)
                                     "(CVE-2019-5736); call ocirt_ctx_set_self_reexec() or use a user namespace, ignoring");
                 return 0;
         }
-        log_debug(c->ctx, "the container's root could write the runtime's binary: re-executing from a sealed copy");
+        log_debug(c->ctx, "the container's root could write the runtime's binary: re-executing from a read-only copy");
+        reexec_readonly_mount(c, c->ctx->reexec_argv);
         return reexec_sealed(c->ctx->reexec_argv, st.st_size, err);
 }

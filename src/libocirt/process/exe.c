@@ -35,7 +35,6 @@
 
 #include "process/process.h"
 #include "base/base.h"
-#include "base/syscalls.h"
 
 extern char **environ;
 

@@ -9,12 +9,15 @@
  *    interface. A system upgraded after ocirt was built gets an error that says to rebuild;
  *  - memory, FILE streams and other libc objects never cross from one libc to the other: what
  *    the library allocates is freed with dl_free() (its own libc's free), never free().
- * In libocirt.so and a shared build the check always passes and dl_free() is free(). */
+ * In libocirt.so and a shared build the check always passes and dl_free() is free(): there the
+ * library shares our libc, and its malloc may be an interposer's (ASan, jemalloc through
+ * LD_PRELOAD) that only free() matches, not the libc free that dlsym(handle, "free") finds. */
 #include "config.h"
 
 #include <dlfcn.h>
 #include <gnu/libc-version.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <string.h>
 
 #include "base/base.h"
@@ -43,6 +46,14 @@ dl_open(const char *soname, char **ret_why)
         return h;
 }
 
+/* Whether this process runs on the dynamic loader, so that a loaded library shares our libc. A
+ * static binary has no program interpreter: the kernel passes AT_BASE 0. */
+static bool
+dl_shared_libc(void)
+{
+        return getauxval(AT_BASE) != 0;
+}
+
 void
 dl_free(void *h, void *p)
 {
@@ -50,6 +61,6 @@ dl_free(void *h, void *p)
 
         if (!p)
                 return;
-        their_free = h ? (void (*)(void *)) dlsym(h, "free") : NULL;
+        their_free = h && !dl_shared_libc() ? (void (*)(void *)) dlsym(h, "free") : NULL;
         (their_free ? their_free : free)(p);
 }

@@ -522,6 +522,8 @@ ocirt_container_exec(ocirt_ctx *ctx, const char *id, const ocirt_exec_options *o
 
         r = load_container(&x, id, err);
         if (r >= 0)
+                r = exe_protect_exec(ctx, st.pid, err); /* may re-execute: nothing exists yet */
+        if (r >= 0)
                 r = plan_process(&x, err);
         if (r >= 0)
                 r = open_namespaces(&x, err);

@@ -3,9 +3,9 @@
  *
  * A container sees the runtime's binary only as /proc/PID/exe of a process that runs inside it: the
  * init before its execve() (non-dumpable, so nothing in the container may open its /proc files), or
- * the runtime itself when the entrypoint is a `#!/proc/self/exe` script, which makes the init's last
- * execve() run the runtime again, now dumpable and loading libraries from the container. Through that
- * link the container's root could write the file once the runtime has exited.
+ * the runtime itself when the entrypoint, or a command given to `exec`, is a `#!/proc/self/exe`
+ * script, which makes the last execve() run the runtime again inside the container, now dumpable.
+ * Through that link the container's root could write the file once the runtime has exited.
  *
  * runc and crun re-execute their binary from a copy that cannot be written on every start. ocirt pays
  * that only when the container's root could actually write the file: without a user namespace (root
@@ -97,21 +97,21 @@ loadable_size(int fd, off_t size)
 
 /* Returns only if the kernel or the caller's privileges do not allow it (the memfd copy is next). */
 static void
-reexec_readonly_mount(struct container *c, char **argv)
+reexec_readonly_mount(ocirt_ctx *ctx, char **argv)
 {
         _cleanup_close_ int t = -1;
 
         t = sys_open_tree(AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
         if (t < 0) {
-                log_debug(c->ctx, "open_tree of the runtime's binary: %s; copying it", strerror(errno));
+                log_debug(ctx, "open_tree of the runtime's binary: %s; copying it", strerror(errno));
                 return;
         }
         if (sys_mount_setattr(t, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, 0) < 0) {
-                log_debug(c->ctx, "a read-only clone of the runtime's binary: %s; copying it", strerror(errno));
+                log_debug(ctx, "a read-only clone of the runtime's binary: %s; copying it", strerror(errno));
                 return;
         }
         syscall(SYS_execveat, t, "", argv, environ, AT_EMPTY_PATH);
-        log_debug(c->ctx, "execveat of the read-only clone: %s; copying it", strerror(errno));
+        log_debug(ctx, "execveat of the read-only clone: %s; copying it", strerror(errno));
 }
 
 static int
@@ -140,6 +140,24 @@ reexec_sealed(char **argv, off_t size, ocirt_error **err)
         return ocirt_fail(err, errno, "re-execute the runtime from its sealed copy");
 }
 
+/* The re-execution itself, once the binary is known to be writable from the container. Returns 0
+ * without re-executing for an embedding program that did not allow it (*ret_exposed is then set). */
+static int
+reexec_protected(ocirt_ctx *ctx, off_t size, bool *ret_exposed, ocirt_error **err)
+{
+        if (running_sealed())
+                return 0;
+        if (!ctx->reexec_argv) {
+                *ret_exposed = true;
+                log_warning(ctx, "the container's root could write this program's binary through /proc/self/exe "
+                                 "(CVE-2019-5736); call ocirt_ctx_set_self_reexec() or use a user namespace, ignoring");
+                return 0;
+        }
+        log_debug(ctx, "the container's root could write the runtime's binary: re-executing from a read-only copy");
+        reexec_readonly_mount(ctx, ctx->reexec_argv);
+        return reexec_sealed(ctx->reexec_argv, size, err);
+}
+
 /* Runs in: the runtime, before anything is created. May not return (re-exec). */
 int
 exe_protect(struct container *c, ocirt_error **err)
@@ -154,15 +172,66 @@ exe_protect(struct container *c, ocirt_error **err)
                 log_debug(c->ctx, "the container's root cannot write the runtime's binary: no sealed copy needed");
                 return 0;
         }
-        if (running_sealed())
+        return reexec_protected(c->ctx, st.st_size, &c->exe_exposed, err);
+}
+
+/* pid's uid_map or gid_map as seen from here; NULL with *ret_n 0 when it cannot be read. */
+static struct spec_idmap *
+read_idmap(pid_t pid, const char *file, size_t *ret_n)
+{
+        _cleanup_free_ char *path = xasprintf("/proc/%d/%s", (int) pid, file), *text = NULL;
+        struct spec_idmap *m = NULL;
+        size_t n = 0;
+        char *line, *save = NULL;
+
+        *ret_n = 0;
+        if (read_file_at(AT_FDCWD, path, &text, NULL) < 0)
+                return NULL;
+        for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                unsigned long inside, outside, count;
+                if (sscanf(line, "%lu %lu %lu", &inside, &outside, &count) != 3)
+                        continue;
+                m = xrealloc(m, (n + 1) * sizeof *m);
+                m[n++] = (struct spec_idmap){ .container_id = (uint32_t) inside, .host_id = (uint32_t) outside,
+                                              .size = (uint32_t) count };
+        }
+        *ret_n = n;
+        return m;
+}
+
+/* The same for exec: the process joins the namespaces of the running init pid and, when its
+ * final execve() meets a `#!/proc/self/exe` script, runs this binary inside the container (the
+ * original CVE-2019-5736 exploit went through `runc exec`). Whether the container's root could write
+ * the binary is decided from the init's user namespace as the kernel has it now. */
+int
+exe_protect_exec(ocirt_ctx *ctx, pid_t init_pid, ocirt_error **err)
+{
+        _cleanup_close_ int exefd = -1;
+        _cleanup_free_ char *ns_path = xasprintf("/proc/%d/ns/user", (int) init_pid);
+        struct stat st, ours, theirs;
+        struct statvfs vfs;
+        bool writable, exposed = false;
+
+        exefd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+        if (exefd < 0 || fstat(exefd, &st) < 0)
+                return ocirt_fail(err, errno, "stat the runtime's binary");
+        if (fstatvfs(exefd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
                 return 0;
-        if (!c->ctx->reexec_argv) {
-                c->exe_exposed = true;
-                log_warning(c->ctx, "the container's root could write this program's binary through /proc/self/exe "
-                                    "(CVE-2019-5736); call ocirt_ctx_set_self_reexec() or use a user namespace, ignoring");
+        if (st.st_mode & S_IWOTH)
+                writable = true;
+        else if (stat("/proc/self/ns/user", &ours) < 0 || stat(ns_path, &theirs) < 0)
+                writable = true; /* unknown: protect */
+        else if (ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev)
+                writable = geteuid() == 0 || st.st_uid == geteuid();
+        else {
+                size_t nu, ng;
+                _cleanup_free_ struct spec_idmap *um = read_idmap(init_pid, "uid_map", &nu);
+                _cleanup_free_ struct spec_idmap *gm = read_idmap(init_pid, "gid_map", &ng);
+                writable = !um || mapped(um, nu, st.st_uid) || ((st.st_mode & S_IWGRP) && mapped(gm, ng, st.st_gid));
+        }
+        if (!writable) {
+                log_debug(ctx, "the container's root cannot write the runtime's binary: no read-only copy needed");
                 return 0;
         }
-        log_debug(c->ctx, "the container's root could write the runtime's binary: re-executing from a read-only copy");
-        reexec_readonly_mount(c, c->ctx->reexec_argv);
-        return reexec_sealed(c->ctx->reexec_argv, st.st_size, err);
+        return reexec_protected(ctx, st.st_size, &exposed, err);
 }

@@ -56,6 +56,7 @@ int hooks_poststop(ocirt_ctx *ctx, int state_dirfd, const struct state *st, ocir
 
 /* exe.c: CVE-2019-5736. Runs in: the runtime, before anything is created; may re-execute. */
 int exe_protect(struct container *c, ocirt_error **err);
+int exe_protect_exec(ocirt_ctx *ctx, pid_t init_pid, ocirt_error **err); /* exec, before the fork */
 
 /* signals.c */
 int signals_block_all(sigset_t *ret_old);

@@ -7,7 +7,8 @@
 #
 # Usage: sudo bench/run-bench.sh [--runs N] [--warmup N] [--users root,rootless]
 #                                [--paths run,wide,exec] [--runtimes ocirt,crun,runc] [--user NAME]
-#                                [--rss-runs N] [--idle MS] [--no-install] [--keep]
+#                                [--rss-runs N] [--idle MS] [--rounds N] [--no-install] [--keep]
+#   --rounds N  split the runs into N rounds that take turns over the runtimes (default 4)
 # Environment: OCIRT_BIN  the ocirt binary (default: ./ocirt at the top of the tree)
 
 set -euo pipefail
@@ -23,11 +24,11 @@ source "$BENCH_DIR/lib.sh" # say, die, median, ratio; copied next to the copy of
 # ---------------------------------------------------------------------------
 # Inner mode: runs inside the private mount namespace (as root or as the test
 # user, after su), times every runtime and writes the raw results to OUTDIR.
-# Arguments: MODE WORK OUTDIR STATEBASE RUNS WARMUP RSS_RUNS FLOOR_FLAGS IDLE_MS RT=BIN...
+# Arguments: MODE WORK OUTDIR STATEBASE RUNS WARMUP RSS_RUNS FLOOR_FLAGS IDLE_MS ROUNDS RT=BIN...
 # ---------------------------------------------------------------------------
 inner() {
-        local mode=$1 work=$2 out=$3 statebase=$4 runs=$5 warmup=$6 rss_runs=$7 floor_flags=$8 idle=$9
-        shift 9
+        local mode=$1 work=$2 out=$3 statebase=$4 runs=$5 warmup=$6 rss_runs=$7 floor_flags=$8 idle=$9 rounds=${10}
+        shift 10
         # --idle: a pause before every timed run (not timed), so that each run starts on a quiet
         # kernel, as a single `run` does; back to back, runs share deferred kernel work.
         local -a prep=()
@@ -98,23 +99,46 @@ inner() {
                 unset 'names[0]' 'cmds[0]' 'undo[0]'
         fi
 
-        local i n
+        # The runs are split into rounds, and every round times each command in turn: on a shared
+        # machine the speed drifts over tens of seconds, and timing one runtime's runs all before
+        # the next one's turned that drift into the ratio (the root row read 0.48x and 0.64x in two
+        # invocations minutes apart, 2026-12-06). One hyperfine call per command and round, so
+        # that a runtime failing half-way loses only its own figures.
+        local i n r per=$(((runs + rounds - 1) / rounds)) warm
+        local -A gone=()
+        for ((r = 1; r <= rounds; r++)); do
+                warm=$warmup
+                [ "$r" = 1 ] || warm=$((warmup < 2 ? warmup : 2))
+                for i in "${!names[@]}"; do
+                        n=${names[$i]}
+                        [ -z "${gone[$n]:-}" ] || continue
+                        say "$mode: timing $n (round $r of $rounds: $per runs, $warm warm-up)"
+                        if ! hyperfine -N --style basic --runs "$per" --warmup "$warm" "${prep[@]}" \
+                                --command-name "$n" --export-json "$out/$mode-$n.r$r.json" \
+                                "${cmds[$i]}" >>"$out/$mode-$n.hyperfine.txt" 2>&1; then
+                                say "$mode: $n failed during the timed runs:"
+                                tail -n 5 "$out/$mode-$n.hyperfine.txt" | sed 's/^/    /' >&2
+                                echo "$n (failed during the timed runs)" >>"$out/$mode-skipped"
+                                ${undo[$i]} >/dev/null 2>&1 || true
+                                gone[$n]=1
+                        fi
+                done
+        done
+
         for i in "${!names[@]}"; do
                 n=${names[$i]}
-                say "$mode: timing $n ($runs runs, $warmup warm-up)"
-                # One hyperfine call per command, so that a runtime failing
-                # half-way loses only its own figures.
-                if ! hyperfine -N --style basic --runs "$runs" --warmup "$warmup" "${prep[@]}" \
-                        --command-name "$n" \
-                        --export-json "$out/$mode-$n.json" --export-csv "$out/$mode-$n.csv" \
-                        "${cmds[$i]}" >"$out/$mode-$n.hyperfine.txt" 2>&1; then
-                        say "$mode: $n failed during the timed runs:"
-                        tail -n 5 "$out/$mode-$n.hyperfine.txt" | sed 's/^/    /' >&2
-                        rm -f "$out/$mode-$n.csv"
-                        echo "$n (failed during the timed runs)" >>"$out/$mode-skipped"
-                        ${undo[$i]} >/dev/null 2>&1 || true
-                        continue
-                fi
+                [ -z "${gone[$n]:-}" ] || continue
+                # All rounds as one sample, in hyperfine's CSV columns (median_ms reads the 4th).
+                jq -rs --arg n "$n" '[.[].results[0].times[]] | sort as $t | ($t | length) as $k
+                        | (($t | add) / $k) as $mean
+                        | (if $k % 2 == 1 then $t[($k - 1) / 2] else ($t[$k / 2 - 1] + $t[$k / 2]) / 2 end) as $med
+                        | ((($t | map((. - $mean) * (. - $mean)) | add) / ([$k - 1, 1] | max)) | sqrt) as $sd
+                        | "command,mean,stddev,median,user,system,min,max",
+                          "\($n),\($mean),\($sd),\($med),,,\($t[0]),\($t[-1])"' \
+                        "$out/$mode-$n".r*.json >"$out/$mode-$n.csv"
+                jq -s '{results: [.[0].results[0] + {times: [.[].results[0].times[]]}]}' "$out/$mode-$n".r*.json \
+                        >"$out/$mode-$n.json"
+                rm -f "$out/$mode-$n".r*.json
 
                 # Peak RSS: GNU time reports the largest RSS among the
                 # process and the children it waited for; median of rss_runs.
@@ -158,6 +182,7 @@ TEST_USER=ocirt-test
 INSTALL=1
 KEEP=0
 IDLE=0
+ROUNDS=4
 
 usage() {
         sed -n '/^# Usage:/,/^# Environment:/p' "$SELF" | sed 's/^# \{0,1\}//'
@@ -171,6 +196,8 @@ while [ $# -gt 0 ]; do
         --warmup=*) WARMUP=${1#*=}; shift ;;
         --rss-runs) RSS_RUNS=$2; shift 2 ;;
         --idle) IDLE=$2; shift 2 ;;
+        --rounds) ROUNDS=$2; shift 2 ;;
+        --rounds=*) ROUNDS=${1#*=}; shift ;;
         --idle=*) IDLE=${1#*=}; shift ;;
         --rss-runs=*) RSS_RUNS=${1#*=}; shift ;;
         --paths) PATHS=$2; shift 2 ;;
@@ -192,6 +219,7 @@ done
 [[ $RSS_RUNS =~ ^[1-9][0-9]*$ ]] || die "--rss-runs: expected a positive number, got '$RSS_RUNS'"
 [[ $WARMUP =~ ^[0-9]+$ ]] || die "--warmup: expected a number, got '$WARMUP'"
 [[ $IDLE =~ ^[0-9]+$ ]] || die "--idle: expected milliseconds, got '$IDLE'"
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds: expected a positive number, got '$ROUNDS'"
 
 [ "$(id -u)" -eq 0 ] ||
         die "run me as root (sudo $0): I need a private mount namespace, and su to the test user for the rootless runs"
@@ -385,13 +413,13 @@ for mode in "${MODES[@]}"; do
                 mkdir -p "$out" "$ROOT_STATE"
                 unshare -m --propagation private sh -c "$PRIV_NS" sh \
                         "$WORK/run-bench.sh" --inner "$mode" "$WORK" "$out" "$ROOT_STATE" \
-                        "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "$IDLE" "${rt_specs[@]}" ||
+                        "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "$IDLE" "$ROUNDS" "${rt_specs[@]}" ||
                         say "root: the benchmark failed"
         else
                 install -d -m 0755 -o "$TEST_USER" "$out"
                 statebase="/run/user/$TEST_UID/ocirt-bench.$$"
                 q=$(printf ' %q' "$WORK/run-bench.sh" --inner "$mode" "$WORK" "$out" "$statebase" \
-                        "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "$IDLE" "${rt_specs[@]}")
+                        "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "$IDLE" "$ROUNDS" "${rt_specs[@]}")
                 unshare -m --propagation private sh -c "$PRIV_NS" sh \
                         su -s /bin/bash "$TEST_USER" -c \
                         "export XDG_RUNTIME_DIR=/run/user/$TEST_UID HOME=\$(getent passwd $TEST_USER | cut -d: -f6) PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin; cd /; exec$q" ||
@@ -421,7 +449,7 @@ above() { [ -n "$1" ] && [ -n "$2" ] && [ -n "$3" ] &&
         echo "crun: $(crun --version | head -n 1); runc: $(runc --version | head -n 1)"
         echo
         if [ "$IDLE" = 0 ]; then
-                echo "## Time per run (ms, median of $RUNS sequential runs)"
+                echo "## Time per run (ms, median of $RUNS back-to-back runs, in $ROUNDS interleaved rounds)"
         else
                 echo "## Time per run (ms, median of $RUNS runs, each after $IDLE ms idle)"
         fi

@@ -9,6 +9,9 @@
 #                                [--paths run,wide,exec] [--runtimes ocirt,crun,runc] [--user NAME]
 #                                [--rss-runs N] [--idle MS] [--rounds N] [--no-install] [--keep]
 #   --rounds N  split the runs into N rounds that take turns over the runtimes (default 4)
+#   --podman    also run bench/podman-share.sh (the runtime's share of `podman run`, root and
+#               rootless) and append its tables; --net: bench/net-bench.sh (first answer through a
+#               published port with slirp4netns); --all: both. 20 runs each.
 # Environment: OCIRT_BIN  the ocirt binary (default: ./ocirt at the top of the tree)
 
 set -euo pipefail
@@ -183,6 +186,8 @@ INSTALL=1
 KEEP=0
 IDLE=0
 ROUNDS=4
+EXTRA_PODMAN=0
+EXTRA_NET=0
 
 usage() {
         sed -n '/^# Usage:/,/^# Environment:/p' "$SELF" | sed 's/^# \{0,1\}//'
@@ -197,6 +202,9 @@ while [ $# -gt 0 ]; do
         --rss-runs) RSS_RUNS=$2; shift 2 ;;
         --idle) IDLE=$2; shift 2 ;;
         --rounds) ROUNDS=$2; shift 2 ;;
+        --podman) EXTRA_PODMAN=1; shift ;;
+        --net) EXTRA_NET=1; shift ;;
+        --all) EXTRA_PODMAN=1; EXTRA_NET=1; shift ;;
         --rounds=*) ROUNDS=${1#*=}; shift ;;
         --idle=*) IDLE=${1#*=}; shift ;;
         --rss-runs=*) RSS_RUNS=${1#*=}; shift ;;
@@ -483,6 +491,22 @@ above() { [ -n "$1" ] && [ -n "$2" ] && [ -n "$3" ] &&
                 [ ! -f "$RESULTS/$mode-skipped" ] || echo "Skipped ($mode): $(tr '\n' ' ' <"$RESULTS/$mode-skipped")(see the messages above)"
         done
 } | tee "$RESULTS/summary.md"
+
+# --- 5. the other rows of the table: under podman, and with a network ---------
+extra() { # SCRIPT PREFIX TITLE: run a sibling benchmark, append its summary under TITLE
+        local before after
+        before=$(ls -d "$BENCH_DIR/results/$2"-* 2>/dev/null | tail -n 1)
+        if ! OCIRT_BIN="$OCIRT_BIN" "$BENCH_DIR/$1" --runs 20 --user "$TEST_USER" >"$RESULTS/$2.log" 2>&1; then
+                say "$1 failed (the end of its output):"
+                tail -n 5 "$RESULTS/$2.log" | sed 's/^/    /' >&2
+                return 0
+        fi
+        after=$(ls -d "$BENCH_DIR/results/$2"-* 2>/dev/null | tail -n 1)
+        [ -n "$after" ] && [ "$after" != "$before" ] || return 0
+        { echo; echo "## $3"; echo; awk 'NR == 1 && /^# / { skip = 1; next } skip && /^$/ { skip = 0; next } { skip = 0; print }' "$after/summary.md"; } | tee -a "$RESULTS/summary.md"
+}
+[ "$EXTRA_PODMAN" = 0 ] || extra podman-share.sh podman "Under podman (bench/podman-share.sh)"
+[ "$EXTRA_NET" = 0 ] || extra net-bench.sh net "Rootless network: first answer through a published port (bench/net-bench.sh)"
 
 ln -sfn "$STAMP" "$BENCH_DIR/results/latest"
 say "results in $RESULTS"

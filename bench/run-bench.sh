@@ -494,14 +494,15 @@ above() { [ -n "$1" ] && [ -n "$2" ] && [ -n "$3" ] &&
 
 # --- 5. the other rows of the table: under podman, and with a network ---------
 extra() { # SCRIPT PREFIX TITLE: run a sibling benchmark, append its summary under TITLE
-        local before after
-        before=$(ls -d "$BENCH_DIR/results/$2"-* 2>/dev/null | tail -n 1)
+        local before="" after="" d
+        # The stamps sort by time: the last directory is the newest.
+        for d in "$BENCH_DIR/results/$2"-*; do [ ! -d "$d" ] || before=$d; done
         if ! OCIRT_BIN="$OCIRT_BIN" "$BENCH_DIR/$1" --runs 20 --user "$TEST_USER" >"$RESULTS/$2.log" 2>&1; then
                 say "$1 failed (the end of its output):"
                 tail -n 5 "$RESULTS/$2.log" | sed 's/^/    /' >&2
                 return 0
         fi
-        after=$(ls -d "$BENCH_DIR/results/$2"-* 2>/dev/null | tail -n 1)
+        for d in "$BENCH_DIR/results/$2"-*; do [ ! -d "$d" ] || after=$d; done
         [ -n "$after" ] && [ "$after" != "$before" ] || return 0
         { echo; echo "## $3"; echo; awk 'NR == 1 && /^# / { skip = 1; next } skip && /^$/ { skip = 0; next } { skip = 0; print }' "$after/summary.md"; } | tee -a "$RESULTS/summary.md"
 }

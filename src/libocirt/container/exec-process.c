@@ -267,14 +267,13 @@ exec_process(struct exec_run *x)
 #undef CHECK
 }
 
-/* Runs in: the intermediate process. Waits until the runtime put it in the cgroup, joins the
- * namespaces (user first), and forks the process into them. Never returns. */
-_noreturn_ void
-exec_intermediate(struct exec_run *x)
+/* Runs in: the intermediate process, or the process itself (direct). Waits until the runtime lets
+ * it go, joins the cgroup, the namespaces (user first; the pid namespace only when not direct: then
+ * the runtime joined it for its children) and the root. */
+static void
+join_container(struct exec_run *x, struct container *c, bool direct)
 {
-        struct container c = { .sync_child = x->sync_child };
         ocirt_error *e = NULL;
-        pid_t pid;
 
         /* A copy of the flock'ed state fd would keep the container locked. */
         if (x->lock_fd >= 0)
@@ -286,21 +285,48 @@ exec_intermediate(struct exec_run *x)
                 _exit(1);
         /* Into the container's cgroup before any namespace, so its cgroup namespace shows '/'. */
         if (cgroup_join_self(x->ctx, x->st, x->o->cgroup, x->cgroup_v2_done, &e) < 0)
-                init_fail(&c, e);
+                init_fail(c, e);
         for (size_t i = 0; i < EXEC_N_NS; i++) {
                 if (x->ns_fd[i] < 0)
                         continue;
-                if (setns(x->ns_fd[i], exec_ns_order[i].flag) < 0) {
+                if (!(direct && exec_ns_order[i].flag == CLONE_NEWPID) && setns(x->ns_fd[i], exec_ns_order[i].flag) < 0) {
                         ocirt_fail(&e, errno, "join the container's %s namespace", exec_ns_order[i].name);
-                        init_fail(&c, e);
+                        init_fail(c, e);
                 }
                 close(x->ns_fd[i]);
                 x->ns_fd[i] = -1;
         }
         if (x->root_fd >= 0 && (fchdir(x->root_fd) < 0 || chroot(".") < 0)) {
                 ocirt_fail(&e, errno, "enter the container's root");
-                init_fail(&c, e);
+                init_fail(c, e);
         }
+}
+
+/* Runs in: the process, forked by the runtime after it joined the pid namespace for its children
+ * (exec.c: no user or time namespace to join first). Never returns. */
+_noreturn_ void
+exec_direct(struct exec_run *x)
+{
+        struct container c = { .sync_child = x->sync_child };
+
+        /* Born inside the container's pid namespace with the runtime's fds: nothing in there may
+         * ptrace it or open its /proc files (CVE-2016-9962), from the first instruction on. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                _exit(1);
+        join_container(x, &c, true);
+        exec_process(x);
+}
+
+/* Runs in: the intermediate process. Joins everything, and forks the process into the pid
+ * namespace. Never returns. */
+_noreturn_ void
+exec_intermediate(struct exec_run *x)
+{
+        struct container c = { .sync_child = x->sync_child };
+        ocirt_error *e = NULL;
+        pid_t pid;
+
+        join_container(x, &c, false);
         /* setns() of a pid (or time) namespace applies to children only: fork. CLONE_PARENT makes the
          * process the runtime's child. Its exit signal is ours (SIGCHLD). */
         pid = (pid_t) syscall(SYS_clone, CLONE_PARENT, NULL, NULL, NULL, 0);

@@ -43,3 +43,5 @@ int exec_set_affinity(pid_t pid, const char *list, const char *where, ocirt_erro
 /* Runs in: the intermediate process. Joins the container's cgroup and namespaces, forks the
  * process into them and reports its pid. Never returns. */
 _noreturn_ void exec_intermediate(struct exec_run *x);
+/* Runs in: the process, when the runtime joined the pid namespace for it. Never returns. */
+_noreturn_ void exec_direct(struct exec_run *x);

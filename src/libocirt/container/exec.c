@@ -417,30 +417,31 @@ join_pid_for_children(struct exec_run *x)
 static int
 spawn(struct exec_run *x, ocirt_error **err)
 {
-        _cleanup_close_ int own_pidns = -1;
+        _cleanup_close_ int own_pidns = -1, cgfd = -1;
         pid_t mid = -1;
-        int sp[2], r, ws;
+        int sp[2], r, ws, fork_errno;
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
                 return ocirt_fail(err, errno, "socketpair");
         x->sync_parent = sp[0];
         x->sync_child = sp[1];
-        own_pidns = join_pid_for_children(x);
         /* The helper is born in the v2 cgroup (no migration, see cgroup.c) unless it must first run
          * outside it with execCPUAffinity.initial; the rest it joins itself. */
         if (!(x->spec->process->has_exec_cpu_affinity && x->spec->process->exec_cpu_affinity_initial)) {
-                _cleanup_close_ int cgfd = cgroup_exec_v2_fd(x->ctx, x->st, x->o->cgroup, err);
+                cgfd = cgroup_exec_v2_fd(x->ctx, x->st, x->o->cgroup, err);
                 if (cgfd < -1)
                         return cgfd;
-                if (cgfd >= 0) {
-                        mid = clone3_into_cgroup(0, cgfd);
-                        x->cgroup_v2_done = mid >= 0;
-                        if (mid < 0 && !clone3_refused(errno))
-                                return ocirt_fail(err, errno, "fork into the container's cgroup");
-                }
         }
-        if (!x->cgroup_v2_done)
+        /* From here to the way back, no return: we are half in the container's pid namespace. */
+        own_pidns = join_pid_for_children(x);
+        if (cgfd >= 0) {
+                mid = clone3_into_cgroup(0, cgfd);
+                x->cgroup_v2_done = mid >= 0;
+                if (mid < 0 && clone3_refused(errno))
+                        mid = (pid_t) syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+        } else
                 mid = (pid_t) syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+        fork_errno = errno;
         if (mid == 0) {
                 if (own_pidns >= 0)
                         exec_direct(x);
@@ -457,7 +458,7 @@ spawn(struct exec_run *x, ocirt_error **err)
                 return ocirt_fail(err, e, "return to the runtime's pid namespace");
         }
         if (mid < 0)
-                return ocirt_fail(err, errno, "fork");
+                return ocirt_fail(err, fork_errno, x->cgroup_v2_done || cgfd < 0 ? "fork" : "fork into the container's cgroup");
         if (own_pidns >= 0)
                 x->pid = mid; /* the process itself */
         close(x->sync_child);

@@ -52,9 +52,17 @@ mapped(const struct spec_idmap *m, size_t n, uint32_t host_id)
         return false;
 }
 
+/* The container's user namespace as far as the binary is concerned. */
+struct userns_view {
+        bool ours;  /* the container shares our user namespace: its root is ours */
+        bool known; /* else: the maps below are its maps */
+        const struct spec_idmap *uid_map, *gid_map;
+        size_t n_uid_map, n_gid_map;
+};
+
 /* Could the container's root open the runtime's binary for writing? */
 static bool
-reachable_writable(struct container *c, int exefd, const struct stat *st)
+writable_from(int exefd, const struct stat *st, const struct userns_view *v)
 {
         struct statvfs vfs;
 
@@ -62,12 +70,12 @@ reachable_writable(struct container *c, int exefd, const struct stat *st)
                 return false;
         if (st->st_mode & S_IWOTH)
                 return true;
-        if (c->join_fd[SPEC_NS_USER] >= 0)
-                return true; /* a joined user namespace: its maps are not ours to know here */
-        if (!c->new_ns[SPEC_NS_USER])
+        if (v->ours)
                 return geteuid() == 0 || st->st_uid == geteuid();
-        return mapped(c->uid_map, c->n_uid_map, st->st_uid) ||
-               ((st->st_mode & S_IWGRP) && mapped(c->gid_map, c->n_gid_map, st->st_gid));
+        if (!v->known)
+                return true; /* protect */
+        return mapped(v->uid_map, v->n_uid_map, st->st_uid) ||
+               ((st->st_mode & S_IWGRP) && mapped(v->gid_map, v->n_gid_map, st->st_gid));
 }
 
 static bool
@@ -358,9 +366,9 @@ reexec_protected(ocirt_ctx *ctx, const struct stat *st, bool *ret_exposed, ocirt
         return reexec_sealed(ctx->reexec_argv, st->st_size, err);
 }
 
-/* Runs in: the runtime, before anything is created. May not return (re-exec). */
-int
-exe_protect(struct container *c, ocirt_error **err)
+/* What both callers do once they know the container's user namespace: decide, and protect. */
+static int
+protect_from(ocirt_ctx *ctx, const struct userns_view *v, bool *ret_exposed, ocirt_error **err)
 {
         _cleanup_close_ int exefd = -1;
         struct stat st;
@@ -368,11 +376,24 @@ exe_protect(struct container *c, ocirt_error **err)
         exefd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
         if (exefd < 0 || fstat(exefd, &st) < 0)
                 return ocirt_fail(err, errno, "stat the runtime's binary");
-        if (!reachable_writable(c, exefd, &st)) {
-                log_debug(c->ctx, "the container's root cannot write the runtime's binary: no sealed copy needed");
+        if (!writable_from(exefd, &st, v)) {
+                log_debug(ctx, "the container's root cannot write the runtime's binary: no read-only copy needed");
                 return 0;
         }
-        return reexec_protected(c->ctx, &st, &c->exe_exposed, err);
+        return reexec_protected(ctx, &st, ret_exposed, err);
+}
+
+/* Runs in: the runtime, before anything is created. May not return (re-exec). */
+int
+exe_protect(struct container *c, ocirt_error **err)
+{
+        /* A joined user namespace: its maps are not ours to know here (known stays false). */
+        struct userns_view v = { .ours = !c->new_ns[SPEC_NS_USER] && c->join_fd[SPEC_NS_USER] < 0,
+                                 .known = c->join_fd[SPEC_NS_USER] < 0,
+                                 .uid_map = c->uid_map, .n_uid_map = c->n_uid_map,
+                                 .gid_map = c->gid_map, .n_gid_map = c->n_gid_map };
+
+        return protect_from(c->ctx, &v, &c->exe_exposed, err);
 }
 
 /* pid's uid_map or gid_map as seen from here; NULL with *ret_n 0 when it cannot be read. */
@@ -406,32 +427,21 @@ read_idmap(pid_t pid, const char *file, size_t *ret_n)
 int
 exe_protect_exec(ocirt_ctx *ctx, pid_t init_pid, ocirt_error **err)
 {
-        _cleanup_close_ int exefd = -1;
         _cleanup_free_ char *ns_path = xasprintf("/proc/%d/ns/user", (int) init_pid);
-        struct stat st, ours, theirs;
-        struct statvfs vfs;
-        bool writable, exposed = false;
+        _cleanup_free_ struct spec_idmap *um = NULL, *gm = NULL;
+        struct userns_view v = { 0 };
+        struct stat ours, theirs;
+        bool exposed = false;
 
-        exefd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
-        if (exefd < 0 || fstat(exefd, &st) < 0)
-                return ocirt_fail(err, errno, "stat the runtime's binary");
-        if (fstatvfs(exefd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
-                return 0;
-        if (st.st_mode & S_IWOTH)
-                writable = true;
-        else if (stat("/proc/self/ns/user", &ours) < 0 || stat(ns_path, &theirs) < 0)
-                writable = true; /* unknown: protect */
-        else if (ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev)
-                writable = geteuid() == 0 || st.st_uid == geteuid();
-        else {
-                size_t nu, ng;
-                _cleanup_free_ struct spec_idmap *um = read_idmap(init_pid, "uid_map", &nu);
-                _cleanup_free_ struct spec_idmap *gm = read_idmap(init_pid, "gid_map", &ng);
-                writable = !um || mapped(um, nu, st.st_uid) || ((st.st_mode & S_IWGRP) && mapped(gm, ng, st.st_gid));
+        if (stat("/proc/self/ns/user", &ours) == 0 && stat(ns_path, &theirs) == 0) {
+                v.ours = ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev;
+                if (!v.ours) {
+                        um = read_idmap(init_pid, "uid_map", &v.n_uid_map);
+                        gm = read_idmap(init_pid, "gid_map", &v.n_gid_map);
+                        v.uid_map = um;
+                        v.gid_map = gm;
+                        v.known = um != NULL;
+                }
         }
-        if (!writable) {
-                log_debug(ctx, "the container's root cannot write the runtime's binary: no read-only copy needed");
-                return 0;
-        }
-        return reexec_protected(ctx, &st, &exposed, err);
+        return protect_from(ctx, &v, &exposed, err);
 }

@@ -125,13 +125,25 @@ digits_exceed_int64(const char *s, size_t n)
         return memcmp(s, max, n) > 0;
 }
 
-/* Returns NULL when nothing needs rewriting (the common case: no copy). */
+/* Append n bytes at from to out, growing it (by at least hint) when full. */
+static void
+append(char **out, size_t *o, size_t *cap, const char *from, size_t n, size_t hint)
+{
+        if (*o + n + 1 > *cap) {
+                *cap = (*o + n + 1) * 2 + hint;
+                *out = xrealloc(*out, *cap);
+        }
+        memcpy(*out + *o, from, n);
+        *o += n;
+}
+
+/* Returns NULL when nothing needs rewriting (the common case: no copy, one pass over the text). */
 static char *
 rewrite_bignums(const char *json, size_t len, size_t *ret_len)
 {
         char *out = NULL;
-        size_t o = 0, cap = 0;
-        bool in_string = false, changed = false;
+        size_t o = 0, cap = 0, done = 0; /* json[0, done) is in out already */
+        bool in_string = false;
 
         for (size_t i = 0; i < len;) {
                 size_t start = i, n, d;
@@ -142,7 +154,7 @@ rewrite_bignums(const char *json, size_t len, size_t *ret_len)
                         else if (json[i] == '"')
                                 in_string = !in_string;
                         i++;
-                        goto copy;
+                        continue;
                 }
                 /* A number token (outside strings only numbers contain digits or '-'). The text is
                  * (json, len), not a C string: nothing here may look past len, or take a NUL byte
@@ -153,29 +165,16 @@ rewrite_bignums(const char *json, size_t len, size_t *ret_len)
                 for (d = 0; d < n && isdigit((unsigned char) json[start + d]);)
                         d++;
                 if (json[start] == '0' || json[start] == '-' || d != n || !digits_exceed_int64(json + start, n))
-                        goto copy;
-                if (o + n + 10 > cap) {
-                        cap = (o + n + 10) * 2 + len;
-                        out = xrealloc(out, cap);
-                }
-                memcpy(out + o, "\"\\u0000", 7);
-                memcpy(out + o + 7, json + start, n);
-                out[o + 7 + n] = '"';
-                o += n + 8;
-                changed = true;
-                continue;
-        copy:
-                if (o + (i - start) + 1 > cap) {
-                        cap = (o + (i - start) + 1) * 2 + len;
-                        out = xrealloc(out, cap);
-                }
-                memcpy(out + o, json + start, i - start);
-                o += i - start;
+                        continue;
+                append(&out, &o, &cap, json + done, start - done, len);
+                append(&out, &o, &cap, "\"\\u0000", 7, len);
+                append(&out, &o, &cap, json + start, n, len);
+                append(&out, &o, &cap, "\"", 1, len);
+                done = i;
         }
-        if (!changed) {
-                free(out);
+        if (!out)
                 return NULL;
-        }
+        append(&out, &o, &cap, json + done, len - done, 0);
         *ret_len = o;
         return out;
 }

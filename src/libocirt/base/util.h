@@ -21,6 +21,9 @@ int read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len);
 int write_file_at(int dirfd, const char *path, const char *s, size_t len);
 /* Atomically replace dirfd/name with data (temp file + rename). */
 int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
+/* The same for a file of a directory that is removed as a whole (the state dir): a file that exists
+ * is swapped with the new one (RENAME_EXCHANGE), and its old version stays as .NAME.tmp. */
+int write_file_swap_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
 /* Close every fd >= from except those in keep[] (sorted not required). */
 int close_fds_from(int from, const int *keep, size_t n_keep);
 /* Mark every fd >= from close-on-exec. */

@@ -220,7 +220,7 @@ state_write_file(int dirfd, const char *name, const struct state *st, ocirt_erro
         json_object_set_new(o, "ocirt", kv_json(st->extra, st->n_extra));
         s = json_dumps(o, JSON_COMPACT);
         json_decref(o);
-        r = write_file_atomic_at(dirfd, name, s, strlen(s), 0600);
+        r = write_file_swap_at(dirfd, name, s, strlen(s), 0600);
         if (r < 0)
                 return ocirt_fail(err, -r, "write %s of '%s'", name, st->id);
         return 0;

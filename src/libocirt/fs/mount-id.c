@@ -4,16 +4,36 @@
  * not name. */
 #include "config.h"
 
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+
 #include "fs/fs-internal.h"
 #include "base/base.h"
 
-/* The id of the mount fd is on (/proc/self/fdinfo), or -1. */
+/* glibc 2.36's struct statx ends before the kernel's stx_mnt_id, which follows stx_dev_minor. */
+static int
+statx_mount_id(int fd)
+{
+        struct statx sx;
+        uint64_t id;
+
+        if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
+                return -1;
+        memcpy(&id, (const char *) &sx.stx_dev_minor + sizeof sx.stx_dev_minor, sizeof id);
+        return id <= INT_MAX ? (int) id : -1;
+}
+
+/* The id of the mount fd is on, or -1: statx (Linux 5.8), else /proc/self/fdinfo, whose text the
+ * kernel has to format (a tenth of a millisecond over the mounts of one container). */
 int
 mount_id_of(int fd)
 {
         char path[64], *text = NULL, *line;
-        int id = -1;
+        int id = statx_mount_id(fd);
 
+        if (id >= 0)
+                return id;
         (void) snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
         if (read_file_at(AT_FDCWD, path, &text, NULL) < 0)
                 return -1;

@@ -32,27 +32,29 @@ send_failed(int sock, int e, ocirt_error **err)
 }
 
 int
-sync_send_msg(int sock, const struct sync_msg *m, int fd_to_pass, ocirt_error **err)
+sync_send_fds(int sock, const struct sync_msg *m, const int *fds, size_t n_fds, ocirt_error **err)
 {
         union {
-                char buf[CMSG_SPACE(sizeof(int))];
+                char buf[CMSG_SPACE(SYNC_MAX_FDS * sizeof(int))];
                 struct cmsghdr align;
         } u;
         struct iovec iov = { .iov_base = (void *) m, .iov_len = sizeof *m };
         struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
         ssize_t n;
 
-        if (fd_to_pass >= 0) {
+        if (n_fds > SYNC_MAX_FDS)
+                return ocirt_fail(err, EINVAL, "sync: %zu fds in one message (at most %d)", n_fds, SYNC_MAX_FDS);
+        if (n_fds > 0) {
                 struct cmsghdr *c;
 
                 memset(&u, 0, sizeof u);
                 mh.msg_control = u.buf;
-                mh.msg_controllen = sizeof u.buf;
+                mh.msg_controllen = CMSG_SPACE(n_fds * sizeof(int));
                 c = CMSG_FIRSTHDR(&mh);
                 c->cmsg_level = SOL_SOCKET;
                 c->cmsg_type = SCM_RIGHTS;
-                c->cmsg_len = CMSG_LEN(sizeof(int));
-                memcpy(CMSG_DATA(c), &fd_to_pass, sizeof(int));
+                c->cmsg_len = CMSG_LEN(n_fds * sizeof(int));
+                memcpy(CMSG_DATA(c), fds, n_fds * sizeof(int));
         }
         do
                 n = sendmsg(sock, &mh, MSG_NOSIGNAL);
@@ -65,6 +67,12 @@ sync_send_msg(int sock, const struct sync_msg *m, int fd_to_pass, ocirt_error **
 }
 
 int
+sync_send_msg(int sock, const struct sync_msg *m, int fd_to_pass, ocirt_error **err)
+{
+        return sync_send_fds(sock, m, &fd_to_pass, fd_to_pass >= 0 ? 1 : 0, err);
+}
+
+int
 sync_send(int sock, uint32_t type, int32_t pid, int fd_to_pass, ocirt_error **err)
 {
         struct sync_msg m = { .type = type, .pid = pid };
@@ -72,24 +80,32 @@ sync_send(int sock, uint32_t type, int32_t pid, int fd_to_pass, ocirt_error **er
         return sync_send_msg(sock, &m, fd_to_pass, err);
 }
 
-/* One message; flags: MSG_DONTWAIT or 0. */
+static void
+close_all(const int *fds, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                close(fds[i]);
+}
+
+/* One message with up to max fds (*ret_n of them in fds); flags: MSG_DONTWAIT or 0. */
 static int
-recv_one(int sock, struct sync_msg *ret, int *ret_fd, int flags, ocirt_error **err)
+recv_many(int sock, struct sync_msg *ret, int *fds, size_t max, size_t *ret_n, int flags, ocirt_error **err)
 {
         union {
-                char buf[CMSG_SPACE(sizeof(int))];
+                char buf[CMSG_SPACE(SYNC_MAX_FDS * sizeof(int))];
                 struct cmsghdr align;
         } u;
         struct iovec iov = { .iov_base = ret, .iov_len = sizeof *ret };
         struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
         struct cmsghdr *c;
         bool reset = false;
+        size_t got = 0;
         ssize_t n;
-        int fd = -1;
 
+        *ret_n = 0;
         for (;;) {
                 mh.msg_control = u.buf;
-                mh.msg_controllen = sizeof u.buf;
+                mh.msg_controllen = CMSG_SPACE(max * sizeof(int));
                 n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
                 if (n >= 0)
                         break;
@@ -105,25 +121,55 @@ recv_one(int sock, struct sync_msg *ret, int *ret_fd, int flags, ocirt_error **e
         }
         if (n < 0)
                 return ocirt_fail(err, errno, "sync: receive");
+        /* A control buffer of max fds: the kernel installs no more than fit (MSG_CTRUNC then). */
         for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-                        memcpy(&fd, CMSG_DATA(c), sizeof(int));
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len >= CMSG_LEN(0)) {
+                        size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                        for (size_t i = 0; i < k; i++) {
+                                int fd;
+                                memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+                                if (got < max)
+                                        fds[got++] = fd;
+                                else
+                                        close(fd);
+                        }
+                }
         if (n == 0) {
-                if (fd >= 0)
-                        close(fd);
+                close_all(fds, got);
                 return ocirt_fail(err, EPIPE, "the container process exited during setup");
         }
         if ((size_t) n != sizeof *ret || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-                if (fd >= 0)
-                        close(fd);
+                close_all(fds, got);
                 return ocirt_fail(err, EIO, "sync: malformed message (%zd bytes)", n);
         }
         ret->text[sizeof ret->text - 1] = '\0';
+        *ret_n = got;
+        return 0;
+}
+
+/* One message with at most one fd. */
+static int
+recv_one(int sock, struct sync_msg *ret, int *ret_fd, int flags, ocirt_error **err)
+{
+        int fd = -1;
+        size_t n;
+        int r = recv_many(sock, ret, &fd, 1, &n, flags, err);
+
+        if (r < 0)
+                return r;
         if (ret_fd)
-                *ret_fd = fd;
-        else if (fd >= 0)
+                *ret_fd = n ? fd : -1;
+        else if (n)
                 close(fd);
         return 0;
+}
+
+int
+sync_recv_fds(int sock, struct sync_msg *ret, int *fds, size_t max, size_t *ret_n, ocirt_error **err)
+{
+        if (max > SYNC_MAX_FDS)
+                max = SYNC_MAX_FDS;
+        return recv_many(sock, ret, fds, max, ret_n, 0, err);
 }
 
 int

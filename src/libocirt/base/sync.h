@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sync.h: the ONE parent<->child protocol. One message per send() on a SOCK_SEQPACKET | SOCK_CLOEXEC
  * socketpair: SEQPACKET keeps message boundaries, so there is no length prefix to get wrong, and a
- * message may carry one fd (SCM_RIGHTS). A short or oversized message is a protocol error (EIO), so
- * nothing read from the container side is trusted beyond its fixed size (the CVE-2021-43784 class). */
+ * message may carry fds (SCM_RIGHTS): one, or a few with sync_send_fds. A short or oversized message
+ * is a protocol error (EIO), so nothing read from the container side is trusted beyond its fixed
+ * size (the CVE-2021-43784 class). */
 #pragma once
 
 #include <stdint.h>
@@ -41,6 +42,11 @@ struct sync_msg {
  * left queued, if any: that is the real failure, the broken pipe only its consequence. */
 int sync_send(int sock, uint32_t type, int32_t pid, int fd_to_pass, ocirt_error **err);
 int sync_send_msg(int sock, const struct sync_msg *m, int fd_to_pass, ocirt_error **err);
+/* A message with several fds (at most SYNC_MAX_FDS), and its receiving end (*ret_n: how many came;
+ * any beyond max are closed, a message cut short by them is EIO). */
+#define SYNC_MAX_FDS 16
+int sync_send_fds(int sock, const struct sync_msg *m, const int *fds, size_t n_fds, ocirt_error **err);
+int sync_recv_fds(int sock, struct sync_msg *ret, int *fds, size_t max, size_t *ret_n, ocirt_error **err);
 /* ret_fd may be NULL (a passed fd is then closed). EOF is EPIPE, a malformed message EIO. A peer
  * that exited with unread data (ECONNRESET) still has its own messages delivered first. */
 int sync_recv(int sock, struct sync_msg *ret, int *ret_fd, ocirt_error **err);

@@ -280,6 +280,7 @@ join_container(struct exec_run *x, struct container *c, bool direct)
                 close(x->lock_fd);
         close(x->sync_parent);
         x->sync_parent = -1;
+        exe_drop_clone(); /* not the last copy: the runtime's (process/exe.c) */
 
         if (sync_expect(x->sync_child, SYNC_START, NULL, NULL, NULL, NULL, &e) < 0)
                 _exit(1);

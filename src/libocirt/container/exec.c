@@ -611,6 +611,7 @@ ocirt_container_exec(ocirt_ctx *ctx, const char *id, const ocirt_exec_options *o
         x.saved_mask = old;
 
         r = spawn(&x, err);
+        exe_drop_clone(); /* the process runs: the runtime's wait for a grace period delays no one */
         if (r >= 0)
                 r = write_pid(&x, err);
         if (r < 0)

@@ -578,6 +578,7 @@ init_main(struct container *c)
         /* A copy of the flock'ed fd would keep the container locked after `create` exits. */
         close(c->lock_fd);
         close(c->sync_parent);
+        exe_drop_clone(); /* not the last copy: the runtime's (process/exe.c) */
 
         CHECK(enter_namespaces(c, &e));
         CHECK(set_oom_score_adj(c, &e));

@@ -360,6 +360,8 @@ ocirt_container_run(ocirt_ctx *ctx, const char *id, const ocirt_create_options *
         r = container_create(&c, o, &undo, err);
         if (r < 0)
                 goto out;
+        /* The init is on its way to exec: the runtime's wait for a grace period delays no one. */
+        exe_drop_clone();
         {
                 struct exec_wait w = { .ctx = ctx, .dirfd = c.lock_fd, .id = id };
                 r = process_wait_exec(&c, on_exec_msg, &w, err);

@@ -298,6 +298,21 @@ swap_exe_in_place(ocirt_ctx *ctx, int t, const struct stat *st)
         return 0;
 }
 
+/* The read-only clone after an in-place swap. The last close of a detached mount dissolves it and
+ * waits for an RCU grace period (namespace_unlock): 20 us to over a millisecond here, depending on
+ * what the other CPUs do. So it is closed when nothing waits for it (exe_drop_clone): children drop
+ * their copy first thing, the runtime its own once the container's process runs. Process-wide, as
+ * the executable it stands for. */
+static int exe_clone_fd = -1;
+
+void
+exe_drop_clone(void)
+{
+        if (exe_clone_fd >= 0)
+                (void) close(exe_clone_fd);
+        exe_clone_fd = -1;
+}
+
 /* Returns 0 when the executable was swapped in place; else re-executes, and returns -1 only if the
  * kernel or the caller's privileges do not allow a read-only clone (the memfd copy is next). */
 static int
@@ -314,8 +329,11 @@ reexec_readonly_mount(ocirt_ctx *ctx, char **argv, const struct stat *st)
                 log_debug(ctx, "a read-only clone of the runtime's binary: %s; copying it", strerror(errno));
                 return -1;
         }
-        if (!getenv("OCIRT_EXE_REEXEC") && swap_exe_in_place(ctx, t, st) == 0)
+        if (!getenv("OCIRT_EXE_REEXEC") && swap_exe_in_place(ctx, t, st) == 0) {
+                exe_drop_clone(); /* a second protect (exec's, in an embedding program) */
+                exe_clone_fd = TAKE_FD(t);
                 return 0;
+        }
         syscall(SYS_execveat, t, "", argv, environ, AT_EMPTY_PATH);
         log_debug(ctx, "execveat of the read-only clone: %s; copying it", strerror(errno));
         return -1;

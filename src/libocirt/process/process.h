@@ -57,6 +57,9 @@ int hooks_poststop(ocirt_ctx *ctx, int state_dirfd, const struct state *st, ocir
 /* exe.c: CVE-2019-5736. Runs in: the runtime, before anything is created; may re-execute. */
 int exe_protect(struct container *c, ocirt_error **err);
 int exe_protect_exec(ocirt_ctx *ctx, pid_t init_pid, ocirt_error **err); /* exec, before the fork */
+/* Close the fd that holds the read-only clone of an in-place swap (exe.c): in a child at once (so
+ * that it is not the last), in the runtime once the container's process runs. */
+void exe_drop_clone(void);
 
 /* signals.c */
 int signals_block_all(sigset_t *ret_old);

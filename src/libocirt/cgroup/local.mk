@@ -5,6 +5,9 @@ LIBOCIRT_SOURCES += \
 	src/libocirt/cgroup/cgroup.h \
 	src/libocirt/cgroup/driver.h \
 	src/libocirt/cgroup/cgroup.c \
+	src/libocirt/cgroup/cgroup-cmd.c \
+	src/libocirt/cgroup/cgroup-recorded.h \
+	src/libocirt/cgroup/cgroup-recorded.c \
 	src/libocirt/cgroup/cgroup-fs.c \
 	src/libocirt/cgroup/cgroup-none.c \
 	src/libocirt/cgroup/cgroup-systemd.c \

@@ -27,6 +27,9 @@ enum sync_type {
         SYNC_SECCOMP_FD,  /* child -> parent: fd = the seccomp notify listener (issue 3) */
         SYNC_IDMAP_FD,    /* parent -> child, before SYNC_MAPS_DONE: fd = the idmapped tree of .mounts[pid] */
         SYNC_COMMITTED,   /* parent -> child, after SYNC_CREATED: recorded in the state dir, wait on alone */
+        SYNC_CGROUP_FD,   /* parent -> child: fds = the cgroup's tasks (or cgroup.procs) files to write "0" to,
+                           * text = "PATH\nCONTROLLER,..." (one controller per fd, for messages) */
+        SYNC_CGROUP_DONE, /* parent -> child: the cgroup is made and limited, no more SYNC_CGROUP_FD */
         SYNC__EXT = 64,   /* first value free for a subsystem's own messages */
 };
 

@@ -29,6 +29,7 @@ struct cgroup {
         struct cgroup_dir *dirs;
         size_t n_dirs;
         bool created; /* create made the leaf directories (so destroy removes them) */
+        bool late;    /* v1: create makes only the hybrid's v2 directory, create_late the rest */
         bool no_kill; /* destroy only removes (a failed create's rollback) */
         char *unit;   /* systemd: the container's scope (NULL: none known, e.g. in a rollback) */
         bool user;    /* systemd: the scope is the user manager's */

@@ -349,32 +349,49 @@ plan_v1(struct cgroup *cg, struct container *c, ocirt_error **err)
         return 0;
 }
 
+/* Make the planned directories: those of the v1 hierarchies (v1) or the hybrid's v2 one (!v1). */
 static int
-create_v1(struct cgroup *cg, struct container *c, ocirt_error **err)
+make_v1(struct cgroup *cg, struct container *c, bool v1, ocirt_error **err)
 {
         bool created;
         int r;
 
-        if (in_default_parent(c))
-                gc_stale_v1();
-        r = plan_v1(cg, c, err);
-        if (r < 0)
-                return r;
-        cgroup_record_planned(c, cg, cg->driver->name);
         for (size_t i = 0; i < cg->n_dirs; i++) {
                 const char *ctrl = cg->dirs[i].controller, *leaf = cg->dirs[i].path;
+                if (streq(ctrl, CGROUP_V2) == v1)
+                        continue;
                 _cleanup_free_ char *root = streq(ctrl, CGROUP_V2) ? xstrdup(CGROUP_ROOT "/unified")
                                                                    : xasprintf(CGROUP_ROOT "/%s", ctrl);
                 r = mkdir_tree(root, leaf + strlen(root), &created);
                 if (r < 0)
                         return ocirt_fail_at(err, -r, c->config_path, NULL, "create cgroup '%s'", leaf);
-                /* The v2 part of a hybrid host does not count: made or not, the v1 leaves decide. */
-                if (created && !streq(ctrl, CGROUP_V2))
+                /* The v2 part of a hybrid host does not count: made or not, the v1 leaves decide
+                 * (a late create's undo step is told about them after the clone). */
+                if (created && (v1 || cg->late))
                         cg->created = true;
                 if (streq(ctrl, "cpuset") && created)
                         cgroup_cpuset_fill(root, leaf);
         }
         return 0;
+}
+
+/* cg->late: only the plan and the hybrid's v2 directory (clone3 puts the init there); the v1
+ * directories follow after the clone (fs_create_late). */
+static int
+create_v1(struct cgroup *cg, struct container *c, ocirt_error **err)
+{
+        int r;
+
+        if (in_default_parent(c) && !cg->late)
+                gc_stale_v1();
+        r = plan_v1(cg, c, err);
+        if (r < 0)
+                return r;
+        cgroup_record_planned(c, cg, cg->driver->name);
+        r = make_v1(cg, c, /* v1= */ false, err);
+        if (r >= 0 && !cg->late)
+                r = make_v1(cg, c, /* v1= */ true, err);
+        return r;
 }
 
 static bool
@@ -398,9 +415,30 @@ fs_create(struct cgroup *cg, struct container *c, pid_t pid, struct undo *undo, 
                 r = create_v1(cg, c, err);
         else
                 return ocirt_fail(err, ENOTSUP, "no cgroup file system is mounted at " CGROUP_ROOT);
-        if (r < 0)
+        if (r < 0 || cg->late)
                 return r;
         r = refuse_populated(cg, c, err);
+        if (r < 0)
+                return r;
+        return refuse_frozen(cg, c, err);
+}
+
+/* The rest of a late create, in the runtime while the init sets up: the v1 directories, and the
+ * checks of fs_create. The init is in the hybrid's v2 directory already: only the v1 ones are
+ * looked at for processes of someone else. */
+static int
+fs_create_late(struct cgroup *cg, struct container *c, ocirt_error **err)
+{
+        _cleanup_cgroup_ struct cgroup *v1 = cgroup_subset(cg, /* skip_v2= */ true);
+        int r;
+
+        if (in_default_parent(c))
+                gc_stale_v1();
+        r = make_v1(cg, c, /* v1= */ true, err);
+        if (r < 0)
+                return r;
+        v1->created = cg->created;
+        r = refuse_populated(v1, c, err);
         if (r < 0)
                 return r;
         return refuse_frozen(cg, c, err);
@@ -413,6 +451,7 @@ const struct cgroup_driver cgroup_driver_fs = {
         .enter = cgroup_control_enter,
         .update = cgroup_resources_update,
         .limit_pids = cgroup_resources_pids,
+        .create_late = fs_create_late,
         .destroy = cgroup_control_remove,
         .kill_all = cgroup_control_kill_all,
         .freeze = cgroup_control_freeze,

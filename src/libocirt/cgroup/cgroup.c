@@ -7,12 +7,22 @@
  * How the init gets into its cgroup: cgroup_prepare makes the cgroup and applies the limits. On a
  * v2 host container/spawn.c then clone3()s the init with CLONE_INTO_CGROUP: no process migrates, which
  * matters for speed (a write to cgroup.procs takes the threadgroup lock for writing, an RCU grace
- * period of about 10 ms when the host was idle) and saves the SYNC_EARLY round trip; the init
- * unshares its cgroup namespace itself, since clone() would root it at the runtime's cgroup. v1 and
- * hybrid hosts have no clone into a cgroup: the runtime moves itself in, so the clone()d init is
- * born there with its cgroup namespace rooted at the container's cgroup on every hierarchy, and at
- * SYNC_EARLY (the init waits) cgroup_early moves the runtime back and only then writes pids.max, so
- * that a limit of 1 does not count the runtime. */
+ * period of about 8 ms when the host was idle) and saves the SYNC_EARLY round trip; the init
+ * unshares its cgroup namespace itself, since clone() would root it at the runtime's cgroup.
+ *
+ * v1 hierarchies have no clone into a cgroup. As root (the cgroupfs driver, `create` and `run`) the
+ * cgroup is made late: before the clone only its plan is recorded (and the hybrid's v2 directory
+ * made, for clone3); right after it the runtime makes the v1 directories and writes the limits
+ * while the init creates its network namespace and mounts (cgroup_after_clone), then passes the
+ * init one `tasks` file per hierarchy. The init writes "0" to each (its only thread moves, without
+ * the threadgroup lock: a few microseconds) at its cgroup barrier, before anything that depends on
+ * its cgroup: a cgroup mount, its devices, the runtime's turns, hooks (container/init.c), and only
+ * then unshares its cgroup namespace. The runtime never enters the cgroup, so pids.max goes in with
+ * the other limits. This takes the cgroup work, about a millisecond on this kind of machine, off
+ * the path to the container's exec. Elsewhere on v1 (restore, the slow path of joined namespaces)
+ * the runtime moves its own thread in, so the clone()d init is born there, and at SYNC_EARLY (the
+ * init waits) cgroup_early moves the runtime back and only then writes pids.max, so that a limit of
+ * 1 does not count the runtime. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -223,19 +233,29 @@ chown_to_container(struct container *c, const struct cgroup *cg)
                         (void) fchownat(dfd, fallback[i], uid, (gid_t) -1, AT_SYMLINK_NOFOLLOW);
 }
 
-/* The cgroup is the container's: record it for later commands, and undo it on a failed create. */
-static void
-commit(struct container *c, struct cgroup *cg, struct undo *undo)
+/* A failed create removes the cgroup (if it made it). Returns the undo step's data (owned by the
+ * undo list). */
+static struct destroy_block *
+undo_cgroup(struct cgroup *cg, struct undo *undo)
 {
         _cleanup_free_ char *dirs = cgroup_dirs_text(cg);
         size_t n = strlen(dirs);
         struct destroy_block *d = xmalloc(sizeof *d + n + 1);
 
-        d->ctx = c->ctx;
+        d->ctx = cg->ctx;
         d->driver = cg->driver;
         d->created = cg->created;
         memcpy(d->text, dirs, n + 1);
         undo_push(undo, "remove the cgroup", undo_destroy, d);
+        return d;
+}
+
+/* The cgroup is known to be the container's: record it for later commands. */
+static void
+record(struct container *c, struct cgroup *cg)
+{
+        _cleanup_free_ char *dirs = cgroup_dirs_text(cg);
+
         container_set_extras(c,
                              (struct extra_kv[]){ { "cgroup.driver", cg->driver->name },
                                                   { "cgroup.path", cg->path ? cg->path : "" },
@@ -243,6 +263,13 @@ commit(struct container *c, struct cgroup *cg, struct undo *undo)
                                                   { "cgroup.pending", NULL } },
                              4);
         chown_to_container(c, cg);
+}
+
+static void
+commit(struct container *c, struct cgroup *cg, struct undo *undo)
+{
+        undo_cgroup(cg, undo);
+        record(c, cg);
 }
 
 /* exec --cgroup SUB: a relative path that stays below the container's cgroup. */
@@ -350,6 +377,39 @@ place_init(struct container *c, struct cgroup *cg, struct undo *undo, ocirt_erro
         return enter_runtime(c, cg, c->cgroup_fd >= 0, undo, err);
 }
 
+/* Whether the cgroupfs driver takes the late way (see the top of this file). */
+static bool
+late_ok(const struct container *c)
+{
+        return c->cgroup_defer && !c->rootless && !c->slow_path && cgroup_layout_probe() == CGROUP_LAYOUT_V1;
+}
+
+/* v1 as root: the v1 directories are made after the clone, while the init sets up, and the init
+ * moves itself in (see the top of this file). The hybrid's v2 directory is made now, for clone3. */
+static int
+prepare_late(struct container *c, struct cgroup *cg, struct undo *undo, ocirt_error **err)
+{
+        int r;
+
+        r = cg->driver->create(cg, c, 0, undo, err);
+        if (r < 0) {
+                if (cg->created)
+                        (void) cg->driver->destroy(cg, NULL);
+                return ocirt_wrap(err, "cgroup");
+        }
+        /* The undo step removes the v2 directory if it was made now; cgroup_after_clone tells it
+         * about the v1 ones, and records the cgroup as the container's once it knows. */
+        c->cgroup = undo_cgroup(cg, undo);
+        c->cgroup_join_late = true;
+        if (c->clone_flags & CLONE_NEWCGROUP) {
+                c->clone_flags &= ~(unsigned long) CLONE_NEWCGROUP;
+                c->cgroupns_after_join = true;
+        }
+        if (cgroup_dir_of(cg, CGROUP_V2))
+                c->cgroup_fd = open(cgroup_dir_of(cg, CGROUP_V2), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        return 0;
+}
+
 /* The cgroupfs driver. */
 static int
 prepare_fs(struct container *c, struct undo *undo, ocirt_error **err)
@@ -358,6 +418,10 @@ prepare_fs(struct container *c, struct undo *undo, ocirt_error **err)
         _cleanup_cgroup_ struct cgroup *cg = cgroup_new(c->ctx, &cgroup_driver_fs);
         int r;
 
+        if (late_ok(c)) {
+                cg->late = true;
+                return prepare_late(c, cg, undo, err);
+        }
         r = cg->driver->create(cg, c, 0, undo, err);
         if (r >= 0)
                 r = cgroup_resources_create(cg, c, err);
@@ -406,7 +470,8 @@ cgroup_clone_fallback(struct container *c, struct undo *undo, ocirt_error **err)
 {
         _cleanup_cgroup_ struct cgroup *cg = cgroup_of_container(c);
 
-        if (!cg || cg->n_dirs == 0)
+        /* A late create: the init writes the v2 directory's cgroup.procs itself (cgroup_after_clone). */
+        if (!cg || cg->n_dirs == 0 || c->cgroup_join_late)
                 return 0;
         if (cg->v2) {
                 /* pids.max was written for an init that the runtime would not share its cgroup with. */
@@ -430,6 +495,79 @@ cgroup_prepare(struct container *c, struct undo *undo, ocirt_error **err)
         cgroup_own_cache(true);
         r = prepare(c, undo, err);
         cgroup_own_cache(false);
+        return r;
+}
+
+/* The files the init of a late create writes "0" to: tasks in each v1 hierarchy (only its thread
+ * moves, without the threadgroup lock); cgroup.procs of the hybrid's v2 directory only when clone3
+ * did not put it there. Opened here, so that the kernel checks the runtime's credentials (the file's
+ * opener), not those of an init in a user namespace. */
+static int
+pass_join_fds(struct container *c, const struct cgroup *cg, ocirt_error **err)
+{
+        struct sync_msg m = { .type = SYNC_CGROUP_FD };
+        int fds[SYNC_MAX_FDS];
+        size_t n = 0, len;
+        int r = 0;
+
+        len = (size_t) snprintf(m.text, sizeof m.text, "%s\n", cg->path ? cg->path : "");
+        for (size_t i = 0; i < cg->n_dirs && r == 0; i++) {
+                bool v2 = streq(cg->dirs[i].controller, CGROUP_V2);
+                _cleanup_free_ char *p = NULL;
+
+                if (v2 && c->born_in_cgroup)
+                        continue;
+                if (n == SYNC_MAX_FDS) {
+                        r = ocirt_fail(err, E2BIG, "more than %d cgroup hierarchies", SYNC_MAX_FDS);
+                        break;
+                }
+                p = xasprintf("%s/%s", cg->dirs[i].path, v2 ? "cgroup.procs" : "tasks");
+                fds[n] = open(p, O_WRONLY | O_CLOEXEC);
+                if (fds[n] < 0) {
+                        r = ocirt_fail(err, errno, "open '%s'", p);
+                        break;
+                }
+                n++;
+                if (len < sizeof m.text)
+                        len += (size_t) snprintf(m.text + len, sizeof m.text - len, "%s%s", n > 1 ? "," : "",
+                                                 cg->dirs[i].controller);
+        }
+        if (r == 0)
+                r = sync_send_fds(c->sync_parent, &m, fds, n, err);
+        for (size_t i = 0; i < n; i++)
+                close(fds[i]);
+        return r;
+}
+
+/* Runs in: the runtime, right after the clone of a late create (prepare_late), while the init sets
+ * up. The v1 directories, the files the init joins through (it writes to them while the limits go
+ * in: a memory limit holds what the init allocates from then on, and it waits for SYNC_CGROUP_DONE
+ * before anything else), then the limits, pids.max among them (the runtime is never in the cgroup). */
+int
+cgroup_after_clone(struct container *c, ocirt_error **err)
+{
+        const struct spec_linux *l = c->spec->linux_;
+        struct destroy_block *d = c->cgroup;
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+        int r;
+
+        if (!c->cgroup_join_late)
+                return 0;
+        c->cgroup = NULL;
+        cg = cgroup_of_container(c);
+        r = cg->driver->create_late(cg, c, err);
+        d->created = cg->created; /* the v1 leaves decide, as in create */
+        if (r >= 0)
+                r = pass_join_fds(c, cg, err);
+        if (r >= 0)
+                r = cgroup_resources_create(cg, c, err);
+        if (r >= 0 && l && l->resources)
+                r = cg->driver->limit_pids(cg, l->resources, c->config_path, err);
+        if (r < 0)
+                return ocirt_wrap(err, "cgroup");
+        r = sync_send(c->sync_parent, SYNC_CGROUP_DONE, 0, -1, err);
+        if (r >= 0)
+                record(c, cg); /* while the init goes on */
         return r;
 }
 

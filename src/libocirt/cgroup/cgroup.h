@@ -10,6 +10,8 @@
 /* cgroup.c (issue 6). */
 int cgroup_prepare(struct container *c, struct undo *undo, ocirt_error **err); /* runtime, before clone */
 int cgroup_early(struct container *c, struct undo *undo, ocirt_error **err);   /* runtime, SYNC_EARLY */
+/* Runtime, right after the clone: the rest of a late v1 create, and the init's way in (cgroup.c). */
+int cgroup_after_clone(struct container *c, ocirt_error **err);
 /* clone3(CLONE_INTO_CGROUP) was refused: put the runtime into the cgroup before a plain clone. */
 int cgroup_clone_fallback(struct container *c, struct undo *undo, ocirt_error **err);
 int cgroup_teardown(ocirt_ctx *ctx, const struct state *st, ocirt_error **err);

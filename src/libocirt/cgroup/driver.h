@@ -24,6 +24,8 @@ struct cgroup_driver {
          * undo: stopping the systemd unit. The resources are the caller's next step
          * (cgroup_resources_create), pids.max its last (limit_pids). */
         int (*create)(struct cgroup *cg, struct container *c, pid_t pid, struct undo *undo, ocirt_error **err);
+        /* cg->late (cgroupfs on v1 only, NULL elsewhere): make what create left, after the clone. */
+        int (*create_late)(struct cgroup *cg, struct container *c, ocirt_error **err);
         /* Put pid (0: the caller) into the cgroup, or into its sub-cgroup `sub` (exec --cgroup). */
         int (*enter)(struct cgroup *cg, pid_t pid, const char *sub, ocirt_error **err);
         /* `update`: the resources in res over what is there; `where` names their source. */

@@ -141,6 +141,54 @@ runtime_turn(struct container *c, uint32_t ask, uint32_t done, ocirt_error **err
         return sync_expect(c->sync_child, done, NULL, NULL, NULL, NULL, err);
 }
 
+/* The cgroup barrier of a late v1 create (cgroup.c): the runtime has made the cgroup meanwhile and
+ * passes one file per hierarchy; writing "0" moves this thread (the whole init) in. Then the
+ * cgroup namespace, rooted there. Runs once, before anything that depends on the cgroup: a cgroup
+ * mount, the devices, the runtime's turns, hooks (c->cgroup_barrier, called by fs/ too). */
+static int
+join_cgroup(struct container *c, ocirt_error **err)
+{
+        struct sync_msg m, done;
+        int fds[SYNC_MAX_FDS], r;
+        size_t n = 0;
+        char *names;
+
+        if (!c->cgroup_join_late)
+                return 0;
+        c->cgroup_join_late = false;
+        r = sync_recv_fds(c->sync_child, &m, fds, SYNC_MAX_FDS, &n, err);
+        if (r < 0)
+                return r;
+        if (m.type != SYNC_CGROUP_FD) {
+                for (size_t i = 0; i < n; i++)
+                        close(fds[i]);
+                return ocirt_fail(err, EIO, "sync: unexpected message %u while waiting for the cgroup", m.type);
+        }
+        names = strchr(m.text, '\n');
+        if (names)
+                *names++ = '\0';
+        for (size_t i = 0; i < n; i++) {
+                if (r == 0 && write(fds[i], "0", 1) != 1) {
+                        size_t skip = i, len;
+                        const char *w = names ? names : "";
+                        while (skip-- > 0 && strchr(w, ','))
+                                w = strchr(w, ',') + 1;
+                        len = strcspn(w, ",");
+                        r = ocirt_fail(err, errno, "join cgroup '%s' (%.*s)", m.text, (int) len, w);
+                }
+                close(fds[i]);
+        }
+        if (r < 0)
+                return r;
+        /* The limits follow the files: the runtime says when they are written. */
+        r = sync_expect(c->sync_child, SYNC_CGROUP_DONE, &done, NULL, NULL, NULL, err);
+        if (r < 0)
+                return r;
+        if (c->cgroupns_after_join && unshare(CLONE_NEWCGROUP) < 0)
+                return ocirt_fail(err, errno, "create the cgroup namespace");
+        return 0;
+}
+
 /* The namespaces: joined, created and mapped (the slow path by path, in a forked init), the cgroup
  * namespace and the loopback; the runtime's SYNC_EARLY work happens in them. */
 static int
@@ -166,7 +214,9 @@ enter_namespaces(struct container *c, ocirt_error **err)
                         return r;
         }
         if (c->wait_early) {
-                r = runtime_turn(c, SYNC_EARLY, SYNC_EARLY_DONE, err);
+                r = join_cgroup(c, err);
+                if (r >= 0)
+                        r = runtime_turn(c, SYNC_EARLY, SYNC_EARLY_DONE, err);
                 if (r < 0)
                         return r;
         }
@@ -228,6 +278,8 @@ prepare_root(struct container *c, int *ret_rootfd, ocirt_error **err)
         int r;
 
         r = rootfs_setup(c, ret_rootfd, err);
+        if (r >= 0)
+                r = join_cgroup(c, err); /* without a mount namespace, rootfs_setup had no reason to */
         if (r >= 0 && p && p->terminal)
                 r = terminal_setup_child(c, *ret_rootfd, err);
         /* Without a terminal the init leads a session of its own too, as runc's does: a session
@@ -579,6 +631,7 @@ init_main(struct container *c)
         close(c->lock_fd);
         close(c->sync_parent);
         exe_drop_clone(); /* not the last copy: the runtime's (process/exe.c) */
+        c->cgroup_barrier = join_cgroup;
 
         CHECK(enter_namespaces(c, &e));
         CHECK(set_oom_score_adj(c, &e));

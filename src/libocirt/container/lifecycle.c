@@ -240,6 +240,7 @@ container_create(struct container *c, const ocirt_create_options *o, struct undo
         r = helpers_prepare(c, o, undo, err);
         if (r < 0)
                 return r;
+        c->cgroup_defer = true; /* spawn.c and init.c take the late way (cgroup.c) */
         r = cgroup_prepare(c, undo, err);
         if (r < 0)
                 return r;

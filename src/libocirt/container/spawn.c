@@ -15,6 +15,7 @@
 
 struct kill_data {
         pid_t pid;
+        bool maps_done; /* SYNC_USERNS was answered */
 };
 
 static int
@@ -63,6 +64,7 @@ spawn_clone(struct container *c, struct undo *undo, pid_t *ret_pid, ocirt_error 
                 pid = clone3_into_cgroup(flags & ~(uint64_t) CLONE_NEWCGROUP, c->cgroup_fd);
                 if (pid >= 0 || !clone3_refused(errno)) {
                         int e = errno;
+                        c->born_in_cgroup = pid >= 0;
                         close(c->cgroup_fd);
                         c->cgroup_fd = -1;
                         *ret_pid = pid;
@@ -188,6 +190,7 @@ serve_child(struct container *c, struct undo *undo, struct kill_data *kd, ocirt_
         case SYNC_ERROR:
                 return ocirt_error_from_child(err, m.errnum > 0 ? m.errnum : EIO, m.text);
         case SYNC_USERNS:
+                kd->maps_done = true;
                 return on_userns(c, kd->pid, err);
         case SYNC_EARLY:
                 return on_early(c, undo, err);
@@ -250,14 +253,23 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
                 c->start_listen_fd = -1;
         }
         kd = xmalloc(sizeof *kd);
-        kd->pid = pid;
+        *kd = (struct kill_data){ .pid = pid };
         undo_push(undo, "kill the container init", undo_kill, kd);
         c->init_pid = pid;
 
+        /* A late cgroup (cgroup.c) is made now, while the init sets up; after the maps, which the
+         * init needs first. */
+        r = 0;
+        if (c->cgroup_join_late) {
+                bool maps = c->new_ns[SPEC_NS_USER] && !c->maps_self_write;
+                while (r == 0 && maps && !kd->maps_done)
+                        r = serve_child(c, undo, kd, err);
+                if (r == 0)
+                        r = cgroup_after_clone(c, err);
+        }
         /* The child's steps, each answered here, until it is set up. */
-        do
+        while (r == 0)
                 r = serve_child(c, undo, kd, err);
-        while (r == 0);
         return r < 0 ? r : 0;
 }
 

@@ -32,7 +32,7 @@ mount_cgroup_hiers_free(struct cg_hier *h, size_t n)
 static bool
 cgroupns(const struct container *c)
 {
-        return c->new_ns[SPEC_NS_CGROUP] || c->cgroupns_unshare || c->cgroupns_after_early;
+        return c->new_ns[SPEC_NS_CGROUP] || c->cgroupns_unshare || c->cgroupns_after_early || c->cgroupns_after_join;
 }
 
 /* Whether the comma-separated list `list` holds the word w[0..len). */

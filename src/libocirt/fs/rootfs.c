@@ -146,6 +146,13 @@ hide_host_proc_sys(struct container *c)
         return r < 0 ? r : h.error;
 }
 
+/* The init's cgroup barrier (init.c), if it has one. */
+static int
+cgroup_barrier(struct container *c, ocirt_error **err)
+{
+        return c->cgroup_barrier ? c->cgroup_barrier(c, err) : 0;
+}
+
 /* Runs in: the container init. */
 int
 rootfs_setup(struct container *c, int *ret_rootfd, ocirt_error **err)
@@ -190,10 +197,21 @@ rootfs_setup(struct container *c, int *ret_rootfd, ocirt_error **err)
                 return ocirt_fail(err, errno, "open rootfs '%s'", c->rootfs);
 
         for (size_t i = 0; i < c->spec->n_mounts; i++) {
+                const char *t = c->spec->mounts[i].type;
+                /* A cgroup mount shows the init's own cgroup: it must be in it by now. */
+                if (t && (streq(t, "cgroup") || streq(t, "cgroup2"))) {
+                        r = cgroup_barrier(c, err);
+                        if (r < 0)
+                                return r;
+                }
                 r = mount_one(c, rootfd, &c->spec->mounts[i], i, err);
                 if (r < 0)
                         return r;
         }
+        /* The devices are made under the container's devices cgroup, as they always were. */
+        r = cgroup_barrier(c, err);
+        if (r < 0)
+                return r;
         r = devices_setup(c, rootfd, err);
         if (r < 0)
                 return r;

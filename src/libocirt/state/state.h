@@ -124,6 +124,13 @@ struct container {
         /* The init is put into its cgroup at SYNC_EARLY (systemd, rootless outside the user
          * manager's subtree): it unshares its cgroup namespace after that (cgroup.c). */
         bool cgroupns_after_early;
+        /* v1 as root (cgroup.c, "late"): the runtime makes the v1 cgroups after the clone while the
+         * init sets up, and the init moves itself in at its cgroup barrier (cgroup_barrier, set by
+         * init.c: before a cgroup mount, the runtime's turns and the end of the mounts), then
+         * unshares its cgroup namespace (cgroupns_after_join). cgroup_defer: the caller allows it. */
+        bool cgroup_defer, cgroup_join_late, cgroupns_after_join;
+        bool born_in_cgroup; /* clone3 put the init into cgroup_fd's directory */
+        int (*cgroup_barrier)(struct container *c, ocirt_error **err);
 
         /* Optional sync points; a subsystem that needs one sets the flag in its *_prepare(). Both cost
          * a round trip, so the plain start path has neither. */

@@ -47,19 +47,33 @@ init_fail(struct container *c, ocirt_error *e)
                         init_fail(c, e);                                                                               \
         } while (0)
 
+/* The namespaces spawn.c left to the init (init_unshare), while the runtime works: in a new user
+ * namespace this process has every capability from its creation on, maps or not. */
+static int
+unshare_own(struct container *c, ocirt_error **err)
+{
+        if (c->init_unshare && unshare((int) c->init_unshare) < 0)
+                return ocirt_fail(err, errno, "create the network namespace");
+        return 0;
+}
+
 static int
 map_ids(struct container *c, ocirt_error **err)
 {
         int r;
 
         if (!c->new_ns[SPEC_NS_USER])
-                return 0;
+                return unshare_own(c, err);
         if (c->maps_self_write) {
                 r = userns_write_maps(c, 0, /* self= */ true, err);
+                if (r >= 0)
+                        r = unshare_own(c, err);
                 if (r < 0)
                         return r;
         } else {
                 r = sync_send(c->sync_child, SYNC_USERNS, 0, -1, err);
+                if (r >= 0)
+                        r = unshare_own(c, err); /* while the runtime writes the maps */
                 if (r < 0)
                         return r;
                 /* MAPS_DONE, after the trees of any idmapped mounts (SYNC_IDMAP_FD, see fs/mount-idmap.c). */

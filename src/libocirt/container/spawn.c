@@ -57,6 +57,13 @@ spawn_clone(struct container *c, struct undo *undo, pid_t *ret_pid, ocirt_error 
         uint64_t flags = c->slow_path ? 0 : c->clone_flags;
         pid_t pid;
 
+        /* The network namespace, the dearest part of the clone (the loopback device, its sysctl
+         * and sysfs entries: about half a millisecond), is made by the init itself (init.c,
+         * unshare_own): the runtime goes on at once with its part (a late cgroup, the maps through
+         * newuidmap), side by side with it. Owned by the same user namespace either way. */
+        c->init_unshare = flags & CLONE_NEWNET;
+        flags &= ~(uint64_t) CLONE_NEWNET;
+
         if (c->cgroup_fd >= 0) {
                 /* clone() makes the new cgroup namespace from the parent's cgroup, not the target's:
                  * the init unshares it once it is in place (init.c). */

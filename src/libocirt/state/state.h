@@ -97,6 +97,7 @@ struct container {
 
         /* Namespaces: which are new, which are joined (fds opened by the runtime before clone). */
         unsigned long clone_flags; /* CLONE_NEW* created at clone time */
+        unsigned long init_unshare; /* of those, made by the init itself right after (spawn.c) */
         bool new_ns[SPEC_NS__MAX];
         int join_fd[SPEC_NS__MAX]; /* -1: not joined */
         bool slow_path;            /* joins by path: intermediate process + fork */

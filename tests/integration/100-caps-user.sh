@@ -59,6 +59,23 @@ probe caps
 check_eq "bounding with NET_RAW: CapBnd" "$(hex $((CHOWN | KILL | NET_RAW)))" "$(kv CapBnd "$OUT")"
 check_eq "inheritable asked: CapInh = KILL" "$(hex $KILL)" "$(kv CapInh "$OUT")"
 
+# --- the bounding set holds even where /proc is not a procfs: ocirt reads what it had from
+# /proc/self/status (one read, not a prctl per capability), and a file that the image or a bind
+# puts there must not make it skip a drop ---
+fake=$(mktemp -d "$_t_dir/fakeproc.XXXXXX")
+mkdir -p "$fake/self"
+printf 'Name:\tfake\nSigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\nCapBnd:\t0000000000000000\n' >"$fake/self/status"
+chmod -R a+rX "$fake"
+cp "$b/config.json" "$b/config.json.orig"
+cfg "$b" '.mounts = [.mounts[] | if .destination == "/proc" then {destination: "/proc", type: "bind", source: $f,
+          options: ["rbind", "ro"]} else . end]' --arg f "$fake"
+caps_cfg '["CAP_CHOWN","CAP_KILL"]' '["CAP_CHOWN","CAP_KILL"]' '["CAP_CHOWN","CAP_KILL"]' null null
+probe bnd
+check_eq "a fake /proc/self/status: exit 0" 0 "$RC"
+check_eq "a fake /proc/self/status: the bounding set is still dropped to CHOWN+KILL" "$(hex $((CHOWN | KILL)))" \
+        "$(kv CapBnd "$OUT")"
+mv "$b/config.json.orig" "$b/config.json"
+
 # --- a name that is no capability is an error (the spec: a value that cannot be mapped MUST
 # fail); ungrantable ones are warnings (160-process-parity.sh has the kernel-too-old case) ---
 caps_cfg '["CAP_KILL","CAP_NOT_A_CAP"]' '["CAP_KILL","CAP_NOT_A_CAP"]' '["CAP_KILL"]' null null

@@ -292,6 +292,20 @@ cmd_caps(_unused_ int argc, _unused_ char **argv)
         return 0;
 }
 
+/* The bounding set from the kernel itself (prctl), not from /proc: for a container whose /proc is
+ * not a procfs. */
+static int
+cmd_bnd(_unused_ int argc, _unused_ char **argv)
+{
+        unsigned long long m = 0;
+
+        for (int i = 0; i < 64; i++)
+                if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) > 0)
+                        m |= 1ULL << i;
+        printf("CapBnd=%016llx\n", m);
+        return 0;
+}
+
 static int
 cmd_nnp(_unused_ int argc, _unused_ char **argv)
 {
@@ -1048,6 +1062,7 @@ static const struct command {
         { "mounts", 0, 0, cmd_mounts, "/proc/self/mountinfo" },
         { "cgroup", 0, 0, cmd_cgroup, "/proc/self/cgroup" },
         { "caps", 0, 0, cmd_caps, "CapInh= CapPrm= CapEff= CapBnd= CapAmb= (hex)" },
+        { "bnd", 0, 0, cmd_bnd, "CapBnd= (hex, from prctl)" },
         { "nnp", 0, 0, cmd_nnp, "NoNewPrivs=0|1" },
         { "seccomp", 0, 0, cmd_seccomp, "Seccomp=0|1|2 (and Seccomp_filters=N)" },
         { "rlimit", 1, 1, cmd_rlimit, "NAME: 'SOFT HARD' (numbers or 'unlimited')" },

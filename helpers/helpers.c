@@ -315,6 +315,13 @@ apply(struct container *c, struct helper_out *out)
         helper_out_done(out);
 }
 
+bool
+helpers_none(const struct container *c, const ocirt_create_options *o)
+{
+        return !o->network && o->n_publish == 0 && !o->overlay && o->n_overlay_layers == 0 && !o->overlay_keep_dir &&
+               o->allow_host_loopback <= 0 && !any_annotation(c->spec);
+}
+
 int
 helpers_prepare(struct container *c, const ocirt_create_options *o, struct undo *undo, ocirt_error **err)
 {
@@ -323,8 +330,7 @@ helpers_prepare(struct container *c, const ocirt_create_options *o, struct undo 
         int r;
 
         /* The fast path: nothing asked for, nothing done. */
-        if (!o->network && o->n_publish == 0 && !o->overlay && o->n_overlay_layers == 0 && !o->overlay_keep_dir &&
-            o->allow_host_loopback <= 0 && !any_annotation(c->spec))
+        if (helpers_none(c, o))
                 return 0;
 
         h = xcalloc(1, sizeof *h);

@@ -24,6 +24,8 @@ int helper_parse_publish(const char *s, struct helper_publish *ret, ocirt_error 
 
 /* Before the clone: read the options, plan the network namespace, prepare each helper asked for. */
 int helpers_prepare(struct container *c, const ocirt_create_options *o, struct undo *undo, ocirt_error **err);
+/* No helper asked for: helpers_prepare would do nothing. */
+bool helpers_none(const struct container *c, const ocirt_create_options *o);
 /* At SYNC_EARLY: attach each helper to the waiting init (its namespaces exist). */
 int helpers_early(struct container *c, struct undo *undo, ocirt_error **err);
 /* Free what helpers_prepare() kept when helpers_early() did not run (a create that failed first). */

@@ -439,30 +439,83 @@ prepare_fs(struct container *c, struct undo *undo, ocirt_error **err)
         return place_init(c, cg, undo, err);
 }
 
-/* Runs in: the runtime, before the clone. Which driver the container gets. */
-static int
-prepare(struct container *c, struct undo *undo, ocirt_error **err)
+enum choice {
+        CHOICE_DISABLED, /* --cgroup-manager disabled */
+        CHOICE_NONE,     /* no cgroup to be had: `why` */
+        CHOICE_SYSTEMD,
+        CHOICE_FS,
+};
+
+/* Which driver the container gets, deciding only (prepare acts on it). */
+static enum choice
+choose(const struct container *c, const char **ret_why, bool *ret_no_systemd)
 {
         enum cgroup_layout layout;
 
-        if (c->ctx->cgroup_manager == OCIRT_CGROUP_DISABLED) {
-                container_set_extra(c, "cgroup.driver", "none");
-                return 0;
-        }
+        *ret_why = NULL;
+        *ret_no_systemd = false;
+        if (c->ctx->cgroup_manager == OCIRT_CGROUP_DISABLED)
+                return CHOICE_DISABLED;
         layout = cgroup_layout_probe();
-        if (layout == CGROUP_LAYOUT_NONE)
-                return no_cgroup(c, "no cgroup file system at /sys/fs/cgroup", err);
+        if (layout == CGROUP_LAYOUT_NONE) {
+                *ret_why = "no cgroup file system at /sys/fs/cgroup";
+                return CHOICE_NONE;
+        }
         if (c->ctx->cgroup_manager == OCIRT_CGROUP_SYSTEMD) {
                 if (layout == CGROUP_LAYOUT_V2 && cgroup_driver_systemd.available(c->rootless))
-                        return prepare_systemd(c, undo, err);
-                if (!c->rootless)
-                        log_warning(c->ctx, "systemd is not running, using the cgroupfs driver with systemd's cgroup paths");
+                        return CHOICE_SYSTEMD;
+                *ret_no_systemd = !c->rootless;
         }
-        if (c->rootless && layout == CGROUP_LAYOUT_V1)
-                return no_cgroup(c, "a normal user has no cgroup on a cgroup v1 host", err);
-        if (c->rootless && !rootless_delegated())
-                return no_cgroup(c, "no delegated cgroup for this user", err);
-        return prepare_fs(c, undo, err);
+        if (c->rootless && layout == CGROUP_LAYOUT_V1) {
+                *ret_why = "a normal user has no cgroup on a cgroup v1 host";
+                return CHOICE_NONE;
+        }
+        if (c->rootless && !rootless_delegated()) {
+                *ret_why = "no delegated cgroup for this user";
+                return CHOICE_NONE;
+        }
+        return CHOICE_FS;
+}
+
+bool
+cgroup_waits_for_clone(const struct container *c)
+{
+        const char *why;
+        bool no_systemd;
+
+        switch (choose(c, &why, &no_systemd)) {
+        case CHOICE_DISABLED:
+        case CHOICE_NONE:
+                return true;
+        case CHOICE_FS:
+                /* The late way makes the hybrid's v2 directory before the clone (for clone3). */
+                return late_ok(c) && !cgroup_layout_is_v2(CGROUP_ROOT "/unified");
+        default:
+                return false;
+        }
+}
+
+/* Runs in: the runtime, before the clone. */
+static int
+prepare(struct container *c, struct undo *undo, ocirt_error **err)
+{
+        const char *why;
+        bool no_systemd;
+        enum choice ch = choose(c, &why, &no_systemd);
+
+        if (no_systemd)
+                log_warning(c->ctx, "systemd is not running, using the cgroupfs driver with systemd's cgroup paths");
+        switch (ch) {
+        case CHOICE_DISABLED:
+                container_set_extra(c, "cgroup.driver", "none");
+                return 0;
+        case CHOICE_NONE:
+                return no_cgroup(c, why, err);
+        case CHOICE_SYSTEMD:
+                return prepare_systemd(c, undo, err);
+        default:
+                return prepare_fs(c, undo, err);
+        }
 }
 
 int

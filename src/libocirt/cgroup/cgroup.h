@@ -9,6 +9,9 @@
 
 /* cgroup.c (issue 6). */
 int cgroup_prepare(struct container *c, struct undo *undo, ocirt_error **err); /* runtime, before clone */
+/* cgroup_prepare would make nothing on the host before the clone (no cgroup, or a late v1 one
+ * without a v2 hierarchy beside): what it records can wait for a state dir made after the clone. */
+bool cgroup_waits_for_clone(const struct container *c);
 int cgroup_early(struct container *c, struct undo *undo, ocirt_error **err);   /* runtime, SYNC_EARLY */
 /* Runtime, right after the clone: the rest of a late v1 create, and the init's way in (cgroup.c). */
 int cgroup_after_clone(struct container *c, ocirt_error **err);

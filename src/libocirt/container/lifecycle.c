@@ -234,13 +234,20 @@ container_create(struct container *c, const ocirt_create_options *o, struct undo
 {
         int r;
 
-        r = state_dir_create(c->ctx, c->id, &c->lock_fd, undo, err);
-        if (r < 0)
-                return r;
-        r = helpers_prepare(c, o, undo, err);
-        if (r < 0)
-                return r;
         c->cgroup_defer = true; /* spawn.c and init.c take the late way (cgroup.c) */
+        /* `run` with nothing to make on the host before the clone: the state dir follows it
+         * (spawn.c), while the init makes its namespaces. Not when newuidmap writes the maps: the
+         * init waits for those first, and the state dir would only delay them. */
+        c->state_dir_late = c->run_mode && helpers_none(c, o) && cgroup_waits_for_clone(c) &&
+                            !(c->new_ns[SPEC_NS_USER] && !c->maps_self_write && geteuid() != 0);
+        if (!c->state_dir_late) {
+                r = state_dir_create(c->ctx, c->id, &c->lock_fd, undo, err);
+                if (r < 0)
+                        return r;
+                r = helpers_prepare(c, o, undo, err);
+                if (r < 0)
+                        return r;
+        }
         r = cgroup_prepare(c, undo, err);
         if (r < 0)
                 return r;

@@ -264,10 +264,15 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
         undo_push(undo, "kill the container init", undo_kill, kd);
         c->init_pid = pid;
 
-        /* A late cgroup (cgroup.c) is made now, while the init sets up; after the maps, which the
-         * init needs first. */
+        /* The state dir and its record of what comes next, while the init sets up. */
         r = 0;
-        if (c->cgroup_join_late) {
+        if (c->state_dir_late) {
+                r = state_dir_create(c->ctx, c->id, &c->lock_fd, undo, err);
+                if (r >= 0)
+                        container_record(c);
+        }
+        /* A late cgroup (cgroup.c) is made now too; after the maps, which the init needs first. */
+        if (r == 0 && c->cgroup_join_late) {
                 bool maps = c->new_ns[SPEC_NS_USER] && !c->maps_self_write;
                 while (r == 0 && maps && !kd->maps_done)
                         r = serve_child(c, undo, kd, err);

@@ -131,6 +131,9 @@ struct container {
          * unshares its cgroup namespace (cgroupns_after_join). cgroup_defer: the caller allows it. */
         bool cgroup_defer, cgroup_join_late, cgroupns_after_join;
         bool born_in_cgroup; /* clone3 put the init into cgroup_fd's directory */
+        /* run: the state dir is made right after the clone (lifecycle.c, spawn.c): nothing before
+         * it made anything on the host that a record would have to name. */
+        bool state_dir_late;
         int (*cgroup_barrier)(struct container *c, ocirt_error **err);
 
         /* Optional sync points; a subsystem that needs one sets the flag in its *_prepare(). Both cost

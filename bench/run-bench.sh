@@ -8,7 +8,10 @@
 # Usage: sudo bench/run-bench.sh [--runs N] [--warmup N] [--users root,rootless]
 #                                [--paths run,wide,exec] [--runtimes ocirt,crun,runc] [--user NAME]
 #                                [--rss-runs N] [--idle MS] [--rounds N] [--no-install] [--keep]
+#                                [--state-on-disk] [--podman] [--net] [--all]
 #   --rounds N  split the runs into N rounds that take turns over the runtimes (default 4)
+#   --state-on-disk  keep the state roots under /run as it is, rather than on a tmpfs of the
+#               private mount namespace the runtimes run in (the default, as /run on systemd)
 #   --podman    also run bench/podman-share.sh (the runtime's share of `podman run`, root and
 #               rootless) and append its tables; --net: bench/net-bench.sh (first answer through a
 #               published port with slirp4netns); --all: both. 20 runs each.
@@ -184,6 +187,7 @@ RUNTIMES=ocirt,crun,runc
 TEST_USER=ocirt-test
 INSTALL=1
 KEEP=0
+STATE_TMPFS=1
 IDLE=0
 ROUNDS=4
 EXTRA_PODMAN=0
@@ -218,6 +222,7 @@ while [ $# -gt 0 ]; do
         --user=*) TEST_USER=${1#*=}; shift ;;
         --no-install) INSTALL=0; shift ;;
         --keep) KEEP=1; shift ;;
+        --state-on-disk) STATE_TMPFS=0; shift ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument '$1'" ;;
         esac
@@ -407,7 +412,14 @@ mkdir -p "$RESULTS"
 
 # Private mount namespace with the cgroup2 mount of a hybrid host removed:
 # crun 1.8 refuses hybrid hosts otherwise; every runtime gets the same.
-PRIV_NS='if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then umount /sys/fs/cgroup/unified || exit 1; fi; exec "$@"'
+# The state roots on a tmpfs in that namespace (gone with it), as /run and /run/user/UID are on a
+# systemd host and as runc's --root wants them. This VM has no systemd: its /run is on the root
+# ext4, where making and removing a state dir costs every runtime about 0.15 ms of each run (the
+# mkdir, and the last close of a removed directory). --state-on-disk keeps them there.
+# Arguments of PRIV_NS_STATE: DIR OWNER-UID, then the command.
+PRIV_NS_STATE='d=$1 u=$2; shift 2; if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then umount /sys/fs/cgroup/unified || exit 1; fi
+if [ "$TMPFS" = 1 ]; then mkdir -p "$d" && mount -t tmpfs -o "mode=0700,uid=$u,gid=$(id -g "$u")" tmpfs "$d" || exit 1; fi
+exec "$@"'
 
 rt_specs=()
 for rt in "${RT_LIST[@]}"; do
@@ -419,7 +431,7 @@ for mode in "${MODES[@]}"; do
         ff=$(floor_flags "$WORK/bundle-$mode" "$mode")
         if [ "${mode%%-*}" = root ]; then
                 mkdir -p "$out" "$ROOT_STATE"
-                unshare -m --propagation private sh -c "$PRIV_NS" sh \
+                TMPFS=$STATE_TMPFS unshare -m --propagation private sh -c "$PRIV_NS_STATE" sh "$ROOT_STATE" 0 \
                         "$WORK/run-bench.sh" --inner "$mode" "$WORK" "$out" "$ROOT_STATE" \
                         "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "$IDLE" "$ROUNDS" "${rt_specs[@]}" ||
                         say "root: the benchmark failed"
@@ -428,7 +440,7 @@ for mode in "${MODES[@]}"; do
                 statebase="/run/user/$TEST_UID/ocirt-bench.$$"
                 q=$(printf ' %q' "$WORK/run-bench.sh" --inner "$mode" "$WORK" "$out" "$statebase" \
                         "$RUNS" "$WARMUP" "$RSS_RUNS" "$ff" "$IDLE" "$ROUNDS" "${rt_specs[@]}")
-                unshare -m --propagation private sh -c "$PRIV_NS" sh \
+                TMPFS=$STATE_TMPFS unshare -m --propagation private sh -c "$PRIV_NS_STATE" sh "$statebase" "$TEST_UID" \
                         su -s /bin/bash "$TEST_USER" -c \
                         "export XDG_RUNTIME_DIR=/run/user/$TEST_UID HOME=\$(getent passwd $TEST_USER | cut -d: -f6) PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin; cd /; exec$q" ||
                         say "rootless: the benchmark failed"
@@ -455,6 +467,7 @@ above() { [ -n "$1" ] && [ -n "$2" ] && [ -n "$3" ] &&
         echo "Host: $(uname -sr), $(nproc) CPUs; $RUNS timed runs (+$WARMUP warm-up) per runtime, medians."
         echo "ocirt: $OCIRT_BIN ($("$OCIRT_BIN" --version 2>/dev/null | head -n 1 || echo 'version unknown'))"
         echo "crun: $(crun --version | head -n 1); runc: $(runc --version | head -n 1)"
+        if [ "$STATE_TMPFS" = 1 ]; then echo "State roots: a tmpfs (as /run on a systemd host; --state-on-disk: /run as it is)."; else echo "State roots: /run as it is ($(findmnt -no FSTYPE -T /run))."; fi
         echo
         if [ "$IDLE" = 0 ]; then
                 echo "## Time per run (ms, median of $RUNS back-to-back runs, in $ROUNDS interleaved rounds)"

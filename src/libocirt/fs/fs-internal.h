@@ -87,6 +87,8 @@ int mount_attach(int mfd, int dstfd);
  * rootfd, with the MOUNT_ATTR_* flags in set (recursively when rec). */
 int mount_bind_fd(struct container *c, int rootfd, const char *dest, int dstfd, int srcfd, bool rec, uint64_t set,
                   ocirt_error **err);
+int mount_bind_host_at(struct container *c, int rootfd, const char *dest, int dirfd, const char *name, const char *src,
+                       uint64_t set, ocirt_error **err);
 
 /* Attach treefd (a detached tree from open_tree(OPEN_TREE_CLONE)) onto dstfd; if move_mount is
  * refused, bind srcpath with mount(2) instead. */

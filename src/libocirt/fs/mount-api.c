@@ -226,6 +226,41 @@ mount_bind_fd(struct container *c, int rootfd, const char *dest, int dstfd, int 
         return r;
 }
 
+/* Runs in: the container init. A read-only bind of the host directory src (an absolute path
+ * outside the rootfs: a cgroup directory) on the directory `name` of dirfd, a filesystem the init
+ * just made and nothing else can reach yet, so neither path needs resolving beneath: three
+ * syscalls where open, bind and close of both ends take eight. mount_bind_fd when the new API is
+ * refused. */
+int
+mount_bind_host_at(struct container *c, int rootfd, const char *dest, int dirfd, const char *name, const char *src,
+                   uint64_t set, ocirt_error **err)
+{
+        _cleanup_close_ int mfd = -1, dstfd = -1, srcfd = -1;
+        int r;
+
+        if (!legacy) {
+                mfd = sys_open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+                r = mfd < 0 ? -errno : 0;
+                if (r >= 0 && set && sys_mount_setattr(mfd, "", AT_EMPTY_PATH, set, 0, 0) < 0)
+                        r = -errno;
+                if (r >= 0 && sys_move_mount(mfd, "", dirfd, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                        r = -errno;
+                if (r >= 0)
+                        return 0;
+                if (r == -ENOENT || r == -ENOTDIR)
+                        return ocirt_fail(err, -r, "open the container's cgroup '%s'", src);
+                if (!mount_api_refused(r))
+                        return ocirt_fail(err, -r, "bind on '%s'", dest);
+        }
+        dstfd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dstfd < 0)
+                return ocirt_fail(err, errno, "open '%s'", dest);
+        srcfd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (srcfd < 0)
+                return ocirt_fail(err, errno, "open the container's cgroup '%s'", src);
+        return mount_bind_fd(c, rootfd, dest, dstfd, srcfd, /* rec= */ false, set, err);
+}
+
 /* Runs in: the container init. */
 int
 mount_new_fd(struct container *c, int rootfd, const char *dest, int dstfd, const char *type, char **data, uint64_t set,

@@ -181,27 +181,23 @@ mount_cgroup_v1(struct mount_step *s, const struct cg_hier *h, size_t n, ocirt_e
                 return ocirt_fail_at(err, errno, where, NULL, "open the cgroup tmpfs on '%s'", dest);
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *sub = xasprintf("%s/%s", dest, h[i].name);
-                _cleanup_close_ int subfd = -1, srcfd = -1;
 
                 if (mkdirat(dir, h[i].name, 0755) < 0 && errno != EEXIST)
                         return ocirt_fail_at(err, errno, where, NULL, "create '%s'", sub);
-                subfd = openat(dir, h[i].name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (subfd < 0)
-                        return ocirt_fail_at(err, errno, where, NULL, "open '%s'", sub);
-                if (ns) {
+                if (!ns)
+                        r = mount_bind_host_at(c, s->rootfd, sub, dir, h[i].name, h[i].src, safe | MOUNT_ATTR_RDONLY, err);
+                else {
                         _cleanup_strv_ char **data = NULL;
                         _cleanup_free_ char *opts = h[i].opts ? xstrdup(h[i].opts) : NULL;
+                        _cleanup_close_ int subfd = openat(dir, h[i].name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                         char *tsave = NULL;
 
+                        if (subfd < 0)
+                                return ocirt_fail_at(err, errno, where, NULL, "open '%s'", sub);
                         for (char *t = opts ? strtok_r(opts, ",", &tsave) : NULL; t; t = strtok_r(NULL, ",", &tsave))
                                 strv_push(&data, t);
                         r = mount_new_fd(c, s->rootfd, sub, subfd, h[i].opts ? "cgroup" : "cgroup2", data,
                                          safe | (ro ? MOUNT_ATTR_RDONLY : 0), err);
-                } else {
-                        srcfd = open(h[i].src, O_PATH | O_DIRECTORY | O_CLOEXEC);
-                        if (srcfd < 0)
-                                return ocirt_fail_at(err, errno, where, NULL, "open the container's cgroup '%s'", h[i].src);
-                        r = mount_bind_fd(c, s->rootfd, sub, subfd, srcfd, /* rec= */ false, safe | MOUNT_ATTR_RDONLY, err);
                 }
                 if (r < 0)
                         return ocirt_wrap(err, "%s", where);

@@ -203,7 +203,8 @@ static int
 make_anonymous(const struct seg *s)
 {
         size_t len = s->end - s->start;
-        void *tmp = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        /* Populated at once: the copy below would otherwise fault every page in, one by one. */
+        void *tmp = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 
         if (tmp == MAP_FAILED)
                 return -1;

@@ -30,6 +30,7 @@ enum sync_type {
         SYNC_CGROUP_FD,   /* parent -> child: fds = the cgroup's tasks (or cgroup.procs) files to write "0" to,
                            * text = "PATH\nCONTROLLER,..." (one controller per fd, for messages) */
         SYNC_CGROUP_DONE, /* parent -> child: the cgroup is made and limited, no more SYNC_CGROUP_FD */
+        SYNC_CGROUP_HIERS, /* parent -> child, before SYNC_CGROUP_FD: text = its hierarchies (fs/mount-cgroup.c), or "" */
         SYNC__EXT = 64,   /* first value free for a subsystem's own messages */
 };
 

@@ -624,6 +624,54 @@ cgroup_after_clone(struct container *c, ocirt_error **err)
         return r;
 }
 
+/* The directory of hierarchy line "ID:CTRLS:PATH" in cg: by its first controller (name=systemd:
+ * "systemd"; no controllers: the v2 one). NULL when cg has none there. */
+static const char *
+dir_for_line(const struct cgroup *cg, const char *ctrls, size_t len)
+{
+        size_t first = strcspn(ctrls, ",");
+        _cleanup_free_ char *c = NULL;
+
+        if (first > len)
+                first = len;
+        if (len == 0)
+                return cgroup_dir_of(cg, CGROUP_V2);
+        c = xasprintf("%.*s", (int) first, ctrls);
+        return cgroup_dir_of(cg, streq(c, "name=systemd") ? "systemd" : c);
+}
+
+char *
+cgroup_late_proc_text(struct container *c)
+{
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+        _cleanup_free_ char *own = NULL, *out = xstrdup("");
+        char *save = NULL;
+
+        if (!c->cgroup_join_late || read_file_at(AT_FDCWD, "/proc/self/cgroup", &own, NULL) < 0)
+                return NULL;
+        cg = cgroup_of_container(c);
+        if (!cg)
+                return NULL;
+        for (char *l = strtok_r(own, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                char *ctrls = strchr(l, ':'), *end = ctrls ? strchr(ctrls + 1, ':') : NULL;
+                const char *dir, *slash;
+                char *n;
+
+                if (!end)
+                        continue;
+                ctrls++;
+                dir = dir_for_line(cg, ctrls, (size_t) (end - ctrls));
+                /* The path below the hierarchy's mount: what follows /sys/fs/cgroup/NAME. */
+                slash = dir && startswith(dir, CGROUP_ROOT "/") ? strchr(dir + strlen(CGROUP_ROOT "/"), '/') : NULL;
+                if (!slash)
+                        continue;
+                n = xasprintf("%s%.*s%s\n", out, (int) (end + 1 - l), l, slash);
+                free(out);
+                out = n;
+        }
+        return TAKE_PTR(out);
+}
+
 /* A user whose runtime could not enter the scope (systemd_later): the init goes in now. TasksMax is
  * among the scope's properties already, so only pids.max is left. */
 static int

@@ -13,6 +13,10 @@ int cgroup_prepare(struct container *c, struct undo *undo, ocirt_error **err); /
  * without a v2 hierarchy beside): what it records can wait for a state dir made after the clone. */
 bool cgroup_waits_for_clone(const struct container *c);
 int cgroup_early(struct container *c, struct undo *undo, ocirt_error **err);   /* runtime, SYNC_EARLY */
+/* What /proc/PID/cgroup of the init of a late v1 create will read once it has joined ("ID:CTRLS:
+ * PATH" lines, one per hierarchy it has a directory in), made from the runtime's own lines and the
+ * planned directories; NULL when there is no late cgroup. */
+char *cgroup_late_proc_text(struct container *c);
 /* Runtime, right after the clone: the rest of a late v1 create, and the init's way in (cgroup.c). */
 int cgroup_after_clone(struct container *c, ocirt_error **err);
 /* clone3(CLONE_INTO_CGROUP) was refused: put the runtime into the cgroup before a plain clone. */

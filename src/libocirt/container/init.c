@@ -170,6 +170,11 @@ join_cgroup(struct container *c, ocirt_error **err)
         if (!c->cgroup_join_late)
                 return 0;
         c->cgroup_join_late = false;
+        r = sync_expect(c->sync_child, SYNC_CGROUP_HIERS, &m, NULL, NULL, NULL, err);
+        if (r < 0)
+                return r;
+        if (m.text[0])
+                c->cgroup_hiers = xstrdup(m.text);
         r = sync_recv_fds(c->sync_child, &m, fds, SYNC_MAX_FDS, &n, err);
         if (r < 0)
                 return r;

@@ -178,6 +178,20 @@ on_pty(struct container *c, int fd, ocirt_error **err)
         return r;
 }
 
+/* The init's cgroup hierarchies, worked out here while it makes its namespaces (SYNC_CGROUP_HIERS;
+ * an empty text: it reads them itself). */
+static int
+send_cgroup_plan(struct container *c, ocirt_error **err)
+{
+        struct sync_msg m = { .type = SYNC_CGROUP_HIERS };
+        _cleanup_free_ char *own = cgroup_late_proc_text(c), *plan = NULL;
+
+        plan = own ? mount_cgroup_plan(c, own, sizeof m.text) : NULL;
+        if (plan)
+                snprintf(m.text, sizeof m.text, "%s", plan);
+        return sync_send_msg(c->sync_parent, &m, -1, err);
+}
+
 /* One message from the child. 1: the init is set up (SYNC_CREATED), 0: go on, < 0: failed. */
 static int
 serve_child(struct container *c, struct undo *undo, struct kill_data *kd, ocirt_error **err)
@@ -276,6 +290,8 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
                 bool maps = c->new_ns[SPEC_NS_USER] && !c->maps_self_write;
                 while (r == 0 && maps && !kd->maps_done)
                         r = serve_child(c, undo, kd, err);
+                if (r == 0)
+                        r = send_cgroup_plan(c, err);
                 if (r == 0)
                         r = cgroup_after_clone(c, err);
         }

@@ -35,6 +35,11 @@ int pathres_open(int rootfd, const char *path, unsigned flags, int *ret_fd, ocir
 /* pathres.c: true once openat2 was refused and paths are walked component by component. */
 bool pathres_compat(void);
 
+/* Runs in: the runtime, for the init of a late v1 cgroup (mount-cgroup.c): its cgroup hierarchies
+ * as its cgroup mount needs them, from what its /proc/self/cgroup will read (proc_cgroup), in at
+ * most max bytes; NULL when the init should read them itself. */
+char *mount_cgroup_plan(const struct container *c, const char *proc_cgroup, size_t max);
+
 /* mount-idmap-runtime.c: idmapped mounts in a container with a user namespace of its own. Runs in:
  * the runtime, once it has written the namespace's maps (SYNC_USERNS), before SYNC_MAPS_DONE. When it
  * is root, builds the detached, idmapped tree of each idmap/ridmap bind and sends it to the init

@@ -131,6 +131,7 @@ struct container {
          * unshares its cgroup namespace (cgroupns_after_join). cgroup_defer: the caller allows it. */
         bool cgroup_defer, cgroup_join_late, cgroupns_after_join;
         bool born_in_cgroup; /* clone3 put the init into cgroup_fd's directory */
+        char *cgroup_hiers;  /* init: the runtime's plan of its cgroup mount (SYNC_CGROUP_HIERS), or NULL */
         /* run: the state dir is made right after the clone (lifecycle.c, spawn.c): nothing before
          * it made anything on the host that a record would have to name. */
         bool state_dir_late;

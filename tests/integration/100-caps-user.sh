@@ -59,9 +59,9 @@ probe caps
 check_eq "bounding with NET_RAW: CapBnd" "$(hex $((CHOWN | KILL | NET_RAW)))" "$(kv CapBnd "$OUT")"
 check_eq "inheritable asked: CapInh = KILL" "$(hex $KILL)" "$(kv CapInh "$OUT")"
 
-# --- the bounding set holds even where /proc is not a procfs: ocirt reads what it had from
-# /proc/self/status (one read, not a prctl per capability), and a file that the image or a bind
-# puts there must not make it skip a drop ---
+# --- the bounding set holds even where /proc is not a procfs: a status file that the image or a
+# bind puts at /proc/self/status must not decide what the init drops (ocirt asks the kernel, a
+# prctl per capability; a version that read CapBnd from /proc had to check for a procfs) ---
 fake=$(mktemp -d "$_t_dir/fakeproc.XXXXXX")
 mkdir -p "$fake/self"
 printf 'Name:\tfake\nSigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\nCapBnd:\t0000000000000000\n' >"$fake/self/status"

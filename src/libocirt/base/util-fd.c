@@ -4,9 +4,7 @@
 
 #include <fcntl.h>
 #include <linux/close_range.h>
-#include <linux/magic.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 
 #include "base/util.h"
@@ -118,43 +116,6 @@ int
 write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode)
 {
         return write_then_rename(dirfd, name, data, len, mode, false);
-}
-
-int
-proc_self_masks(const char *const *fields, uint64_t *ret, size_t n)
-{
-        _cleanup_close_ int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        char text[8192];
-        size_t len = 0;
-        struct statfs sf;
-        ssize_t k;
-
-        /* Inside a container /proc may be the image's own directory (no proc mount in the config),
-         * whose file would say what the image wants: only a procfs's word counts. */
-        if (fd < 0)
-                return -errno;
-        if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
-                return -EPERM;
-        while (len < sizeof text - 1 && (k = read(fd, text + len, sizeof text - 1 - len)) != 0) {
-                if (k < 0 && errno != EINTR)
-                        return -errno;
-                len += k > 0 ? (size_t) k : 0;
-        }
-        text[len] = '\0';
-        for (size_t i = 0; i < n; i++) {
-                size_t flen = strlen(fields[i]);
-                const char *p = text;
-                unsigned long long v;
-
-                while (p && !(strncmp(p, fields[i], flen) == 0 && p[flen] == ':')) {
-                        const char *nl = strchr(p, '\n');
-                        p = nl ? nl + 1 : NULL;
-                }
-                if (!p || sscanf(p + flen + 1, "%llx", &v) != 1)
-                        return -ENOENT;
-                ret[i] = v;
-        }
-        return 0;
 }
 
 /* Why not a rename over the old file: ext4 then writes the new one out at once (auto_da_alloc, its

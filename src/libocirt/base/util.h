@@ -19,10 +19,6 @@ int write_all(int fd, const void *buf, size_t len);
 int read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len);
 /* Write a small string to an existing file (for /proc and /sys knobs); -errno. */
 int write_file_at(int dirfd, const char *path, const char *s, size_t len);
-/* The hex masks of /proc/self/status named in fields ("SigIgn", "CapBnd", ...), one read for all:
- * -errno when it cannot be read or a field is missing. One read instead of a syscall per signal or
- * capability, which is what a process pays for every probe on a virtual machine. */
-int proc_self_masks(const char *const *fields, uint64_t *ret, size_t n);
 /* Atomically replace dirfd/name with data (temp file + rename). */
 int write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode);
 /* The same for a file of a directory that is removed as a whole (the state dir): a file that exists

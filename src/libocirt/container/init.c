@@ -531,16 +531,10 @@ wait_for_start(struct container *c, ocirt_error **err)
 void
 init_reset_signals(const sigset_t *mask)
 {
-        static const char *const fields[] = { "SigIgn", "SigCgt" };
         struct sigaction sa = { .sa_handler = SIG_DFL };
-        uint64_t m[2], set = UINT64_MAX;
 
-        /* Only an ignored or caught signal is not at its default; without /proc, all of them. */
-        if (proc_self_masks(fields, m, 2) == 0)
-                set = m[0] | m[1];
         for (int s = 1; s < NSIG; s++)
-                if (s > 64 || (set & (1ULL << (s - 1))))
-                        (void) sigaction(s, &sa, NULL);
+                (void) sigaction(s, &sa, NULL);
         (void) sigprocmask(SIG_SETMASK, mask, NULL);
 }
 

@@ -324,15 +324,11 @@ switch_user_only(struct container *c, ocirt_error **err)
 static int
 drop_bounding(uint64_t bounding, int last, uint64_t *ret_had, ocirt_error **err)
 {
-        static const char *const field[] = { "CapBnd" };
-        bool known = proc_self_masks(field, ret_had, 1) == 0;
-
-        if (!known)
-                *ret_had = 0;
+        *ret_had = 0;
         for (int i = 0; i <= last; i++) {
-                if (!known && prctl(PR_CAPBSET_READ, i, 0, 0, 0) > 0)
+                if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) > 0)
                         *ret_had |= 1ULL << i;
-                if ((bounding & (1ULL << i)) || (known && !(*ret_had & (1ULL << i))))
+                if (bounding & (1ULL << i))
                         continue;
                 if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL)
                         return ocirt_fail(err, errno, "drop capability %d from the bounding set", i);

@@ -235,4 +235,50 @@ check_eq "the parent freezer cgroup is still frozen (only the container's tasks 
 echo THAWED >"$CG/freezer/$par/freezer.state"
 [ -n "$st" ] && [ "$st" != Z ] && kill -KILL "$pid" 2>/dev/null
 
+# ---------------------------------------------------------------- the init's CPU affinity
+# With a late v1 cgroup the runtime sends the init to the other CPUs while both set up, and gives it
+# its affinity back before the cgroup barrier (container/spawn.c, place_init). What the container
+# runs with must be what it would be without that: the runtime's own, or the cpuset's, as runc.
+b=$(new_bundle)
+cfg "$b" 'del(.linux.cgroupsPath)'
+args "$b" sh -c 'grep Cpus_allowed_list /proc/self/status'
+runc_affinity() { # [taskset ARGS]: Cpus_allowed_list of the same bundle under runc
+        command -v runc >/dev/null || return 0
+        cp "$b/config.json" "$b/config.ocirt.json"
+        cfg "$b" '.ociVersion = "1.0.2"'
+        unshare -m --propagation private sh -c "umount $CG/unified 2>/dev/null; cd '$b' && exec \"\$@\" runc --root '$STATE_ROOT/runc' run '$ID-runc-aff'" sh "$@" 2>/dev/null </dev/null
+        runc --root "$STATE_ROOT/runc" delete --force "$ID-runc-aff" >/dev/null 2>&1
+        cp "$b/config.ocirt.json" "$b/config.json"
+}
+mine=$(grep Cpus_allowed_list /proc/self/status)
+ncpu=$(nproc)
+r run --bundle "$b" "$ID-aff1"
+check_eq "affinity: the container runs on the runtime's CPUs ($ncpu online)" "0 $mine" "$RC $OUT"
+if command -v runc >/dev/null; then
+        check_eq "affinity: the same as under runc" "$(runc_affinity)" "$OUT"
+fi
+if command -v taskset >/dev/null; then
+        RC=0
+        OUT=$(taskset -c 0 "$OCIRT_BIN" --root "$STATE_ROOT" run --bundle "$b" "$ID-aff2" 2>&1 </dev/null) || RC=$?
+        check_eq "affinity: a runtime on CPU 0 only (taskset -c 0) gives its container CPU 0 only" \
+                "0 Cpus_allowed_list:	0" "$RC $OUT"
+fi
+if [ "$ncpu" -ge 2 ] && [ "$V1" = 1 ]; then
+        cfg "$b" '.linux.resources.cpu.cpus = "1"'
+        r run --bundle "$b" "$ID-aff3"
+        check_eq "affinity: a cpuset of CPU 1 holds the container to it" "0 Cpus_allowed_list:	1" "$RC $OUT"
+        if command -v runc >/dev/null; then
+                check_eq "affinity: the cpuset case as under runc" "$(runc_affinity)" "$OUT"
+        fi
+        cfg "$b" 'del(.linux.resources.cpu)'
+fi
+# A created container waits for start with the affinity it will run with.
+args "$b" $P pid
+rf "$b/out" create --bundle "$b" "$ID-aff4"
+check_eq "affinity: create succeeds" 0 "$RC"
+pid=$(pid_of "$ID-aff4")
+check_eq "affinity: the created init has the runtime's CPUs back" "$mine" \
+        "$(grep Cpus_allowed_list "/proc/$pid/status" 2>/dev/null)"
+r delete --force "$ID-aff4"
+
 done_testing

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 
 #include "container/container.h"
@@ -235,10 +236,41 @@ serve_child(struct container *c, struct undo *undo, struct kill_data *kd, ocirt_
         }
 }
 
+/* A late v1 cgroup (cgroup.c) gives the runtime about 0.8 ms of work right after the clone (the
+ * state dir, nine cgroup directories, the limits) that the init, busy with its namespaces and
+ * mounts meanwhile, needs only at its cgroup barrier. Some kernels pack tasks onto as few CPUs as
+ * they can (a Firecracker guest booted with sched_vcpu_pack: the new task is queued behind its
+ * parent on the parent's CPU): the init then starts only when the runtime blocks, and the two run
+ * one after the other. So the init is sent to the other CPUs, and given back its own affinity before
+ * the runtime sends it the cgroup plan (send_cgroup_plan), which it waits for at that barrier:
+ * nothing runs under the borrowed mask but the init's own set-up, in no other process (not with
+ * the slow path's forked init). Only when the init may use every online CPU: the restore leaves the
+ * kernel's record of an affinity the user asked for (sched_setaffinity), which a cpuset then
+ * narrows by; the whole machine narrows nothing. Returns whether it moved the init (*orig: to restore). */
+static bool
+place_init(const struct container *c, pid_t pid, cpu_set_t *orig)
+{
+        cpu_set_t away;
+        int cpu;
+
+        if (!c->cgroup_join_late || c->slow_path)
+                return false;
+        if (sched_getaffinity(pid, sizeof *orig, orig) < 0 || CPU_COUNT(orig) < 2 || CPU_COUNT(orig) != get_nprocs())
+                return false;
+        cpu = sched_getcpu();
+        if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, orig))
+                return false;
+        away = *orig;
+        CPU_CLR(cpu, &away);
+        return sched_setaffinity(pid, sizeof away, &away) == 0;
+}
+
 int
 process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
 {
         struct kill_data *kd;
+        cpu_set_t cpus;
+        bool placed;
         int sp[2], r;
         pid_t pid = -1;
 
@@ -265,6 +297,7 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
         }
         if (pid == 0)
                 init_main(c);
+        placed = place_init(c, pid, &cpus);
 
         /* The runtime keeps only its end of the sync socket, and start.sock is the init's now. */
         close(sp[1]);
@@ -290,6 +323,8 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
                 bool maps = c->new_ns[SPEC_NS_USER] && !c->maps_self_write;
                 while (r == 0 && maps && !kd->maps_done)
                         r = serve_child(c, undo, kd, err);
+                if (r == 0 && placed && sched_setaffinity(pid, sizeof cpus, &cpus) < 0)
+                        r = ocirt_fail(err, errno, "give the container init (pid %d) back its CPU affinity", (int) pid);
                 if (r == 0)
                         r = send_cgroup_plan(c, err);
                 if (r == 0)

@@ -594,8 +594,9 @@ pass_join_fds(struct container *c, const struct cgroup *cg, ocirt_error **err)
 
 /* Runs in: the runtime, right after the clone of a late create (prepare_late), while the init sets
  * up. The v1 directories, the files the init joins through (it writes to them while the limits go
- * in: a memory limit holds what the init allocates from then on, and it waits for SYNC_CGROUP_DONE
- * before anything else), then the limits, pids.max among them (the runtime is never in the cgroup). */
+ * in, and mounts the cgroup meanwhile: a few kilobytes charged before a memory limit is there; it
+ * waits for SYNC_CGROUP_DONE before anything else), then the limits, pids.max among them (the
+ * runtime is never in the cgroup). */
 int
 cgroup_after_clone(struct container *c, ocirt_error **err)
 {

@@ -155,20 +155,26 @@ runtime_turn(struct container *c, uint32_t ask, uint32_t done, ocirt_error **err
         return sync_expect(c->sync_child, done, NULL, NULL, NULL, NULL, err);
 }
 
-/* The cgroup barrier of a late v1 create (cgroup.c): the runtime has made the cgroup meanwhile and
- * passes one file per hierarchy; writing "0" moves this thread (the whole init) in. Then the
- * cgroup namespace, rooted there. Runs once, before anything that depends on the cgroup: a cgroup
- * mount, the devices, the runtime's turns, hooks (c->cgroup_barrier, called by fs/ too). */
+/* The cgroup barrier of a late v1 create (cgroup.c), in two steps. The runtime makes the cgroup
+ * meanwhile and passes one file per hierarchy; writing "0" moves this thread (the whole init) in.
+ * Then the cgroup namespace, rooted there: enough for a cgroup mount (c->cgroup_barrier, called by
+ * fs/ with limits false). The limits follow the files while the init mounts: anything else (the
+ * devices, the runtime's turns, hooks, exec) waits for them (limits true). Each step runs once. */
 static int
-join_cgroup(struct container *c, ocirt_error **err)
+join_cgroup_step(struct container *c, bool limits, ocirt_error **err)
 {
         struct sync_msg m, done;
         int fds[SYNC_MAX_FDS], r;
         size_t n = 0;
         char *names;
 
-        if (!c->cgroup_join_late)
-                return 0;
+        if (!c->cgroup_join_late) {
+                if (!limits || !c->cgroup_limits_pending)
+                        return 0;
+                /* The runtime says when it has written them. */
+                c->cgroup_limits_pending = false;
+                return sync_expect(c->sync_child, SYNC_CGROUP_DONE, &done, NULL, NULL, NULL, err);
+        }
         c->cgroup_join_late = false;
         r = sync_expect(c->sync_child, SYNC_CGROUP_HIERS, &m, NULL, NULL, NULL, err);
         if (r < 0)
@@ -199,13 +205,17 @@ join_cgroup(struct container *c, ocirt_error **err)
         }
         if (r < 0)
                 return r;
-        /* The limits follow the files: the runtime says when they are written. */
-        r = sync_expect(c->sync_child, SYNC_CGROUP_DONE, &done, NULL, NULL, NULL, err);
-        if (r < 0)
-                return r;
         if (c->cgroupns_after_join && unshare(CLONE_NEWCGROUP) < 0)
                 return ocirt_fail(err, errno, "create the cgroup namespace");
-        return 0;
+        c->cgroup_limits_pending = true;
+        return join_cgroup_step(c, limits, err);
+}
+
+/* The whole barrier: in the cgroup, with its limits. */
+static int
+join_cgroup(struct container *c, ocirt_error **err)
+{
+        return join_cgroup_step(c, /* limits= */ true, err);
 }
 
 /* The namespaces: joined, created and mapped (the slow path by path, in a forked init), the cgroup
@@ -650,7 +660,7 @@ init_main(struct container *c)
         close(c->lock_fd);
         close(c->sync_parent);
         exe_drop_clone(); /* not the last copy: the runtime's (process/exe.c) */
-        c->cgroup_barrier = join_cgroup;
+        c->cgroup_barrier = join_cgroup_step;
 
         CHECK(enter_namespaces(c, &e));
         CHECK(set_oom_score_adj(c, &e));

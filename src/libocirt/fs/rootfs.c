@@ -146,11 +146,12 @@ hide_host_proc_sys(struct container *c)
         return r < 0 ? r : h.error;
 }
 
-/* The init's cgroup barrier (init.c), if it has one. */
+/* The init's cgroup barrier (init.c), if it has one: in the cgroup (and its namespace), and with
+ * limits, its limits written too. */
 static int
-cgroup_barrier(struct container *c, ocirt_error **err)
+cgroup_barrier(struct container *c, bool limits, ocirt_error **err)
 {
-        return c->cgroup_barrier ? c->cgroup_barrier(c, err) : 0;
+        return c->cgroup_barrier ? c->cgroup_barrier(c, limits, err) : 0;
 }
 
 /* Runs in: the container init. */
@@ -198,9 +199,10 @@ rootfs_setup(struct container *c, int *ret_rootfd, ocirt_error **err)
 
         for (size_t i = 0; i < c->spec->n_mounts; i++) {
                 const char *t = c->spec->mounts[i].type;
-                /* A cgroup mount shows the init's own cgroup: it must be in it by now. */
+                /* A cgroup mount shows the init's own cgroup: it must be in it by now. Its
+                 * limits may still be on their way (the mount needs none). */
                 if (t && (streq(t, "cgroup") || streq(t, "cgroup2"))) {
-                        r = cgroup_barrier(c, err);
+                        r = cgroup_barrier(c, /* limits= */ false, err);
                         if (r < 0)
                                 return r;
                 }
@@ -209,7 +211,7 @@ rootfs_setup(struct container *c, int *ret_rootfd, ocirt_error **err)
                         return r;
         }
         /* The devices are made under the container's devices cgroup, as they always were. */
-        r = cgroup_barrier(c, err);
+        r = cgroup_barrier(c, /* limits= */ true, err);
         if (r < 0)
                 return r;
         r = devices_setup(c, rootfd, err);

@@ -135,7 +135,8 @@ struct container {
         /* run: the state dir is made right after the clone (lifecycle.c, spawn.c): nothing before
          * it made anything on the host that a record would have to name. */
         bool state_dir_late;
-        int (*cgroup_barrier)(struct container *c, ocirt_error **err);
+        bool cgroup_limits_pending; /* init: joined, SYNC_CGROUP_DONE not read yet */
+        int (*cgroup_barrier)(struct container *c, bool limits, ocirt_error **err);
 
         /* Optional sync points; a subsystem that needs one sets the flag in its *_prepare(). Both cost
          * a round trip, so the plain start path has neither. */

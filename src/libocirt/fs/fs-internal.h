@@ -8,6 +8,7 @@
  *   mount-idmap.c, mount-idmap-runtime.c, mount-tmpcopyup.c, mount-cgroup.c   what some entries need
  *   devices.c        /dev
  *   mount.c          the mounts list, one entry at a time
+ *   rootfs-masks.c   maskedPaths and readonlyPaths (partly in a thread, beside the last mounts)
  *   rootfs.c         the container's root, in order */
 #pragma once
 
@@ -182,3 +183,12 @@ bool devices_is_dev_dir(const char *dest);
 /* The mounts list mounted /dev writable for a config that wants it read-only: devices_setup() makes
  * it so once /dev is filled. */
 void devices_readonly_later(void);
+
+/* ---- rootfs-masks.c ----------------------------------------------------------------------------- */
+
+/* Before mount `next` of the config (next == n_mounts: after the last): start the masks thread if
+ * it may. rootfs_masks_join: wait for it (before pivot_root); its error, if any. rootfs_masks_apply:
+ * after the pivot, the rest (or all) of maskedPaths and readonlyPaths. */
+void rootfs_masks_start(struct container *c, int rootfd, size_t next);
+int rootfs_masks_join(struct container *c, ocirt_error **err);
+int rootfs_masks_apply(struct container *c, int rootfd, ocirt_error **err);

@@ -14,4 +14,5 @@ LIBOCIRT_SOURCES += \
 	src/libocirt/fs/mount-options.c \
 	src/libocirt/fs/mount-tmpcopyup.c \
 	src/libocirt/fs/pathres.c \
+	src/libocirt/fs/rootfs-masks.c \
 	src/libocirt/fs/rootfs.c

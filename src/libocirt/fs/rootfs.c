@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* rootfs.c: prepare the container's root: propagation, the rootfs bind, the mounts list (mount.c),
- * /dev (devices.c), pivot_root (or MS_MOVE + chroot with --no-pivot), then maskedPaths,
- * readonlyPaths and a read-only root. All of it runs in the container init, in its own mount
+ * /dev (devices.c), pivot_root (or MS_MOVE + chroot with --no-pivot), then maskedPaths and
+ * readonlyPaths (rootfs-masks.c) and a read-only root. All of it runs in the container init, in its own mount
  * namespace, so nothing here can outlive a failed create. */
 #include "config.h"
 
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include "fs/fs-internal.h"
 #include "base/base.h"
@@ -199,6 +198,7 @@ rootfs_setup(struct container *c, int *ret_rootfd, ocirt_error **err)
 
         for (size_t i = 0; i < c->spec->n_mounts; i++) {
                 const char *t = c->spec->mounts[i].type;
+                rootfs_masks_start(c, rootfd, i);
                 /* A cgroup mount shows the init's own cgroup: it must be in it by now. Its
                  * limits may still be on their way (the mount needs none). */
                 if (t && (streq(t, "cgroup") || streq(t, "cgroup2"))) {
@@ -210,6 +210,7 @@ rootfs_setup(struct container *c, int *ret_rootfd, ocirt_error **err)
                 if (r < 0)
                         return r;
         }
+        rootfs_masks_start(c, rootfd, c->spec->n_mounts);
         /* The devices are made under the container's devices cgroup, as they always were. */
         r = cgroup_barrier(c, /* limits= */ true, err);
         if (r < 0)
@@ -229,7 +230,12 @@ int
 rootfs_pivot(struct container *c, int rootfd, ocirt_error **err)
 {
         const struct spec_linux *l = c->spec->linux_;
+        int r;
 
+        /* The masks thread (rootfs-masks.c) is done before the root moves under it. */
+        r = rootfs_masks_join(c, err);
+        if (r < 0)
+                return r;
         if (fchdir(rootfd) < 0)
                 return ocirt_fail(err, errno, "chdir to the rootfs");
         if (!has_mount_ns(c)) {
@@ -242,8 +248,6 @@ rootfs_pivot(struct container *c, int rootfd, ocirt_error **err)
                  * (a [r]shared rootfsPropagation made it shared): neither the unmounts below nor the
                  * move onto / may propagate to the host. The old root stays below the chroot, with
                  * the host's whole procfs and sysfs: hide them. */
-                int r;
-
                 if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
                         return ocirt_fail(err, errno, "make / a slave mount (--no-pivot)");
                 r = hide_host_proc_sys(c);
@@ -277,84 +281,20 @@ rootfs_pivot(struct container *c, int rootfd, ocirt_error **err)
         return 0;
 }
 
-/* Runs in: the container init, after the pivot. A masked directory gets an empty read-only tmpfs, a
- * masked file the container's /dev/null. */
-static int
-mask_path(struct container *c, int rootfd, const char *path, int *nullfd, ocirt_error **err)
-{
-        _cleanup_close_ int fd = -1;
-        struct stat st;
-        int r;
-
-        r = pathres_open(rootfd, path, 0, &fd, NULL);
-        if (r == -ENOENT || r == -ENOTDIR)
-                return 0;
-        if (r < 0)
-                return ocirt_fail(err, -r, "maskedPaths: open '%s'", path);
-        if (fstat(fd, &st) < 0)
-                return ocirt_fail(err, errno, "maskedPaths: stat '%s'", path);
-        if (S_ISDIR(st.st_mode)) {
-                char *data[] = { (char *) "size=0", NULL };
-
-                r = mount_new_fd(c, rootfd, path, fd, "tmpfs", data,
-                                 MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err);
-                return r < 0 ? ocirt_wrap(err, "maskedPaths") : 0;
-        }
-
-        /* The container's /dev/null, opened once without following a symlink and checked by fd: if it
-         * were a symlink to a procfs file, binding it would expose that file read-write
-         * (CVE-2025-31133). Every masked file is then bound from that fd, never from the path. */
-        if (*nullfd < 0) {
-                struct stat ns;
-
-                *nullfd = openat(rootfd, "dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-                if (*nullfd < 0)
-                        return ocirt_fail(err, errno, "maskedPaths: open /dev/null");
-                if (fstat(*nullfd, &ns) < 0 || !S_ISCHR(ns.st_mode) || ns.st_rdev != makedev(1, 3))
-                        return ocirt_fail_at(err, EPERM, path, "the container's /dev/null must be the null device 1:3",
-                                             "maskedPaths: /dev/null in the container is not the null device");
-        }
-        r = mount_bind_fd(c, rootfd, path, fd, *nullfd, /* rec= */ false, 0, err);
-        return r < 0 ? ocirt_wrap(err, "maskedPaths") : 0;
-}
-
-/* Runs in: the container init, after the pivot. */
-static int
-readonly_path(struct container *c, int rootfd, const char *path, ocirt_error **err)
-{
-        _cleanup_close_ int fd = -1;
-        int r;
-
-        r = pathres_open(rootfd, path, 0, &fd, NULL);
-        if (r == -ENOENT || r == -ENOTDIR)
-                return 0;
-        if (r < 0)
-                return ocirt_fail(err, -r, "readonlyPaths: open '%s'", path);
-        r = mount_bind_fd(c, rootfd, path, fd, fd, /* rec= */ true,
-                          MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err);
-        return r < 0 ? ocirt_wrap(err, "readonlyPaths") : 0;
-}
-
 /* Runs in: the container init, after the pivot. */
 int
 rootfs_finalize(struct container *c, ocirt_error **err)
 {
         const struct spec_linux *l = c->spec->linux_;
-        _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), nullfd = -1;
+        _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         int r;
 
         if (rootfd < 0)
                 return ocirt_fail(err, errno, "open /");
-        for (size_t i = 0; l && i < l->n_masked_paths; i++) {
-                r = mask_path(c, rootfd, l->masked_paths[i], &nullfd, err);
-                if (r < 0)
-                        return r;
-        }
-        for (size_t i = 0; l && i < l->n_readonly_paths; i++) {
-                r = readonly_path(c, rootfd, l->readonly_paths[i], err);
-                if (r < 0)
-                        return r;
-        }
+        /* maskedPaths, then readonlyPaths (rootfs-masks.c: part of it may be done already). */
+        r = rootfs_masks_apply(c, rootfd, err);
+        if (r < 0)
+                return r;
         if (c->spec->root->readonly) {
                 r = sys_mount_setattr(AT_FDCWD, "/", 0, MOUNT_ATTR_RDONLY, 0, 0) < 0 ? -errno : 0;
                 if (r == -ENOSYS || r == -EPERM) {

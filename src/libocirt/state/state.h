@@ -136,6 +136,8 @@ struct container {
          * it made anything on the host that a record would have to name. */
         bool state_dir_late;
         bool cgroup_limits_pending; /* init: joined, SYNC_CGROUP_DONE not read yet */
+        struct masks_job *masks_job; /* init: the maskedPaths thread (fs/rootfs-masks.c), or NULL */
+        bool masks_tried;
         int (*cgroup_barrier)(struct container *c, bool limits, ocirt_error **err);
 
         /* Optional sync points; a subsystem that needs one sets the flag in its *_prepare(). Both cost

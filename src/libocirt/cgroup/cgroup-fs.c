@@ -432,8 +432,6 @@ fs_create_late(struct cgroup *cg, struct container *c, ocirt_error **err)
         _cleanup_cgroup_ struct cgroup *v1 = cgroup_subset(cg, /* skip_v2= */ true);
         int r;
 
-        if (in_default_parent(c))
-                gc_stale_v1();
         r = make_v1(cg, c, /* v1= */ true, err);
         if (r < 0)
                 return r;
@@ -444,6 +442,15 @@ fs_create_late(struct cgroup *cg, struct container *c, ocirt_error **err)
         return refuse_frozen(cg, c, err);
 }
 
+/* The stale cgroups of a late create are collected once the init has its cgroup (fs_late_idle):
+ * about 20 syscalls that would otherwise come before the files the init joins through. */
+static void
+fs_late_idle(const struct container *c)
+{
+        if (in_default_parent(c))
+                gc_stale_v1();
+}
+
 const struct cgroup_driver cgroup_driver_fs = {
         .name = "cgroupfs",
         .available = fs_available,
@@ -452,6 +459,7 @@ const struct cgroup_driver cgroup_driver_fs = {
         .update = cgroup_resources_update,
         .limit_pids = cgroup_resources_pids,
         .create_late = fs_create_late,
+        .late_idle = fs_late_idle,
         .destroy = cgroup_control_remove,
         .kill_all = cgroup_control_kill_all,
         .freeze = cgroup_control_freeze,

@@ -620,8 +620,11 @@ cgroup_after_clone(struct container *c, ocirt_error **err)
         if (r < 0)
                 return ocirt_wrap(err, "cgroup");
         r = sync_send(c->sync_parent, SYNC_CGROUP_DONE, 0, -1, err);
-        if (r >= 0)
+        if (r >= 0) {
                 record(c, cg); /* while the init goes on */
+                if (cg->driver->late_idle)
+                        cg->driver->late_idle(c);
+        }
         return r;
 }
 

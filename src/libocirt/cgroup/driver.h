@@ -26,6 +26,8 @@ struct cgroup_driver {
         int (*create)(struct cgroup *cg, struct container *c, pid_t pid, struct undo *undo, ocirt_error **err);
         /* cg->late (cgroupfs on v1 only, NULL elsewhere): make what create left, after the clone. */
         int (*create_late)(struct cgroup *cg, struct container *c, ocirt_error **err);
+        /* After a late create, once the init has all it waits for: housekeeping (NULL: none). */
+        void (*late_idle)(const struct container *c);
         /* Put pid (0: the caller) into the cgroup, or into its sub-cgroup `sub` (exec --cgroup). */
         int (*enter)(struct cgroup *cg, pid_t pid, const char *sub, ocirt_error **err);
         /* `update`: the resources in res over what is there; `where` names their source. */

@@ -495,8 +495,6 @@ parse_oci_version(struct spec_parser *p, const json_t *top, struct spec *s)
 int
 spec_parse(const char *json, size_t len, const char *where, struct spec **ret, ocirt_error **err)
 {
-        _cleanup_spec_ struct spec *s = NULL;
-        struct spec_parser p = { .file = where ? where : "config.json", .err = err };
         json_error_t jerr;
         json_t *top;
         int r;
@@ -504,9 +502,21 @@ spec_parse(const char *json, size_t len, const char *where, struct spec **ret, o
         assert(json && ret);
         top = spec_json_load(json, len, &jerr);
         if (!top)
-                return ocirt_fail_at(err, EINVAL, p.file, "check the JSON syntax, e.g. with 'jq . FILE'",
+                return ocirt_fail_at(err, EINVAL, where ? where : "config.json", "check the JSON syntax, e.g. with 'jq . FILE'",
                                      "invalid JSON at line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+        r = spec_parse_json(top, where, ret, err);
+        json_decref(top);
+        return r;
+}
 
+int
+spec_parse_json(json_t *top, const char *where, struct spec **ret, ocirt_error **err)
+{
+        _cleanup_spec_ struct spec *s = NULL;
+        struct spec_parser p = { .file = where ? where : "config.json", .err = err };
+        int r;
+
+        assert(top && ret);
         s = xcalloc(1, sizeof *s);
         s->path = xstrdup(p.file);
         if (!json_is_object(top)) {
@@ -574,9 +584,21 @@ spec_parse(const char *json, size_t len, const char *where, struct spec **ret, o
         *ret = TAKE_PTR(s);
         r = 0;
 out:
-        json_decref(top);
         free(p.path);
         return r;
+}
+
+json_t *
+spec_json_text(const char *text, size_t len, int *ret_line, char *msg, size_t msgsize)
+{
+        json_error_t jerr;
+        json_t *j = spec_json_load(text, len, &jerr);
+
+        if (!j) {
+                *ret_line = jerr.line;
+                snprintf(msg, msgsize, "%s", jerr.text);
+        }
+        return j;
 }
 
 int

@@ -358,6 +358,12 @@ struct spec {
 /* Parse JSON text. `where` is the file name used in errors (e.g. "config.json").
  * All MUST rules that spec_validate() checks are applied too. */
 int spec_parse(const char *json, size_t len, const char *where, struct spec **ret, ocirt_error **err);
+/* The same from a JSON object (not consumed) that spec_json_text() read, edited or not (exec). */
+struct json_t;
+int spec_parse_json(struct json_t *top, const char *where, struct spec **ret, ocirt_error **err);
+/* JSON text read as spec_parse() reads it: integers beyond int64 kept, duplicate keys refused. NULL on
+ * a syntax error, with its line and jansson's words in *ret_line and msg. */
+struct json_t *spec_json_text(const char *text, size_t len, int *ret_line, char *msg, size_t msgsize);
 int spec_load(const char *path, struct spec **ret, ocirt_error **err);
 struct spec *spec_free(struct spec *s);
 static inline void

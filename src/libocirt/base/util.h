@@ -50,5 +50,8 @@ void dl_free(void *handle, void *p);
 
 /* util-fs.c */
 int mkdir_p(const char *path, mode_t mode);
+/* Tasks running or waiting for a CPU right now, on the whole machine (the R of /proc/loadavg's
+ * "R/T"), or -1. */
+int runnable_tasks(void);
 /* Remove a directory tree without crossing mount points or following symlinks. */
 int rm_rf_at(int dirfd, const char *name);

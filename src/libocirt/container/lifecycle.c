@@ -71,7 +71,8 @@ static void
 container_init(struct container *c, ocirt_ctx *ctx, const char *id, const ocirt_create_options *o, bool run_mode)
 {
         *c = (struct container){ .ctx = ctx, .id = id, .sync_parent = -1, .sync_child = -1, .start_listen_fd = -1,
-                                 .lock_fd = -1, .pty_master = -1, .state_dirfd = -1, .cgroup_fd = -1 };
+                                 .lock_fd = -1, .pty_master = -1, .state_dirfd = -1, .cgroup_fd = -1,
+                                 .runtime_cpu = -1 };
         for (int t = 0; t < SPEC_NS__MAX; t++)
                 c->join_fd[t] = -1;
         c->flags = o->flags;

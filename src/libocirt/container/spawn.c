@@ -246,7 +246,10 @@ serve_child(struct container *c, struct undo *undo, struct kill_data *kd, ocirt_
  * nothing runs under the borrowed mask but the init's own set-up, in no other process (not with
  * the slow path's forked init). Only when the init may use every online CPU: the restore leaves the
  * kernel's record of an affinity the user asked for (sched_setaffinity), which a cpuset then
- * narrows by; the whole machine narrows nothing. Returns whether it moved the init (*orig: to restore). */
+ * narrows by; the whole machine narrows nothing. And only when a CPU is free for it: with more
+ * runnable tasks than CPUs (the runtime and the init count), the other CPU is busy with someone
+ * else's work, and the init sent there ran up to 1.3x slower than left behind the runtime (a busy
+ * loop on either of the two vCPUs, 2026-12-06). Returns whether it moved the init (*orig: to restore). */
 static bool
 place_init(const struct container *c, pid_t pid, cpu_set_t *orig)
 {
@@ -257,6 +260,11 @@ place_init(const struct container *c, pid_t pid, cpu_set_t *orig)
                 return false;
         if (sched_getaffinity(pid, sizeof *orig, orig) < 0 || CPU_COUNT(orig) < 2 || CPU_COUNT(orig) != get_nprocs())
                 return false;
+        {
+                int busy = runnable_tasks();
+                if (busy < 0 || busy > CPU_COUNT(orig))
+                        return false;
+        }
         cpu = sched_getcpu();
         if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, orig))
                 return false;
@@ -287,6 +295,7 @@ process_spawn_init(struct container *c, struct undo *undo, ocirt_error **err)
 
         /* A raw clone with no stack behaves like fork() with namespace flags: the child runs on a copy
          * of this stack and needs nothing from the parent afterwards. */
+        c->runtime_cpu = sched_getcpu();
         r = spawn_clone(c, undo, &pid, err);
         if (pid != 0 || r < 0)
                 seccomp_forget(c);

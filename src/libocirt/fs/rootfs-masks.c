@@ -155,23 +155,27 @@ rootfs_masks_start(struct container *c, int rootfd, size_t next)
         struct masks_job *j;
         pthread_attr_t attr;
         cpu_set_t cpus;
-        int cpu = sched_getcpu();
+        int cpu = sched_getcpu(), rt = c->runtime_cpu;
 
         if (c->masks_job || c->masks_tried || !early_ok(c, next))
                 return;
         c->masks_tried = true;
+        /* The thread goes to the runtime's CPU, which is about to be idle (the runtime's work after the
+         * clone ends with the limits, then it waits): not to "another CPU", which may be busy with
+         * someone else's work. When the init shares the runtime's CPU (not sent away, spawn.c), a
+         * thread would only take turns with it: none. */
+        if (rt < 0 || rt >= CPU_SETSIZE || rt == cpu)
+                return;
         j = xmalloc(sizeof *j);
         /* The sysctls (procattr_after_pivot) are written through /proc/sys, a read-only path. */
         *j = (struct masks_job){ .c = c, .rootfd = rootfd, .readonly = c->spec->linux_->n_sysctl == 0 };
         j->left = xcalloc(c->spec->linux_->n_masked_paths + 1, sizeof *j->left);
         pthread_attr_init(&attr);
         pthread_attr_setstacksize(&attr, 256 * 1024);
-        /* The init's own CPU is busy with the init: the other ones (a thread's mask is its own, and it
-         * ends before anything else runs). */
-        if (cpu >= 0 && cpu < CPU_SETSIZE && sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) > 1) {
-                CPU_CLR(cpu, &cpus);
-                pthread_attr_setaffinity_np(&attr, sizeof cpus, &cpus);
-        }
+        /* A thread's mask is its own, and it ends before anything else runs. */
+        CPU_ZERO(&cpus);
+        CPU_SET(rt, &cpus);
+        pthread_attr_setaffinity_np(&attr, sizeof cpus, &cpus);
         if (pthread_create(&j->thread, &attr, masks_early, j) == 0) {
                 j->running = true;
                 c->masks_job = j;

@@ -137,6 +137,7 @@ struct container {
         bool state_dir_late;
         bool cgroup_limits_pending; /* init: joined, SYNC_CGROUP_DONE not read yet */
         struct masks_job *masks_job; /* init: the maskedPaths thread (fs/rootfs-masks.c), or NULL */
+        int runtime_cpu;             /* the CPU the runtime cloned the init on (spawn.c), or -1 */
         bool masks_tried;
         int (*cgroup_barrier)(struct container *c, bool limits, ocirt_error **err);
 

@@ -8,8 +8,10 @@
 # Usage: sudo bench/run-bench.sh [--runs N] [--warmup N] [--users root,rootless]
 #                                [--paths run,wide,exec] [--runtimes ocirt,crun,runc] [--user NAME]
 #                                [--rss-runs N] [--idle MS] [--rounds N] [--no-install] [--keep]
-#                                [--state-on-disk] [--podman] [--net] [--all]
+#                                [--state-on-disk] [--podman] [--net] [--all] [--busy-cpu N]
 #   --rounds N  split the runs into N rounds that take turns over the runtimes (default 4)
+#   --busy-cpu N  a busy loop pinned to CPU N during the timed runs: a machine with other work
+#               (a runtime that sends its work to "the other CPU" must not lose there)
 #   --state-on-disk  keep the state roots under /run as it is, rather than on a tmpfs of the
 #               private mount namespace the runtimes run in (the default, as /run on systemd)
 #   --podman    also run bench/podman-share.sh (the runtime's share of `podman run`, root and
@@ -192,6 +194,7 @@ IDLE=0
 ROUNDS=4
 EXTRA_PODMAN=0
 EXTRA_NET=0
+BUSY_CPU=
 
 usage() {
         sed -n '/^# Usage:/,/^# Environment:/p' "$SELF" | sed 's/^# \{0,1\}//'
@@ -223,6 +226,8 @@ while [ $# -gt 0 ]; do
         --no-install) INSTALL=0; shift ;;
         --keep) KEEP=1; shift ;;
         --state-on-disk) STATE_TMPFS=0; shift ;;
+        --busy-cpu) BUSY_CPU=$2; shift 2 ;;
+        --busy-cpu=*) BUSY_CPU=${1#*=}; shift ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument '$1'" ;;
         esac
@@ -233,6 +238,10 @@ done
 [[ $WARMUP =~ ^[0-9]+$ ]] || die "--warmup: expected a number, got '$WARMUP'"
 [[ $IDLE =~ ^[0-9]+$ ]] || die "--idle: expected milliseconds, got '$IDLE'"
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds: expected a positive number, got '$ROUNDS'"
+if [ -n "$BUSY_CPU" ]; then
+        [[ $BUSY_CPU =~ ^[0-9]+$ ]] && [ "$BUSY_CPU" -lt "$(nproc)" ] ||
+                die "--busy-cpu: expected a CPU number below $(nproc), got '$BUSY_CPU'"
+fi
 
 [ "$(id -u)" -eq 0 ] ||
         die "run me as root (sudo $0): I need a private mount namespace, and su to the test user for the rootless runs"
@@ -303,7 +312,9 @@ fi
 WORK=$(mktemp -d /var/tmp/ocirt-bench.XXXXXX)
 chmod 0755 "$WORK"
 ROOT_STATE=/run/ocirt-bench.$$
+BUSY_PID=
 cleanup() {
+        [ -z "$BUSY_PID" ] || kill "$BUSY_PID" 2>/dev/null || true
         if [ "$KEEP" -eq 1 ]; then
                 say "kept $WORK"
         else
@@ -426,6 +437,11 @@ for rt in "${RT_LIST[@]}"; do
         rt_specs+=("$rt=${BIN[$rt]}")
 done
 
+# --busy-cpu: the loop runs through every mode's timed runs (cleanup ends it on any exit).
+if [ -n "$BUSY_CPU" ]; then
+        taskset -c "$BUSY_CPU" sh -c 'while :; do :; done' &
+        BUSY_PID=$!
+fi
 for mode in "${MODES[@]}"; do
         out="$WORK/out-$mode"
         ff=$(floor_flags "$WORK/bundle-$mode" "$mode")
@@ -447,6 +463,11 @@ for mode in "${MODES[@]}"; do
         fi
         cp -r "$out"/. "$RESULTS/" 2>/dev/null || true
 done
+if [ -n "$BUSY_PID" ]; then
+        kill "$BUSY_PID" 2>/dev/null || true
+        wait "$BUSY_PID" 2>/dev/null || true
+        BUSY_PID=
+fi
 cp "$WORK/bundle-root/config.json" "$RESULTS/config-root.json"
 [ -z "$TEST_UID" ] || cp "$WORK/bundle-rootless/config.json" "$RESULTS/config-rootless.json"
 [ -z "$TEST_UID" ] || cp "$WORK/bundle-rootless-wide/config.json" "$RESULTS/config-rootless-wide.json"
@@ -468,6 +489,7 @@ above() { [ -n "$1" ] && [ -n "$2" ] && [ -n "$3" ] &&
         echo "ocirt: $OCIRT_BIN ($("$OCIRT_BIN" --version 2>/dev/null | head -n 1 || echo 'version unknown'))"
         echo "crun: $(crun --version | head -n 1); runc: $(runc --version | head -n 1)"
         if [ "$STATE_TMPFS" = 1 ]; then echo "State roots: a tmpfs (as /run on a systemd host; --state-on-disk: /run as it is)."; else echo "State roots: /run as it is ($(findmnt -no FSTYPE -T /run))."; fi
+        [ -z "$BUSY_CPU" ] || echo "A busy loop ran on CPU $BUSY_CPU during the timed runs (--busy-cpu)."
         echo
         if [ "$IDLE" = 0 ]; then
                 echo "## Time per run (ms, median of $RUNS back-to-back runs, in $ROUNDS interleaved rounds)"

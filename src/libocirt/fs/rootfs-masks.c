@@ -122,44 +122,67 @@ masks_early(void *data)
         return NULL;
 }
 
-/* Can the thread start before mount `next` of the config (all earlier ones done)? */
+static const char *
+list_path(const struct spec_linux *l, size_t a)
+{
+        return a < l->n_masked_paths ? l->masked_paths[a] : l->readonly_paths[a - l->n_masked_paths];
+}
+
+/* May a thread do them early at all (whatever the mounts)? Decided once. */
 static bool
-early_ok(const struct container *c, size_t next)
+early_possible(const struct container *c)
 {
         const struct spec_linux *l = c->spec->linux_;
-        size_t n_masked = l ? l->n_masked_paths : 0, n_ro = l ? l->n_readonly_paths : 0;
-
         const struct spec_hooks *h = c->spec->hooks;
+        size_t n = l ? l->n_masked_paths + l->n_readonly_paths : 0;
 
         /* Hooks that run before the pivot (prestart, createRuntime, createContainer) see the root as
          * runc leaves it then: without the masks. */
-        if (n_masked + n_ro == 0 || (c->flags & OCIRT_CREATE_NO_PIVOT) || mount_use_legacy() || pathres_compat() ||
+        if (n == 0 || (c->flags & OCIRT_CREATE_NO_PIVOT) || mount_use_legacy() || pathres_compat() ||
             c->wait_hooks || (h && h->n_create_container > 0))
                 return false;
-        for (size_t a = 0; a < n_masked + n_ro; a++) {
-                const char *pa = a < n_masked ? l->masked_paths[a] : l->readonly_paths[a - n_masked];
-                for (size_t b = a + 1; b < n_masked + n_ro; b++)
-                        if (path_related(pa, b < n_masked ? l->masked_paths[b] : l->readonly_paths[b - n_masked]))
+        for (size_t a = 0; a < n; a++)
+                for (size_t b = a + 1; b < n; b++)
+                        if (path_related(list_path(l, a), list_path(l, b)))
                                 return false;
-                for (size_t m = next; m < c->spec->n_mounts; m++)
-                        if (path_related(pa, c->spec->mounts[m].destination))
-                                return false;
-        }
         return true;
 }
 
-/* Runs in: the container init, before mount `next` of the config. Starts the thread once it may. */
+/* ... and before mount `next` of the config (all earlier ones done): none of the rest touches them. */
+static bool
+early_from(const struct container *c, size_t next)
+{
+        const struct spec_linux *l = c->spec->linux_;
+        size_t n = l->n_masked_paths + l->n_readonly_paths;
+
+        for (size_t m = next; m < c->spec->n_mounts; m++)
+                for (size_t a = 0; a < n; a++)
+                        if (path_related(list_path(l, a), c->spec->mounts[m].destination))
+                                return false;
+        return true;
+}
+
+/* Runs in: the container init, before mount `next` of the config (0, 1, ... then n_mounts). Starts
+ * the thread once it may. */
 void
 rootfs_masks_start(struct container *c, int rootfd, size_t next)
 {
         struct masks_job *j;
         pthread_attr_t attr;
         cpu_set_t cpus;
-        int cpu = sched_getcpu(), rt = c->runtime_cpu;
+        int cpu, rt = c->runtime_cpu;
 
-        if (c->masks_job || c->masks_tried || !early_ok(c, next))
+        if (c->masks_tried)
+                return;
+        /* rootfs_setup's first call has next 0: what does not depend on the mounts is decided there. */
+        if (next == 0 && !early_possible(c)) {
+                c->masks_tried = true;
+                return;
+        }
+        if (!early_from(c, next))
                 return;
         c->masks_tried = true;
+        cpu = sched_getcpu();
         /* The thread goes to the runtime's CPU, which is about to be idle (the runtime's work after the
          * clone ends with the limits, then it waits): not to "another CPU", which may be busy with
          * someone else's work. When the init shares the runtime's CPU (not sent away, spawn.c), a

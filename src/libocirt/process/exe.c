@@ -171,21 +171,16 @@ struct phdr_segs {
         struct seg *segs;
         size_t max, n;
         bool bad;
+        uintptr_t relro_start, relro_end; /* what the loader made read-only (relro_range) */
 };
 
 static int
 collect_loads(struct dl_phdr_info *info, size_t size, void *data)
 {
         struct phdr_segs *p = data;
-        uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE), relro_start = 0, relro_end = 0;
+        uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE), relro_start = p->relro_start, relro_end = p->relro_end;
 
         (void) size;
-        for (int i = 0; i < info->dlpi_phnum; i++)
-                if (info->dlpi_phdr[i].p_type == PT_GNU_RELRO) {
-                        relro_start = (info->dlpi_addr + info->dlpi_phdr[i].p_vaddr) & ~(page - 1);
-                        relro_end = (info->dlpi_addr + info->dlpi_phdr[i].p_vaddr + info->dlpi_phdr[i].p_memsz) &
-                                    ~(page - 1);
-                }
         for (int i = 0; i < info->dlpi_phnum && !p->bad; i++) {
                 const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
                 uintptr_t start, end;
@@ -220,9 +215,9 @@ collect_loads(struct dl_phdr_info *info, size_t size, void *data)
 }
 
 static int
-phdr_segments(struct seg *segs, size_t max, size_t *ret_n)
+phdr_segments(struct seg *segs, size_t max, uintptr_t relro_start, uintptr_t relro_end, size_t *ret_n)
 {
-        struct phdr_segs p = { .segs = segs, .max = max };
+        struct phdr_segs p = { .segs = segs, .max = max, .relro_start = relro_start, .relro_end = relro_end };
 
         dl_iterate_phdr(collect_loads, &p);
         if (p.bad || p.n == 0)
@@ -242,12 +237,13 @@ find_relro(struct dl_phdr_info *info, size_t size, void *data)
                         uintptr_t start = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
                         uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
                         r[0] = start & ~(page - 1);
-                        r[1] = (start + info->dlpi_phdr[i].p_memsz + page - 1) & ~(page - 1);
+                        r[1] = start + info->dlpi_phdr[i].p_memsz;
                 }
         return 1; /* the program comes first: only it */
 }
 
-/* The program's RELRO range (relocated, then made read-only: no longer the file's bytes). */
+/* The program's RELRO range (relocated, then made read-only: no longer the file's bytes): its first
+ * page and its exact end (the loader's mprotect stops at the page below it). */
 static void
 relro_range(uintptr_t *ret_start, uintptr_t *ret_end)
 {
@@ -330,7 +326,7 @@ swap_exe_in_place(ocirt_ctx *ctx, int t, const struct stat *st)
         struct seg segs[16];
         struct stat cst;
         struct statvfs vfs;
-        uintptr_t relro_start = 0, relro_end = 0;
+        uintptr_t relro_start = 0, relro_end = 0, page = (uintptr_t) sysconf(_SC_PAGESIZE);
         size_t n = 0;
 
         {
@@ -339,9 +335,11 @@ swap_exe_in_place(ocirt_ctx *ctx, int t, const struct stat *st)
         }
         if (fd < 0 || fstat(fd, &cst) < 0 || cst.st_ino != st->st_ino || cst.st_dev != st->st_dev)
                 return -1;
-        if (phdr_segments(segs, ELEMENTSOF(segs), &n) < 0 && own_segments(st->st_dev, st->st_ino, segs, ELEMENTSOF(segs), &n) < 0)
-                return -1;
         relro_range(&relro_start, &relro_end);
+        if (phdr_segments(segs, ELEMENTSOF(segs), relro_start, relro_end & ~(page - 1), &n) < 0 &&
+            own_segments(st->st_dev, st->st_ino, segs, ELEMENTSOF(segs), &n) < 0)
+                return -1;
+        relro_end = (relro_end + page - 1) & ~(page - 1); /* whole pages: any touched one changed */
         for (size_t i = 0; i < n; i++) {
                 const struct seg *s = &segs[i];
                 bool changed = (s->prot & PROT_WRITE) || (s->start < relro_end && s->end > relro_start);
